@@ -1,0 +1,314 @@
+//! Diagnostics: what the checks report, and the accumulator they report into.
+//!
+//! Modelled on `serde_derive`'s `Ctxt`: every rule adds to one [`Ctxt`], nothing fails
+//! fast, and the caller collects everything at the end with [`Ctxt::finish`].
+
+use std::cell::RefCell;
+use std::fmt::{self, Write as _};
+use std::path::{Path, PathBuf};
+
+/// How serious a [`Diagnostic`] is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// The document cannot be turned into code; the macro emits `compile_error!`.
+    Error,
+    /// Probably a mistake, but code can still be generated.
+    Warning,
+}
+
+impl Severity {
+    /// The lowercase word rustc uses for this severity.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A position in a source file: 1-based line and column (columns count characters).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Location {
+    /// 1-based line number.
+    pub line: usize,
+    /// 1-based column number, in characters.
+    pub column: usize,
+}
+
+/// One problem found while loading, checking or generating.
+///
+/// Diagnostics carry no spans: the macro attaches them to the path literal it was given.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Error or warning.
+    pub severity: Severity,
+    /// A rustc-style message: lowercase, offending names in backticks, no trailing period.
+    pub message: String,
+    /// The file the problem is in, relative to the base directory given to the generator.
+    pub file: PathBuf,
+    /// Where in the document, as a path such as `workflows[0].steps[2].operationId`;
+    /// empty for problems with the file as a whole.
+    pub path: String,
+    /// Line and column of the offending value, where known.
+    pub location: Option<Location>,
+    /// The text of the offending line, where known (for rendering).
+    pub line_text: Option<String>,
+    /// Width of the offending value in characters, for the underline (at least 1).
+    pub width: usize,
+    /// Extra lines: hints such as "did you mean `GetRoles`?" and notes.
+    pub notes: Vec<String>,
+}
+
+impl Diagnostic {
+    /// Renders the diagnostic without colour, in the shape rustc uses:
+    ///
+    /// ```text
+    /// unknown operationId `GetRolez`
+    ///   --> arazzo/kinde.arazzo.yml:48:18
+    ///    |
+    /// 48 |     operationId: GetRolez
+    ///    |                  ^^^^^^^^
+    ///    = help: did you mean `GetRoles`?
+    /// ```
+    ///
+    /// The severity word is left out: rustc adds its own `error:` in front of a
+    /// `compile_error!`, and [`Diagnostic::render_full`] adds it elsewhere.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        out.push_str(&self.message);
+        let file = display_path(&self.file);
+        match self.location {
+            Some(loc) => {
+                let gutter = loc.line.to_string().len();
+                let pad = " ".repeat(gutter);
+                let _ = write!(out, "\n{pad}--> {file}:{}:{}", loc.line, loc.column);
+                if let Some(text) = &self.line_text {
+                    let underline = " ".repeat(loc.column.saturating_sub(1))
+                        + &"^".repeat(self.width.max(1));
+                    let _ = write!(
+                        out,
+                        "\n{pad} |\n{} | {}\n{pad} | {}",
+                        loc.line,
+                        text.trim_end(),
+                        underline
+                    );
+                }
+                if !self.path.is_empty() {
+                    let _ = write!(out, "\n{pad} = at: {}", self.path);
+                }
+                for note in &self.notes {
+                    let _ = write!(out, "\n{pad} = {note}");
+                }
+            }
+            None => {
+                if self.path.is_empty() {
+                    let _ = write!(out, "\n  --> {file}");
+                } else {
+                    let _ = write!(out, "\n  --> {file} at {}", self.path);
+                }
+                for note in &self.notes {
+                    let _ = write!(out, "\n   = {note}");
+                }
+            }
+        }
+        out
+    }
+
+    /// Renders the diagnostic with its severity in front, as a command-line tool prints it.
+    pub fn render_full(&self) -> String {
+        format!("{}: {}", self.severity, self.render())
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render_full())
+    }
+}
+
+/// Paths in messages always use `/`, so that snapshots are the same on every platform.
+pub(crate) fn display_path(path: &Path) -> String {
+    path.to_string_lossy().replace('\\', "/")
+}
+
+/// Where a diagnostic points: a file and a document path inside it.
+///
+/// The location and line text are looked up from the file's position map by
+/// [`crate::source::SourceFile::locate`].
+#[derive(Clone, Debug)]
+pub(crate) struct Span {
+    pub file: PathBuf,
+    pub path: String,
+    pub location: Option<Location>,
+    pub line_text: Option<String>,
+    pub width: usize,
+}
+
+/// The accumulator every rule reports into.
+///
+/// Dropping a `Ctxt` without calling [`Ctxt::finish`] is a bug in the generator and panics,
+/// as `serde_derive`'s does.
+#[derive(Default)]
+pub(crate) struct Ctxt {
+    diagnostics: RefCell<Option<Vec<Diagnostic>>>,
+}
+
+impl Ctxt {
+    pub fn new() -> Self {
+        Ctxt {
+            diagnostics: RefCell::new(Some(Vec::new())),
+        }
+    }
+
+    /// Reports an error at `span`.
+    pub fn error(&self, span: &Span, message: impl Into<String>) -> DiagnosticBuilder<'_> {
+        self.push(Severity::Error, span, message.into())
+    }
+
+    /// Reports a warning at `span`.
+    pub fn warning(&self, span: &Span, message: impl Into<String>) -> DiagnosticBuilder<'_> {
+        self.push(Severity::Warning, span, message.into())
+    }
+
+    fn push(&self, severity: Severity, span: &Span, message: String) -> DiagnosticBuilder<'_> {
+        let diagnostic = Diagnostic {
+            severity,
+            message,
+            file: span.file.clone(),
+            path: span.path.clone(),
+            location: span.location,
+            line_text: span.line_text.clone(),
+            width: span.width.max(1),
+            notes: Vec::new(),
+        };
+        let mut slot = self.diagnostics.borrow_mut();
+        let list = slot
+            .as_mut()
+            .expect("diagnostic reported after Ctxt::finish");
+        list.push(diagnostic);
+        DiagnosticBuilder {
+            cx: self,
+            index: list.len() - 1,
+        }
+    }
+
+    /// Whether any error (not warning) has been reported so far.
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics
+            .borrow()
+            .as_ref()
+            .is_some_and(|list| list.iter().any(|d| d.severity == Severity::Error))
+    }
+
+    /// Whether anything at all, error or warning, has been reported so far.
+    pub fn has_any(&self) -> bool {
+        self.diagnostics
+            .borrow()
+            .as_ref()
+            .is_some_and(|list| !list.is_empty())
+    }
+
+    /// Ends collection and returns everything reported, in the order reported.
+    pub fn finish(self) -> Vec<Diagnostic> {
+        self.diagnostics.borrow_mut().take().unwrap_or_default()
+    }
+}
+
+impl Drop for Ctxt {
+    fn drop(&mut self) {
+        if !std::thread::panicking() && self.diagnostics.borrow().is_some() {
+            panic!("forgot to call Ctxt::finish");
+        }
+    }
+}
+
+/// Adds notes to a diagnostic just reported.
+pub(crate) struct DiagnosticBuilder<'a> {
+    cx: &'a Ctxt,
+    index: usize,
+}
+
+impl DiagnosticBuilder<'_> {
+    /// Adds a `help: …` line.
+    pub fn help(self, text: impl fmt::Display) -> Self {
+        self.note_raw(format!("help: {text}"))
+    }
+
+    /// Adds a `note: …` line.
+    pub fn note(self, text: impl fmt::Display) -> Self {
+        self.note_raw(format!("note: {text}"))
+    }
+
+    fn note_raw(self, line: String) -> Self {
+        if let Some(list) = self.cx.diagnostics.borrow_mut().as_mut() {
+            list[self.index].notes.push(line);
+        }
+        self
+    }
+}
+
+/// The closest candidate to `name` by edit distance, if it is close enough to suggest.
+///
+/// A case-insensitive exact match always wins.
+pub(crate) fn did_you_mean<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let lower = name.to_lowercase();
+    let mut best: Option<(usize, &str)> = None;
+    for candidate in candidates {
+        if candidate.to_lowercase() == lower {
+            return Some(candidate);
+        }
+        let distance = strsim::levenshtein(&lower, &candidate.to_lowercase());
+        let limit = (name.chars().count().max(3)) / 3;
+        if distance <= limit && best.is_none_or(|(d, _)| distance < d) {
+            best = Some((distance, candidate));
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_case_insensitive_match_first() {
+        let names = ["getRoles", "GetRoles", "createRole"];
+        assert_eq!(did_you_mean("getroles", names), Some("getRoles"));
+        assert_eq!(did_you_mean("GetRolez", names), Some("GetRoles"));
+        assert_eq!(did_you_mean("deleteEverything", names), None);
+    }
+
+    #[test]
+    fn renders_like_rustc() {
+        let d = Diagnostic {
+            severity: Severity::Error,
+            message: "unknown operationId `GetRolez`".into(),
+            file: PathBuf::from("arazzo/kinde.yml"),
+            path: "workflows[0].steps[0].operationId".into(),
+            location: Some(Location {
+                line: 48,
+                column: 18,
+            }),
+            line_text: Some("    operationId: GetRolez".into()),
+            width: 8,
+            notes: vec!["help: did you mean `GetRoles`?".into()],
+        };
+        assert_eq!(
+            d.render_full(),
+            "error: unknown operationId `GetRolez`\n  \
+             --> arazzo/kinde.yml:48:18\n   |\n\
+             48 |     operationId: GetRolez\n   |                  ^^^^^^^^\n   \
+             = at: workflows[0].steps[0].operationId\n   \
+             = help: did you mean `GetRoles`?"
+        );
+    }
+}

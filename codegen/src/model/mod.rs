@@ -1,0 +1,1 @@
+//! Serde types for the Arazzo 1.0.x document.

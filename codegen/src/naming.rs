@@ -1,0 +1,1 @@
+//! Rust names from Arazzo names: heck, sanitize, dedupe.

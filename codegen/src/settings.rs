@@ -1,0 +1,55 @@
+//! Generation settings, in the progenitor style: `Default` plus `with_*` methods.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// How to generate code.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub(crate) runtime_path: String,
+    pub(crate) strict: bool,
+    pub(crate) sources: BTreeMap<String, PathBuf>,
+    pub(crate) derives: Vec<String>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            runtime_path: "::arazzo".to_owned(),
+            strict: false,
+            sources: BTreeMap::new(),
+            derives: Vec::new(),
+        }
+    }
+}
+
+impl Settings {
+    /// The path generated code uses to reach the runtime (default `::arazzo`).
+    ///
+    /// Use `::arazzo_runtime` when depending on the runtime crate directly.
+    pub fn with_runtime_path(&mut self, path: impl Into<String>) -> &mut Self {
+        self.runtime_path = path.into();
+        self
+    }
+
+    /// Treat warnings as errors.
+    pub fn with_strict(&mut self, strict: bool) -> &mut Self {
+        self.strict = strict;
+        self
+    }
+
+    /// Read the source description `name` from a local file instead of its `url`.
+    ///
+    /// A relative `path` is resolved against the generator's base directory. Remote
+    /// (`http`/`https`) sources must be mapped this way: the generator never fetches.
+    pub fn with_source(&mut self, name: impl Into<String>, path: impl AsRef<Path>) -> &mut Self {
+        self.sources.insert(name.into(), path.as_ref().to_path_buf());
+        self
+    }
+
+    /// An extra derive for the generated inputs and outputs types, such as `Hash`.
+    pub fn with_derive(&mut self, derive: impl Into<String>) -> &mut Self {
+        self.derives.push(derive.into());
+        self
+    }
+}
