@@ -1,0 +1,283 @@
+//! The errors a workflow run can end with.
+
+use std::fmt;
+
+/// Why a workflow run failed. Every variant names the workflow, and the step where there is one.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The request could not be sent, or its response could not be read.
+    #[error("step `{step}` of workflow `{workflow}`: request to {url} failed: {source}")]
+    Transport {
+        /// The workflow's `workflowId`.
+        workflow: String,
+        /// The step's `stepId`.
+        step: String,
+        /// The URL the request was sent to.
+        url: String,
+        /// What went wrong.
+        source: reqwest::Error,
+    },
+
+    /// A `$statusCode` success criterion was not met and no failure action applied.
+    #[error(
+        "step `{step}` of workflow `{workflow}`: unexpected status {status} (expected `{criterion}`){}",
+        BodySuffix(body)
+    )]
+    UnexpectedStatus {
+        /// The workflow's `workflowId`.
+        workflow: String,
+        /// The step's `stepId`.
+        step: String,
+        /// The response's status code.
+        status: u16,
+        /// The success criterion that failed, as written in the document.
+        criterion: String,
+        /// The start of the response body (at most 512 bytes, lossily decoded).
+        body: String,
+    },
+
+    /// A success criterion other than a plain status check was not met and no failure
+    /// action applied.
+    #[error(
+        "step `{step}` of workflow `{workflow}`: success criterion `{criterion}` not met (status {status}){}",
+        BodySuffix(body)
+    )]
+    CriteriaNotMet {
+        /// The workflow's `workflowId`.
+        workflow: String,
+        /// The step's `stepId`.
+        step: String,
+        /// The response's status code.
+        status: u16,
+        /// The success criterion that failed, as written in the document.
+        criterion: String,
+        /// The start of the response body (at most 512 bytes, lossily decoded).
+        body: String,
+    },
+
+    /// A `retry` failure action ran out of attempts and no later failure action applied.
+    #[error(
+        "step `{step}` of workflow `{workflow}`: still failing after {attempts} attempts (last status {status}, unmet criterion `{criterion}`)"
+    )]
+    RetriesExhausted {
+        /// The workflow's `workflowId`.
+        workflow: String,
+        /// The step's `stepId`.
+        step: String,
+        /// How many times the step ran: the first attempt plus `retryLimit` retries.
+        attempts: u32,
+        /// The status code of the last response.
+        status: u16,
+        /// The success criterion the last response did not meet.
+        criterion: String,
+    },
+
+    /// The response body could not be decoded as its content type says, or did not have
+    /// the shape the workflow's outputs need.
+    #[error(
+        "step `{step}` of workflow `{workflow}`: invalid response (status {status}): {message}"
+    )]
+    InvalidResponse {
+        /// The workflow's `workflowId`.
+        workflow: String,
+        /// The step's `stepId`.
+        step: String,
+        /// The response's status code.
+        status: u16,
+        /// What was wrong with it.
+        message: String,
+    },
+
+    /// A runtime expression the request needs has no value: an absent optional input used
+    /// in a path parameter or a string template, or the output of a step that did not run.
+    #[error("step `{step}` of workflow `{workflow}`: `{expression}` has no value")]
+    MissingValue {
+        /// The workflow's `workflowId`.
+        workflow: String,
+        /// The step's `stepId`.
+        step: String,
+        /// The runtime expression, as written in the document.
+        expression: String,
+    },
+
+    /// The request could not be built from the values the workflow computed.
+    #[error("step `{step}` of workflow `{workflow}`: invalid request: {message}")]
+    InvalidRequest {
+        /// The workflow's `workflowId`.
+        workflow: String,
+        /// The step's `stepId`.
+        step: String,
+        /// What was wrong.
+        message: String,
+    },
+
+    /// The workflow's inputs do not satisfy its input schema.
+    #[error("workflow `{workflow}`: invalid inputs: {message}")]
+    InvalidInputs {
+        /// The workflow's `workflowId`.
+        workflow: String,
+        /// What was wrong.
+        message: String,
+    },
+
+    /// No base URL is known for a source description: its OpenAPI description has no
+    /// absolute server URL and none was set on the client.
+    #[error(
+        "step `{step}` of workflow `{workflow}`: no base URL for source description `{source_name}`; set one with `ClientBuilder::base_url({source_name:?}, ..)`"
+    )]
+    NoBaseUrl {
+        /// The workflow's `workflowId`.
+        workflow: String,
+        /// The step's `stepId`.
+        step: String,
+        /// The source description's `name`.
+        source_name: String,
+    },
+
+    /// The workflow executed more steps than the client allows, which usually means a
+    /// `goto` loop that never ends.
+    #[error(
+        "workflow `{workflow}` executed more than {limit} steps; a `goto` loop may never end (raise the limit with `ClientBuilder::max_step_executions`)"
+    )]
+    StepBudgetExceeded {
+        /// The workflow's `workflowId`.
+        workflow: String,
+        /// The limit that was reached.
+        limit: u32,
+    },
+
+    /// No workflow with this id was generated (from the JSON entry point).
+    #[error("unknown workflow `{workflow}`")]
+    UnknownWorkflow {
+        /// The id that was asked for.
+        workflow: String,
+    },
+}
+
+impl Error {
+    /// The `workflowId` of the workflow that failed, if the error belongs to one.
+    pub fn workflow(&self) -> &str {
+        match self {
+            Error::Transport { workflow, .. }
+            | Error::UnexpectedStatus { workflow, .. }
+            | Error::CriteriaNotMet { workflow, .. }
+            | Error::RetriesExhausted { workflow, .. }
+            | Error::InvalidResponse { workflow, .. }
+            | Error::MissingValue { workflow, .. }
+            | Error::InvalidRequest { workflow, .. }
+            | Error::InvalidInputs { workflow, .. }
+            | Error::NoBaseUrl { workflow, .. }
+            | Error::StepBudgetExceeded { workflow, .. }
+            | Error::UnknownWorkflow { workflow } => workflow,
+        }
+    }
+
+    /// The `stepId` of the step that failed, if a step failed.
+    pub fn step(&self) -> Option<&str> {
+        match self {
+            Error::Transport { step, .. }
+            | Error::UnexpectedStatus { step, .. }
+            | Error::CriteriaNotMet { step, .. }
+            | Error::RetriesExhausted { step, .. }
+            | Error::InvalidResponse { step, .. }
+            | Error::MissingValue { step, .. }
+            | Error::InvalidRequest { step, .. }
+            | Error::NoBaseUrl { step, .. } => Some(step),
+            Error::InvalidInputs { .. }
+            | Error::StepBudgetExceeded { .. }
+            | Error::UnknownWorkflow { .. } => None,
+        }
+    }
+
+    /// The status code of the response that made the step fail, if there was one.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::UnexpectedStatus { status, .. }
+            | Error::CriteriaNotMet { status, .. }
+            | Error::RetriesExhausted { status, .. }
+            | Error::InvalidResponse { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+}
+
+/// Why a [`Client`](crate::Client) could not be built.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum BuildError {
+    /// A base URL given to the builder is not an absolute URL.
+    #[error("invalid base URL `{url}` for source description `{source_name}`: {message}")]
+    InvalidBaseUrl {
+        /// The source description's `name`.
+        source_name: String,
+        /// The URL as given.
+        url: String,
+        /// Why it was rejected.
+        message: String,
+    },
+    /// The default HTTP client could not be created.
+    #[error("could not create the HTTP client: {0}")]
+    Http(#[from] reqwest::Error),
+}
+
+/// The longest body excerpt an error carries, in bytes.
+pub(crate) const BODY_EXCERPT: usize = 512;
+
+/// The start of a response body, for error messages: at most [`BODY_EXCERPT`] bytes, cut at
+/// a character boundary, with `…` when something was cut.
+pub(crate) fn excerpt(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let text = text.trim();
+    if text.len() <= BODY_EXCERPT {
+        return text.to_owned();
+    }
+    let mut end = BODY_EXCERPT;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &text[..end])
+}
+
+struct BodySuffix<'a>(&'a str);
+
+impl fmt::Display for BodySuffix<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            write!(f, ": {}", self.0)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excerpt_cuts_at_a_char_boundary() {
+        let body = "é".repeat(400);
+        let cut = excerpt(body.as_bytes());
+        assert!(cut.ends_with('…'));
+        assert_eq!(cut.len(), BODY_EXCERPT + '…'.len_utf8());
+        assert_eq!(excerpt(b"  {\"a\":1}\n"), "{\"a\":1}");
+    }
+
+    #[test]
+    fn messages_name_workflow_step_and_body() {
+        let error = Error::UnexpectedStatus {
+            workflow: "invite".into(),
+            step: "createInvite".into(),
+            status: 400,
+            criterion: "$statusCode == 201".into(),
+            body: "{\"errors\":[]}".into(),
+        };
+        assert_eq!(
+            error.to_string(),
+            "step `createInvite` of workflow `invite`: unexpected status 400 (expected `$statusCode == 201`): {\"errors\":[]}"
+        );
+        assert_eq!(error.step(), Some("createInvite"));
+        assert_eq!(error.status(), Some(400));
+    }
+}

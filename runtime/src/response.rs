@@ -1,0 +1,269 @@
+//! A response read in full, with its body decoded once on demand.
+
+use std::sync::OnceLock;
+use std::time::{Duration, SystemTime};
+
+use bytes::Bytes;
+use reqwest::header::HeaderMap;
+use serde_json::Value;
+
+use crate::error::{excerpt, Error};
+
+/// A response as a step sees it: status, headers and the whole body.
+#[derive(Debug)]
+pub struct Response {
+    pub(crate) workflow: &'static str,
+    pub(crate) step: &'static str,
+    pub(crate) status: u16,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Bytes,
+    pub(crate) url: String,
+    pub(crate) method: &'static str,
+    decoded: OnceLock<Result<Option<Value>, String>>,
+}
+
+impl Response {
+    pub(crate) fn new(
+        workflow: &'static str,
+        step: &'static str,
+        method: &'static str,
+        url: String,
+        status: u16,
+        headers: HeaderMap,
+        body: Bytes,
+    ) -> Self {
+        Response {
+            workflow,
+            step,
+            status,
+            headers,
+            body,
+            url,
+            method,
+            decoded: OnceLock::new(),
+        }
+    }
+
+    /// `$statusCode`.
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// `$url`: the URL the request went to.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// `$method`.
+    pub fn method(&self) -> &'static str {
+        self.method
+    }
+
+    /// `$response.header.<name>` (names are case-insensitive), as a string; several
+    /// values are joined with `, `.
+    pub fn header(&self, name: &str) -> Option<Value> {
+        let mut values = self.headers.get_all(name).iter().peekable();
+        values.peek()?;
+        let joined = values
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+            .collect::<Vec<_>>()
+            .join(", ");
+        Some(Value::String(joined))
+    }
+
+    /// The raw body.
+    pub fn body_bytes(&self) -> &[u8] {
+        &self.body
+    }
+
+    /// `$response.body`: JSON bodies decoded, text bodies (XML included) as a string,
+    /// `None` when the body is empty.
+    ///
+    /// A body whose content type says JSON but which does not parse is an error; a body
+    /// without a content type is decoded as JSON when it parses, else kept as text.
+    pub fn body(&self) -> Result<Option<&Value>, Error> {
+        match self.decoded.get_or_init(|| self.decode()) {
+            Ok(value) => Ok(value.as_ref()),
+            Err(message) => Err(self.invalid(message.clone())),
+        }
+    }
+
+    /// `$response.body#/pointer`: the value at a JSON pointer in the body, `None` when the
+    /// body is empty or the pointer leads nowhere.
+    pub fn body_pointer(&self, pointer: &str) -> Result<Option<Value>, Error> {
+        Ok(self.body()?.and_then(|body| body.pointer(pointer)).cloned())
+    }
+
+    /// The delay an HTTP `Retry-After` header asks for (delta-seconds or HTTP-date), if any.
+    pub fn retry_after(&self) -> Option<Duration> {
+        let value = self
+            .headers
+            .get(reqwest::header::RETRY_AFTER)?
+            .to_str()
+            .ok()?;
+        let value = value.trim();
+        if let Ok(seconds) = value.parse::<u64>() {
+            return Some(Duration::from_secs(seconds));
+        }
+        let date = httpdate(value)?;
+        Some(date.duration_since(SystemTime::now()).unwrap_or_default())
+    }
+
+    /// An [`Error::InvalidResponse`] for this response.
+    pub fn invalid(&self, message: impl Into<String>) -> Error {
+        Error::InvalidResponse {
+            workflow: self.workflow.to_owned(),
+            step: self.step.to_owned(),
+            status: self.status,
+            message: message.into(),
+        }
+    }
+
+    /// The start of the body, for error messages.
+    pub fn excerpt(&self) -> String {
+        excerpt(&self.body)
+    }
+
+    fn content_type(&self) -> Option<&str> {
+        self.headers
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+    }
+
+    fn decode(&self) -> Result<Option<Value>, String> {
+        if self.body.iter().all(u8::is_ascii_whitespace) {
+            return Ok(None);
+        }
+        let essence = self.content_type().map(|ct| {
+            ct.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        });
+        let says_json = essence
+            .as_deref()
+            .is_some_and(|e| e == "application/json" || e.ends_with("+json"));
+        match serde_json::from_slice::<Value>(&self.body) {
+            Ok(value) if says_json || essence.is_none() => Ok(Some(value)),
+            Err(e) if says_json => Err(format!("the body is not valid JSON: {e}")),
+            _ => Ok(Some(Value::String(
+                String::from_utf8_lossy(&self.body).into_owned(),
+            ))),
+        }
+    }
+}
+
+/// Parses an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), the form RFC 9110 requires
+/// senders to use.
+fn httpdate(text: &str) -> Option<SystemTime> {
+    let parts: Vec<&str> = text.split_whitespace().collect();
+    let [_, day, month, year, time, "GMT"] = parts.as_slice() else {
+        return None;
+    };
+    let day: u64 = day.parse().ok()?;
+    let month = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ]
+    .iter()
+    .position(|m| m == month)? as u64
+        + 1;
+    let year: u64 = year.parse().ok()?;
+    let mut hms = time.split(':').map(|p| p.parse::<u64>().ok());
+    let (h, m, s) = (hms.next()??, hms.next()??, hms.next()??);
+    if !(1..=31).contains(&day) || year < 1970 || h > 23 || m > 59 || s > 60 {
+        return None;
+    }
+    // Days from the civil date, after Howard Hinnant's algorithm.
+    let (y, mo) = if month <= 2 {
+        (year - 1, month + 9)
+    } else {
+        (year, month - 3)
+    };
+    let era = y / 400;
+    let yoe = y - era * 400;
+    let doy = (153 * mo + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    let secs = days * 86_400 + h * 3600 + m * 60 + s;
+    Some(SystemTime::UNIX_EPOCH + Duration::from_secs(secs))
+}
+
+#[cfg(test)]
+mod tests {
+    use reqwest::header::{HeaderValue, CONTENT_TYPE, RETRY_AFTER};
+    use serde_json::json;
+
+    use super::*;
+
+    fn response(content_type: Option<&str>, body: &'static str) -> Response {
+        let mut headers = HeaderMap::new();
+        if let Some(ct) = content_type {
+            headers.insert(CONTENT_TYPE, HeaderValue::from_str(ct).unwrap());
+        }
+        Response::new(
+            "wf",
+            "step",
+            "GET",
+            "http://x/".into(),
+            200,
+            headers,
+            body.into(),
+        )
+    }
+
+    #[test]
+    fn bodies_decode_by_content_type() {
+        let r = response(
+            Some("application/json; charset=utf-8"),
+            r#"{"a":{"b":[1,2]}}"#,
+        );
+        assert_eq!(r.body_pointer("/a/b/1").unwrap(), Some(json!(2)));
+        assert_eq!(r.body_pointer("/a/c").unwrap(), None);
+        let r = response(Some("application/problem+json"), r#"{"title":"x"}"#);
+        assert_eq!(r.body().unwrap(), Some(&json!({"title": "x"})));
+        let r = response(Some("text/plain"), "42");
+        assert_eq!(r.body().unwrap(), Some(&json!("42")));
+        let r = response(None, "[1]");
+        assert_eq!(r.body().unwrap(), Some(&json!([1])));
+        let r = response(Some("application/json"), "  ");
+        assert_eq!(r.body().unwrap(), None);
+    }
+
+    #[test]
+    fn invalid_json_is_an_error_naming_the_step() {
+        let r = response(Some("application/json"), "{oops");
+        assert_eq!(
+            r.body().unwrap_err().to_string(),
+            "step `step` of workflow `wf`: invalid response (status 200): the body is not valid JSON: key must be a string at line 1 column 2"
+        );
+    }
+
+    #[test]
+    fn retry_after_takes_seconds_and_dates() {
+        let mut r = response(None, "");
+        r.headers.insert(RETRY_AFTER, HeaderValue::from_static("7"));
+        assert_eq!(r.retry_after(), Some(Duration::from_secs(7)));
+        r.headers.insert(
+            RETRY_AFTER,
+            HeaderValue::from_static("Sun, 06 Nov 1994 08:49:37 GMT"),
+        );
+        assert_eq!(r.retry_after(), Some(Duration::ZERO));
+        assert_eq!(
+            httpdate("Sun, 06 Nov 1994 08:49:37 GMT"),
+            Some(SystemTime::UNIX_EPOCH + Duration::from_secs(784_111_777))
+        );
+        r.headers
+            .insert(RETRY_AFTER, HeaderValue::from_static("soon"));
+        assert_eq!(r.retry_after(), None);
+    }
+
+    #[test]
+    fn headers_are_case_insensitive() {
+        let mut r = response(None, "");
+        r.headers.append("X-Rate", HeaderValue::from_static("1"));
+        r.headers.append("x-rate", HeaderValue::from_static("2"));
+        assert_eq!(r.header("X-RATE"), Some(json!("1, 2")));
+        assert_eq!(r.header("missing"), None);
+    }
+}

@@ -1,0 +1,413 @@
+//! One workflow run: the step budget, building and sending requests, and the errors that
+//! name the step they happened in.
+
+use std::time::{Duration, Instant};
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::auth::Placement;
+use crate::client::Client;
+use crate::criteria::{JsonPathQuery, Op, Pattern};
+use crate::encode::{self, Style};
+use crate::error::Error;
+use crate::hooks::{RequestEvent, ResponseEvent};
+use crate::operation::Operation;
+use crate::response::Response;
+
+/// The state of one workflow run that generated code threads through its steps.
+#[derive(Debug)]
+pub struct Run<'c> {
+    client: &'c Client,
+    workflow: &'static str,
+    step: &'static str,
+    attempt: u32,
+    executed: u32,
+}
+
+impl<'c> Run<'c> {
+    /// Starts a run of `workflow`.
+    pub fn new(client: &'c Client, workflow: &'static str) -> Self {
+        Run {
+            client,
+            workflow,
+            step: "",
+            attempt: 0,
+            executed: 0,
+        }
+    }
+
+    /// The client the run uses (sub-workflows run with it too).
+    pub fn client(&self) -> &'c Client {
+        self.client
+    }
+
+    /// Records that `step` starts its `attempt`-th attempt (from 1), and fails once the
+    /// run has executed more steps than the client allows.
+    pub fn start_step(&mut self, step: &'static str, attempt: u32) -> Result<(), Error> {
+        self.step = step;
+        self.attempt = attempt;
+        self.executed += 1;
+        let limit = self.client.inner.max_step_executions;
+        if self.executed > limit {
+            return Err(Error::StepBudgetExceeded {
+                workflow: self.workflow.to_owned(),
+                limit,
+            });
+        }
+        tracing::debug!(workflow = self.workflow, step, attempt, "step started");
+        Ok(())
+    }
+
+    /// A new request to `operation`.
+    pub fn request(&self, operation: &'static Operation) -> Request {
+        Request {
+            operation,
+            path: Vec::new(),
+            query: Vec::new(),
+            headers: Vec::new(),
+            cookies: Vec::new(),
+            body: None,
+        }
+    }
+
+    /// The value of a runtime expression the request cannot do without.
+    pub fn require(&self, value: Option<Value>, expression: &'static str) -> Result<Value, Error> {
+        value.ok_or_else(|| Error::MissingValue {
+            workflow: self.workflow.to_owned(),
+            step: self.step.to_owned(),
+            expression: expression.to_owned(),
+        })
+    }
+
+    /// A workflow value (an input, an output) as JSON.
+    pub fn to_value<T: Serialize + ?Sized>(&self, value: &T) -> Result<Value, Error> {
+        serde_json::to_value(value).map_err(|e| self.invalid_request(e.to_string()))
+    }
+
+    /// Decodes a value taken from a response into the type of a step output.
+    pub fn decode<T: DeserializeOwned>(
+        &self,
+        response: &Response,
+        value: Value,
+        what: &'static str,
+    ) -> Result<T, Error> {
+        serde_json::from_value(value)
+            .map_err(|e| response.invalid(format!("`{what}` does not have the expected type: {e}")))
+    }
+
+    /// The error for a step whose success criterion `criterion` was not met, when no
+    /// failure action applies. `status_check` says whether the criterion was a plain
+    /// `$statusCode` check, which makes it [`Error::UnexpectedStatus`].
+    pub fn failed(
+        &self,
+        response: &Response,
+        criterion: &'static str,
+        status_check: bool,
+    ) -> Error {
+        let (workflow, step) = (self.workflow.to_owned(), self.step.to_owned());
+        let (status, body, criterion) = (response.status, response.excerpt(), criterion.to_owned());
+        if status_check {
+            Error::UnexpectedStatus {
+                workflow,
+                step,
+                status,
+                criterion,
+                body,
+            }
+        } else {
+            Error::CriteriaNotMet {
+                workflow,
+                step,
+                status,
+                criterion,
+                body,
+            }
+        }
+    }
+
+    /// The error for a step whose retries ran out.
+    pub fn retries_exhausted(&self, response: &Response, criterion: &'static str) -> Error {
+        Error::RetriesExhausted {
+            workflow: self.workflow.to_owned(),
+            step: self.step.to_owned(),
+            attempts: self.attempt,
+            status: response.status,
+            criterion: criterion.to_owned(),
+        }
+    }
+
+    /// Waits before a retry: as long as the response's `Retry-After` header says, else
+    /// `retry_after` seconds (the failure action's `retryAfter`), else not at all.
+    pub async fn wait_before_retry(&self, response: &Response, retry_after: Option<f64>) {
+        let delay = response.retry_after().unwrap_or_else(|| {
+            retry_after
+                .and_then(|secs| Duration::try_from_secs_f64(secs).ok())
+                .unwrap_or_default()
+        });
+        tracing::debug!(
+            workflow = self.workflow,
+            step = self.step,
+            delay_ms = delay.as_millis() as u64,
+            "waiting before retry"
+        );
+        if !delay.is_zero() {
+            tokio::time::sleep(delay).await;
+        }
+    }
+
+    /// A `jsonpath` criterion: whether `query` selects anything in `context`.
+    pub fn jsonpath(&self, query: &JsonPathQuery, context: Option<&Value>) -> Result<bool, Error> {
+        query.matches(context).map_err(|m| self.invalid_request(m))
+    }
+
+    /// A `jsonpath` criterion of the form `query op literal`.
+    pub fn jsonpath_compare(
+        &self,
+        query: &JsonPathQuery,
+        context: Option<&Value>,
+        op: Op,
+        literal: &Value,
+    ) -> Result<bool, Error> {
+        query
+            .compare(context, op, literal)
+            .map_err(|m| self.invalid_request(m))
+    }
+
+    /// A `regex` criterion.
+    pub fn regex(&self, pattern: &Pattern, context: Option<&Value>) -> Result<bool, Error> {
+        pattern
+            .matches(context)
+            .map_err(|m| self.invalid_request(m))
+    }
+
+    fn invalid_request(&self, message: impl Into<String>) -> Error {
+        Error::InvalidRequest {
+            workflow: self.workflow.to_owned(),
+            step: self.step.to_owned(),
+            message: message.into(),
+        }
+    }
+
+    /// Sends `request` and reads the whole response.
+    pub async fn send(&self, request: Request) -> Result<Response, Error> {
+        let operation = request.operation;
+        let base = self
+            .client
+            .base_url(operation.source)
+            .ok_or_else(|| Error::NoBaseUrl {
+                workflow: self.workflow.to_owned(),
+                step: self.step.to_owned(),
+                source_name: operation.source.name.to_owned(),
+            })?;
+        let mut url = String::with_capacity(base.len() + operation.path.len() + 64);
+        url.push_str(&base);
+        fill_path(&mut url, operation.path, &request.path).map_err(|m| self.invalid_request(m))?;
+
+        let mut query = request.query;
+        let mut headers = request.headers;
+        let mut cookies = request.cookies;
+        for placement in self.client.inner.credentials.placements(operation.security) {
+            match placement {
+                Placement::Header(name, value) => headers.push((name, value)),
+                Placement::Query(name, value) => query.push(format!(
+                    "{}={}",
+                    encode::component(&name),
+                    encode::component(&value)
+                )),
+                Placement::Cookie(name, value) => {
+                    cookies.push(format!("{name}={}", encode::component(&value)))
+                }
+            }
+        }
+        if !query.is_empty() {
+            url.push('?');
+            url.push_str(&query.join("&"));
+        }
+
+        let method = reqwest::Method::from_bytes(operation.method.as_bytes())
+            .map_err(|e| self.invalid_request(e.to_string()))?;
+        let mut builder = self.client.inner.http.request(method, &url);
+        for (name, value) in &headers {
+            builder = builder.header(name.as_str(), value.as_str());
+        }
+        if !cookies.is_empty() {
+            builder = builder.header(reqwest::header::COOKIE, cookies.join("; "));
+        }
+        if let Some((content_type, bytes)) = request.body {
+            builder = builder
+                .header(reqwest::header::CONTENT_TYPE, content_type)
+                .body(bytes);
+        }
+
+        let hooks = self.client.inner.hooks.as_deref();
+        if let Some(hooks) = hooks {
+            hooks.on_request(&RequestEvent {
+                workflow: self.workflow,
+                step: self.step,
+                attempt: self.attempt,
+                method: operation.method,
+                url: &url,
+            });
+        }
+        tracing::debug!(workflow = self.workflow, step = self.step, method = operation.method, %url, "sending request");
+        let started = Instant::now();
+        let transport = |source| Error::Transport {
+            workflow: self.workflow.to_owned(),
+            step: self.step.to_owned(),
+            url: url.clone(),
+            source,
+        };
+        let mut response = builder.send().await.map_err(transport)?;
+        let status = response.status().as_u16();
+        let headers = std::mem::take(response.headers_mut());
+        let body = response.bytes().await.map_err(transport)?;
+        let elapsed = started.elapsed();
+        tracing::debug!(
+            workflow = self.workflow,
+            step = self.step,
+            status,
+            elapsed_us = elapsed.as_micros() as u64,
+            "response received"
+        );
+        if let Some(hooks) = hooks {
+            hooks.on_response(&ResponseEvent {
+                workflow: self.workflow,
+                step: self.step,
+                attempt: self.attempt,
+                method: operation.method,
+                url: &url,
+                status,
+                elapsed,
+            });
+        }
+        Ok(Response::new(
+            self.workflow,
+            self.step,
+            operation.method,
+            url,
+            status,
+            headers,
+            body,
+        ))
+    }
+}
+
+/// Appends `template` to `url` with every `{name}` replaced by its encoded value.
+fn fill_path(url: &mut String, template: &str, values: &[(&str, String)]) -> Result<(), String> {
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        url.push_str(&rest[..open]);
+        let Some(close) = rest[open..].find('}') else {
+            return Err(format!("unclosed `{{` in path template `{template}`"));
+        };
+        let name = &rest[open + 1..open + close];
+        let Some((_, value)) = values.iter().find(|(n, _)| *n == name) else {
+            return Err(format!("path parameter `{name}` has no value"));
+        };
+        url.push_str(value);
+        rest = &rest[open + close + 1..];
+    }
+    url.push_str(rest);
+    Ok(())
+}
+
+/// A request being built by a step.
+#[derive(Debug)]
+pub struct Request {
+    operation: &'static Operation,
+    path: Vec<(&'static str, String)>,
+    query: Vec<String>,
+    headers: Vec<(String, String)>,
+    cookies: Vec<String>,
+    body: Option<(&'static str, Vec<u8>)>,
+}
+
+impl Request {
+    /// Sets the path parameter `name`. Values are percent-encoded so that they stay inside
+    /// their segment; `.` and `..`, which would change the path, are refused when sent.
+    pub fn path(&mut self, name: &'static str, value: &Value, style: Style, explode: bool) {
+        let text = encode::path(name, value, style, explode);
+        let text = match text.as_str() {
+            "." => "%2E".to_owned(),
+            ".." => "%2E%2E".to_owned(),
+            _ => text,
+        };
+        self.path.retain(|(n, _)| *n != name);
+        self.path.push((name, text));
+    }
+
+    /// Adds the query parameter `name`; an absent value leaves it out.
+    pub fn query(&mut self, name: &str, value: Option<Value>, style: Style, explode: bool) {
+        if let Some(value) = value {
+            self.query
+                .extend(encode::query(name, &value, style, explode));
+        }
+    }
+
+    /// Sets the header `name`; an absent value leaves it out.
+    pub fn header(&mut self, name: &str, value: Option<Value>, explode: bool) {
+        if let Some(value) = value {
+            self.headers
+                .push((name.to_owned(), encode::header(&value, explode)));
+        }
+    }
+
+    /// Adds the cookie `name`; an absent value leaves it out.
+    pub fn cookie(&mut self, name: &str, value: Option<Value>, explode: bool) {
+        if let Some(value) = value {
+            self.cookies.extend(encode::cookie(name, &value, explode));
+        }
+    }
+
+    /// A JSON body.
+    pub fn json_body(&mut self, content_type: &'static str, value: &Value) {
+        let bytes = serde_json::to_vec(value).unwrap_or_default();
+        self.body = Some((content_type, bytes));
+    }
+
+    /// A text body (plain text, XML): strings are sent as they are, other values as JSON.
+    pub fn text_body(&mut self, content_type: &'static str, value: &Value) {
+        self.body = Some((content_type, encode::primitive(value).into_bytes()));
+    }
+
+    /// An `application/x-www-form-urlencoded` body from an object's members (a string
+    /// payload is sent as it is).
+    pub fn form_body(&mut self, content_type: &'static str, value: &Value) {
+        let text = match value {
+            Value::Object(map) => map
+                .iter()
+                .flat_map(|(k, v)| encode::query(k, v, Style::Form, true))
+                .collect::<Vec<_>>()
+                .join("&"),
+            other => encode::primitive(other),
+        };
+        self.body = Some((content_type, text.into_bytes()));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_templates_fill_in_order() {
+        let mut url = String::from("http://h");
+        fill_path(
+            &mut url,
+            "/orgs/{org}/invites/{code}",
+            &[("code", "c1".into()), ("org", "a%2Fb".into())],
+        )
+        .unwrap();
+        assert_eq!(url, "http://h/orgs/a%2Fb/invites/c1");
+        assert_eq!(
+            fill_path(&mut String::new(), "/x/{y}", &[]).unwrap_err(),
+            "path parameter `y` has no value"
+        );
+        assert_eq!(
+            fill_path(&mut String::new(), "/x/{y", &[]).unwrap_err(),
+            "unclosed `{` in path template `/x/{y`"
+        );
+    }
+}
