@@ -89,8 +89,8 @@ impl Diagnostic {
                 let pad = " ".repeat(gutter);
                 let _ = write!(out, "\n{pad}--> {file}:{}:{}", loc.line, loc.column);
                 if let Some(text) = &self.line_text {
-                    let underline = " ".repeat(loc.column.saturating_sub(1))
-                        + &"^".repeat(self.width.max(1));
+                    let underline =
+                        " ".repeat(loc.column.saturating_sub(1)) + &"^".repeat(self.width.max(1));
                     let _ = write!(
                         out,
                         "\n{pad} |\n{} | {}\n{pad} | {}",

@@ -1,4 +1,422 @@
-//! The intermediate representation of a checked document: what `emit` turns into code.
+//! The intermediate representation of a checked document: everything `emit` needs, with
+//! every name resolved and every reference checked. Nothing here can be wrong; `emit`
+//! turns it into tokens without further checks.
+
+use serde_json::Value;
 
 /// The intermediate representation of a whole document.
-pub(crate) struct Plan {}
+#[derive(Debug, Default)]
+pub(crate) struct Plan {
+    /// The OpenAPI source descriptions steps call, by index.
+    pub sources: Vec<Source>,
+    /// Every workflow, in document order.
+    pub workflows: Vec<Workflow>,
+}
+
+/// The intermediate representation of an OpenAPI source description.
+#[derive(Debug)]
+pub(crate) struct Source {
+    /// The source description's `name`.
+    pub name: String,
+    /// The first server of its OpenAPI description.
+    pub server: Option<Server>,
+}
+
+/// The intermediate representation of an OpenAPI server.
+#[derive(Debug)]
+pub(crate) struct Server {
+    pub url: String,
+    pub variables: Vec<(String, String)>,
+}
+
+/// The intermediate representation of a workflow.
+#[derive(Debug)]
+pub(crate) struct Workflow {
+    /// The `workflowId`.
+    pub id: String,
+    /// The generated function's name.
+    pub fn_name: String,
+    /// The name of the inputs struct.
+    pub inputs_name: String,
+    /// The name of the outputs struct.
+    pub outputs_name: String,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    /// The inputs struct and the structs nested in it, the inputs struct first.
+    pub input_types: Vec<StructDef>,
+    /// The workflow's outputs, in document order.
+    pub outputs: Vec<Output>,
+    pub steps: Vec<Step>,
+}
+
+/// The intermediate representation of a generated struct.
+#[derive(Debug, Clone)]
+pub(crate) struct StructDef {
+    pub name: String,
+    pub doc: Option<String>,
+    pub fields: Vec<Field>,
+}
+
+/// The intermediate representation of a struct field.
+#[derive(Debug, Clone)]
+pub(crate) struct Field {
+    /// The name in the document (the serde name).
+    pub name: String,
+    /// The Rust field name.
+    pub ident: String,
+    pub ty: Type,
+    pub required: bool,
+    pub doc: Option<String>,
+}
+
+/// The intermediate representation of a Rust type of a value.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Type {
+    String,
+    Integer,
+    Number,
+    Boolean,
+    Array(Box<Type>),
+    /// A generated struct, by name.
+    Named(String),
+    /// `serde_json::Value`.
+    Json,
+}
+
+/// The intermediate representation of an output (of a step or of a workflow).
+#[derive(Debug)]
+pub(crate) struct Output {
+    /// The output's name in the document.
+    pub name: String,
+    /// The Rust field name.
+    pub ident: String,
+    pub ty: Type,
+    /// The runtime expression, as written.
+    pub text: String,
+    pub value: Expr,
+}
+
+/// The intermediate representation of a step.
+#[derive(Debug)]
+pub(crate) struct Step {
+    /// The `stepId`.
+    pub id: String,
+    /// The variable holding its outputs, and the snake-case base of its names.
+    pub ident: String,
+    /// Its variant in the generated step enum.
+    pub variant: String,
+    pub description: Option<String>,
+    pub call: Call,
+    /// Success criteria, all of which must hold.
+    pub success: Vec<Criterion>,
+    pub on_success: Vec<Action>,
+    pub on_failure: Vec<Action>,
+    pub outputs: Vec<Output>,
+}
+
+/// What a step calls.
+#[derive(Debug)]
+pub(crate) enum Call {
+    Operation(Operation),
+}
+
+/// The intermediate representation of an operation call.
+#[derive(Debug)]
+pub(crate) struct Operation {
+    /// Index into [`Plan::sources`].
+    pub source: usize,
+    pub operation_id: Option<String>,
+    /// Upper case.
+    pub method: String,
+    pub path: String,
+    pub summary: Option<String>,
+    /// Alternatives of sets of schemes.
+    pub security: Vec<Vec<Scheme>>,
+    pub params: Vec<Param>,
+    pub body: Option<Body>,
+}
+
+/// The intermediate representation of a security scheme.
+#[derive(Debug, Clone)]
+pub(crate) struct Scheme {
+    pub name: String,
+    pub kind: SchemeKind,
+}
+
+/// The kinds of security scheme the runtime knows.
+#[derive(Debug, Clone)]
+pub(crate) enum SchemeKind {
+    HttpBearer,
+    HttpBasic,
+    ApiKey { location: Location, name: String },
+    OAuth2,
+    OpenIdConnect,
+    Other,
+}
+
+/// Where a parameter goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Location {
+    Path,
+    Query,
+    Header,
+    Cookie,
+}
+
+/// OpenAPI parameter styles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Style {
+    Simple,
+    Label,
+    Matrix,
+    Form,
+    SpaceDelimited,
+    PipeDelimited,
+    DeepObject,
+}
+
+/// The intermediate representation of a parameter a step sends.
+#[derive(Debug)]
+pub(crate) struct Param {
+    pub name: String,
+    pub location: Location,
+    pub style: Style,
+    pub explode: bool,
+    pub value: ValueSpec,
+}
+
+/// How a request body is encoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Encoding {
+    Json,
+    Form,
+    Text,
+}
+
+/// The intermediate representation of a request body.
+#[derive(Debug)]
+pub(crate) struct Body {
+    pub content_type: String,
+    pub encoding: Encoding,
+    pub value: ValueSpec,
+}
+
+/// A value built at run time from literals and runtime expressions: a parameter value, a
+/// payload or part of one.
+#[derive(Debug)]
+pub(crate) enum ValueSpec {
+    /// A constant.
+    Literal(Value),
+    /// One runtime expression; `text` is as written, for error messages.
+    Expr { expr: Expr, text: String },
+    /// A string with embedded `{$…}` expressions.
+    Template(Vec<TemplatePart>),
+    /// An object some of whose members are computed.
+    Object(Vec<(String, ValueSpec)>),
+    /// An array some of whose elements are computed.
+    Array(Vec<ValueSpec>),
+}
+
+/// A piece of a string template.
+#[derive(Debug)]
+pub(crate) enum TemplatePart {
+    Text(String),
+    Expr { expr: Expr, text: String },
+}
+
+/// A runtime expression resolved to what generated code reads.
+#[derive(Debug, Clone)]
+pub(crate) enum Expr {
+    /// `$inputs.x`: a field of the inputs struct.
+    Input {
+        ident: String,
+        required: bool,
+        pointer: Option<String>,
+    },
+    /// `$steps.s.outputs.o`: a field of an earlier step's outputs.
+    StepOutput {
+        step_ident: String,
+        ident: String,
+        pointer: Option<String>,
+    },
+    StatusCode,
+    Url,
+    Method,
+    ResponseHeader(String),
+    /// `$response.body`, with an optional JSON pointer.
+    ResponseBody(Option<String>),
+    /// A value known at generation time (`$sourceDescriptions.x.url`).
+    Constant(Value),
+}
+
+/// The intermediate representation of a criterion.
+#[derive(Debug)]
+pub(crate) struct Criterion {
+    /// The condition as written, for error messages.
+    pub text: String,
+    /// Whether it is a plain `$statusCode` check (its failure is an unexpected status).
+    pub status_check: bool,
+    pub kind: CriterionKind,
+}
+
+/// The kinds of criterion.
+#[derive(Debug)]
+pub(crate) enum CriterionKind {
+    Simple(Condition),
+    JsonPath {
+        context: Expr,
+        query: String,
+        compare: Option<(Op, Value)>,
+    },
+    Regex {
+        context: Expr,
+        pattern: String,
+    },
+}
+
+/// A simple condition.
+#[derive(Debug)]
+pub(crate) enum Condition {
+    Or(Box<Condition>, Box<Condition>),
+    And(Box<Condition>, Box<Condition>),
+    Not(Box<Condition>),
+    Compare(Operand, Op, Operand),
+    Truthy(Operand),
+}
+
+/// One side of a comparison.
+#[derive(Debug)]
+pub(crate) enum Operand {
+    Expr { expr: Expr, nav: Vec<Nav> },
+    Literal(Value),
+}
+
+/// Navigation after an expression in a condition.
+#[derive(Debug, Clone)]
+pub(crate) enum Nav {
+    Member(String),
+    Index(usize),
+}
+
+/// Comparison operators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Op {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+/// The intermediate representation of a success or failure action.
+#[derive(Debug)]
+pub(crate) struct Action {
+    pub name: String,
+    /// All must hold for the action to apply.
+    pub criteria: Vec<Criterion>,
+    pub kind: ActionKind,
+}
+
+/// What an action does.
+#[derive(Debug)]
+pub(crate) enum ActionKind {
+    End,
+    /// Index into the workflow's steps.
+    GotoStep(usize),
+    Retry {
+        after: Option<f64>,
+        limit: u32,
+    },
+}
+
+impl Workflow {
+    /// Every criterion of the workflow, success criteria and action criteria.
+    pub fn criteria(&self) -> impl Iterator<Item = &Criterion> {
+        self.steps.iter().flat_map(|step| {
+            let actions = step.on_success.iter().chain(&step.on_failure);
+            step.success.iter().chain(actions.flat_map(|a| &a.criteria))
+        })
+    }
+
+    /// Calls `f` on every runtime expression of the workflow.
+    pub fn for_each_expr(&self, f: &mut dyn FnMut(&Expr)) {
+        for step in &self.steps {
+            let Call::Operation(op) = &step.call;
+            for param in &op.params {
+                param.value.for_each_expr(f);
+            }
+            if let Some(body) = &op.body {
+                body.value.for_each_expr(f);
+            }
+            let actions = step.on_success.iter().chain(&step.on_failure);
+            for c in step.success.iter().chain(actions.flat_map(|a| &a.criteria)) {
+                c.for_each_expr(f);
+            }
+            for output in &step.outputs {
+                f(&output.value);
+            }
+        }
+        for output in &self.outputs {
+            f(&output.value);
+        }
+    }
+}
+
+impl ValueSpec {
+    fn for_each_expr(&self, f: &mut dyn FnMut(&Expr)) {
+        match self {
+            ValueSpec::Literal(_) => {}
+            ValueSpec::Expr { expr, .. } => f(expr),
+            ValueSpec::Template(parts) => {
+                for part in parts {
+                    if let TemplatePart::Expr { expr, .. } = part {
+                        f(expr);
+                    }
+                }
+            }
+            ValueSpec::Object(members) => {
+                for (_, member) in members {
+                    member.for_each_expr(f);
+                }
+            }
+            ValueSpec::Array(items) => {
+                for item in items {
+                    item.for_each_expr(f);
+                }
+            }
+        }
+    }
+}
+
+impl Criterion {
+    fn for_each_expr(&self, f: &mut dyn FnMut(&Expr)) {
+        match &self.kind {
+            CriterionKind::Simple(condition) => condition.for_each_expr(f),
+            CriterionKind::JsonPath { context, .. } | CriterionKind::Regex { context, .. } => {
+                f(context)
+            }
+        }
+    }
+}
+
+impl Condition {
+    fn for_each_expr(&self, f: &mut dyn FnMut(&Expr)) {
+        match self {
+            Condition::Or(a, b) | Condition::And(a, b) => {
+                a.for_each_expr(f);
+                b.for_each_expr(f);
+            }
+            Condition::Not(a) => a.for_each_expr(f),
+            Condition::Compare(a, _, b) => {
+                for operand in [a, b] {
+                    if let Operand::Expr { expr, .. } = operand {
+                        f(expr);
+                    }
+                }
+            }
+            Condition::Truthy(Operand::Expr { expr, .. }) => f(expr),
+            Condition::Truthy(Operand::Literal(_)) => {}
+        }
+    }
+}

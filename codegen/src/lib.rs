@@ -79,16 +79,11 @@ impl Generator {
     pub fn generate(&self, base_dir: &Path, file: &Path) -> Output {
         let cx = diag::Ctxt::new();
         let loaded = load::load(&cx, base_dir, file, &self.settings);
-        let files = loaded
-            .as_ref()
-            .map(|l| l.files.clone())
-            .unwrap_or_default();
+        let files = loaded.as_ref().map(|l| l.files.clone()).unwrap_or_default();
         let plan = loaded
             .as_ref()
             .and_then(|loaded| check::check(&cx, loaded, &self.settings));
-        let failed = cx.has_errors()
-            || (self.settings.strict && cx.has_any())
-            || plan.is_none();
+        let failed = cx.has_errors() || (self.settings.strict && cx.has_any()) || plan.is_none();
         let tokens = match (&plan, failed) {
             (Some(plan), false) => emit::emit(plan, &self.settings),
             (Some(plan), true) => emit::skeleton(plan, &self.settings),

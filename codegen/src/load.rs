@@ -1,16 +1,1465 @@
 //! Loading: the only IO. Reads the Arazzo document and its source descriptions.
+//!
+//! The Arazzo document is read as YAML or JSON (told apart by content, not extension),
+//! parsed into a `serde_json::Value`, then into the [`model`](crate::model) with
+//! `serde_path_to_error`, so that a type error points at the offending value. Each source
+//! description is then resolved to a local file (a mapping in [`Settings`] wins; otherwise
+//! the `url`, relative to the Arazzo document) and loaded as an OpenAPI description or,
+//! recursively, as another Arazzo document. Nothing is ever fetched over the network.
+//!
+//! Loading goes on after an error so that one run reports as much as it can: a source that
+//! fails becomes [`LoadedSource::Failed`], keeping `sources` aligned with
+//! `sourceDescriptions`.
 
+use std::collections::{BTreeSet, HashMap};
+use std::io;
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 
-use crate::diag::Ctxt;
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+
+use crate::diag::{did_you_mean, display_path, Ctxt, Span};
+use crate::model::{Document, SourceDescription, SourceType};
+pub(crate) use crate::openapi::OpenApiSource;
 use crate::settings::Settings;
+use crate::source::{file_span, normalize_path, Pointer, SourceFile};
 
 /// Everything read for one generation.
+#[derive(Clone, Debug)]
 pub(crate) struct Loaded {
+    /// The Arazzo document's file.
+    pub arazzo: SourceFile,
+    /// The Arazzo document.
+    pub document: Document,
+    /// One entry per `document.source_descriptions`, in the same order.
+    pub sources: Vec<LoadedSource>,
     /// Every file read, absolute, sorted and deduplicated.
     pub files: Vec<PathBuf>,
 }
 
-pub(crate) fn load(_cx: &Ctxt, _base_dir: &Path, _file: &Path, _settings: &Settings) -> Option<Loaded> {
-    None
+/// What a source description turned out to be.
+#[derive(Clone, Debug)]
+pub(crate) enum LoadedSource {
+    /// An OpenAPI description.
+    OpenApi(Box<OpenApiSource>),
+    /// Another Arazzo document, whose workflows steps may call.
+    Arazzo(Box<ArazzoSource>),
+    /// A source that could not be loaded; the reason has been reported.
+    Failed,
+}
+
+/// An Arazzo document named by a source description, loaded with its own sources.
+#[derive(Clone, Debug)]
+pub(crate) struct ArazzoSource {
+    /// The source description's `name`.
+    pub name: String,
+    /// The file it was read from.
+    pub file: SourceFile,
+    /// The document.
+    pub document: Document,
+    /// One entry per `document.source_descriptions`, in the same order.
+    pub sources: Vec<LoadedSource>,
+}
+
+impl LoadedSource {
+    /// The OpenAPI description, if this source is one.
+    pub fn as_openapi(&self) -> Option<&OpenApiSource> {
+        match self {
+            LoadedSource::OpenApi(source) => Some(source),
+            _ => None,
+        }
+    }
+
+    /// The Arazzo document, if this source is one.
+    pub fn as_arazzo(&self) -> Option<&ArazzoSource> {
+        match self {
+            LoadedSource::Arazzo(source) => Some(source),
+            _ => None,
+        }
+    }
+}
+
+impl Loaded {
+    /// The source description named `name` and what it loaded as.
+    pub fn source(&self, name: &str) -> Option<(&SourceDescription, &LoadedSource)> {
+        find_source(&self.document, &self.sources, name)
+    }
+}
+
+impl ArazzoSource {
+    /// The source description named `name` in this document and what it loaded as.
+    pub fn source(&self, name: &str) -> Option<(&SourceDescription, &LoadedSource)> {
+        find_source(&self.document, &self.sources, name)
+    }
+}
+
+fn find_source<'a>(
+    document: &'a Document,
+    sources: &'a [LoadedSource],
+    name: &str,
+) -> Option<(&'a SourceDescription, &'a LoadedSource)> {
+    document
+        .source_descriptions
+        .iter()
+        .zip(sources)
+        .find(|(description, _)| description.name == name)
+}
+
+/// Loads the Arazzo document at `file` (relative to `base_dir` unless absolute) and every
+/// source description it names, reporting problems into `cx`.
+///
+/// Returns `None` only when the Arazzo document itself cannot be read or parsed.
+pub(crate) fn load(cx: &Ctxt, base_dir: &Path, file: &Path, settings: &Settings) -> Option<Loaded> {
+    let mut loader = Loader::new(cx, base_dir, settings);
+    let (display, abs) = loader.root_paths(file);
+    let text = match loader.read(&abs) {
+        Ok(text) => text,
+        Err(err) => {
+            cx.error(
+                &file_span(&display),
+                format!("couldn't read `{}`: {err}", display_path(&display)),
+            );
+            return None;
+        }
+    };
+    let arazzo = SourceFile::new(display, abs.clone(), text);
+    let value = loader.parse_value(&arazzo)?;
+    if !is_arazzo(&value) && (value.get("openapi").is_some() || value.get("swagger").is_some()) {
+        cx.error(
+            &arazzo.span(""),
+            format!(
+                "`{}` is an OpenAPI description, not an Arazzo document",
+                display_path(&arazzo.path)
+            ),
+        )
+        .help("pass the Arazzo document that names it in `sourceDescriptions`");
+        return None;
+    }
+    let document = loader.parse_document(&arazzo, &value)?;
+    loader.stack.push(abs);
+    let sources = loader.load_sources(&arazzo, &document);
+    loader.stack.pop();
+    loader.check_mappings_used(&arazzo);
+    Some(Loaded {
+        arazzo,
+        document,
+        sources,
+        files: loader.files.into_iter().collect(),
+    })
+}
+
+/// What the top-level keys of a document say it is.
+#[derive(Clone, Debug, PartialEq)]
+enum DocumentKind {
+    /// `openapi: <version>`.
+    OpenApi(String),
+    /// `swagger: "2.0"`.
+    Swagger,
+    /// `arazzo: <version>`.
+    Arazzo,
+    /// None of them.
+    Unknown,
+}
+
+fn is_arazzo(value: &Value) -> bool {
+    value.get("arazzo").is_some()
+}
+
+fn document_kind(value: &Value) -> DocumentKind {
+    if let Some(version) = value.get("openapi") {
+        DocumentKind::OpenApi(version_string(version))
+    } else if value.get("swagger").is_some() {
+        DocumentKind::Swagger
+    } else if is_arazzo(value) {
+        DocumentKind::Arazzo
+    } else {
+        DocumentKind::Unknown
+    }
+}
+
+/// A version field as a string, whether YAML read it as a string or a number.
+fn version_string(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// A parsed OpenAPI description, shared by every source description that names its file.
+#[derive(Clone)]
+struct ParsedOpenApi {
+    file: SourceFile,
+    spec: openapiv3::OpenAPI,
+    raw: Value,
+}
+
+/// A loaded Arazzo source, shared by every source description that names its file.
+#[derive(Clone)]
+struct ParsedArazzo {
+    file: SourceFile,
+    document: Document,
+    sources: Vec<LoadedSource>,
+}
+
+/// The state of one load.
+struct Loader<'a> {
+    cx: &'a Ctxt,
+    /// The base directory, absolute.
+    base: PathBuf,
+    settings: &'a Settings,
+    /// Every file read, absolute.
+    files: BTreeSet<PathBuf>,
+    /// The Arazzo documents being loaded, outermost first, to catch cycles.
+    stack: Vec<PathBuf>,
+    /// Names of all source descriptions seen, to warn about unused mappings.
+    names: BTreeSet<String>,
+    /// OpenAPI files already loaded (`None`: failed, and reported).
+    openapi_cache: HashMap<PathBuf, Option<ParsedOpenApi>>,
+    /// Arazzo sources already loaded (`None`: failed, and reported).
+    arazzo_cache: HashMap<PathBuf, Option<ParsedArazzo>>,
+}
+
+impl<'a> Loader<'a> {
+    fn new(cx: &'a Ctxt, base_dir: &Path, settings: &'a Settings) -> Self {
+        let base = std::path::absolute(base_dir).unwrap_or_else(|_| base_dir.to_path_buf());
+        Loader {
+            cx,
+            base: normalize_path(&base),
+            settings,
+            files: BTreeSet::new(),
+            stack: Vec::new(),
+            names: BTreeSet::new(),
+            openapi_cache: HashMap::new(),
+            arazzo_cache: HashMap::new(),
+        }
+    }
+
+    /// The display path and absolute path of a path the user gave, relative to the base
+    /// directory unless absolute.
+    fn root_paths(&self, file: &Path) -> (PathBuf, PathBuf) {
+        if file.is_absolute() {
+            let abs = normalize_path(file);
+            (self.display_for_absolute(&abs), abs)
+        } else {
+            let display = normalize_path(file);
+            let abs = normalize_path(&self.base.join(&display));
+            (display, abs)
+        }
+    }
+
+    /// How to show an absolute path: relative to the base directory when inside it.
+    fn display_for_absolute(&self, abs: &Path) -> PathBuf {
+        match abs.strip_prefix(&self.base) {
+            Ok(relative) if !relative.as_os_str().is_empty() => relative.to_path_buf(),
+            _ => abs.to_path_buf(),
+        }
+    }
+
+    /// Reads a file and records it.
+    fn read(&mut self, abs: &Path) -> io::Result<String> {
+        let text = std::fs::read_to_string(abs)?;
+        self.files.insert(abs.to_path_buf());
+        Ok(text)
+    }
+
+    /// Parses a file's text as JSON (if it starts like JSON) or YAML.
+    fn parse_value(&self, file: &SourceFile) -> Option<Value> {
+        let text = file.text.trim_start_matches('\u{feff}');
+        let looks_like_json = text.trim_start().starts_with(['{', '[']);
+        let result = if looks_like_json {
+            serde_json::from_str::<Value>(text).map_err(|err| {
+                let (line, column) = (err.line(), err.column());
+                let column = file
+                    .line_text(line)
+                    .map_or(column, |text| byte_to_char_column(text, column));
+                (
+                    "JSON",
+                    strip_positions(&err.to_string()),
+                    Some((line, column)),
+                )
+            })
+        } else {
+            serde_yaml::from_str::<Value>(text).map_err(|err| {
+                let location = err.location().map(|l| (l.line(), l.column()));
+                ("YAML", strip_positions(&err.to_string()), location)
+            })
+        };
+        match result {
+            Ok(mut value) => {
+                apply_merge_keys(&mut value);
+                Some(value)
+            }
+            Err((format, message, location)) => {
+                let span = match location {
+                    Some((line, column)) if line > 0 => file.span_at_location(line, column),
+                    _ => file_span(&file.path),
+                };
+                self.cx.error(
+                    &span,
+                    format!(
+                        "couldn't parse `{}` as {format}: {message}",
+                        display_path(&file.path)
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    /// Parses an Arazzo document from its value, reporting the first shape error.
+    fn parse_document(&self, file: &SourceFile, value: &Value) -> Option<Document> {
+        match deserialize_located::<Document>(value) {
+            Ok(document) => Some(document),
+            Err((pointer, message)) => {
+                self.cx.error(&file.span(&pointer), message);
+                None
+            }
+        }
+    }
+
+    /// Loads every source description of a document, in order.
+    fn load_sources(&mut self, file: &SourceFile, document: &Document) -> Vec<LoadedSource> {
+        document
+            .source_descriptions
+            .iter()
+            .enumerate()
+            .map(|(index, description)| {
+                self.names.insert(description.name.clone());
+                self.load_source(file, index, description)
+            })
+            .collect()
+    }
+
+    fn load_source(
+        &mut self,
+        doc: &SourceFile,
+        index: usize,
+        description: &SourceDescription,
+    ) -> LoadedSource {
+        let item = Pointer::root().key("sourceDescriptions").index(index);
+        let url_span = doc.span(&item.key("url"));
+        let name = &description.name;
+        let Some((display, abs)) = self.locate(doc, &url_span, description) else {
+            return LoadedSource::Failed;
+        };
+
+        // Files seen before: reuse the result (and do not report its problems twice).
+        if let Some(cached) = self.openapi_cache.get(&abs).cloned() {
+            if cached.is_some() && description.source_type == Some(SourceType::Arazzo) {
+                self.report_type_mismatch(doc, &item, description, &display);
+                return LoadedSource::Failed;
+            }
+            return match cached {
+                Some(parsed) => openapi_source(name, parsed),
+                None => LoadedSource::Failed,
+            };
+        }
+        if self.stack.contains(&abs) {
+            self.cx
+                .error(
+                    &url_span,
+                    format!(
+                        "source description `{name}` refers to `{}`, which is already being loaded",
+                        display_path(&display)
+                    ),
+                )
+                .note("Arazzo documents that name each other in a cycle are not supported");
+            return LoadedSource::Failed;
+        }
+        if let Some(cached) = self.arazzo_cache.get(&abs).cloned() {
+            if cached.is_some() && description.source_type == Some(SourceType::Openapi) {
+                self.report_type_mismatch(doc, &item, description, &display);
+                return LoadedSource::Failed;
+            }
+            return match cached {
+                Some(parsed) => arazzo_source(name, parsed),
+                None => LoadedSource::Failed,
+            };
+        }
+
+        let text = match self.read(&abs) {
+            Ok(text) => text,
+            Err(err) => {
+                let not_found = err.kind() == io::ErrorKind::NotFound;
+                let diagnostic = self.cx.error(
+                    &url_span,
+                    format!(
+                        "couldn't read `{}` for source description `{name}`: {err}",
+                        display_path(&display)
+                    ),
+                );
+                if not_found && !self.settings.sources.contains_key(name) {
+                    diagnostic.help(format_args!(
+                        "map it to a local file, e.g. `sources = {{ {name} = \"path/to/file.yaml\" }}`"
+                    ));
+                }
+                return LoadedSource::Failed;
+            }
+        };
+        let file = SourceFile::new(display.clone(), abs.clone(), text);
+        let Some(value) = self.parse_value(&file) else {
+            self.openapi_cache.insert(abs, None);
+            return LoadedSource::Failed;
+        };
+        match (description.source_type, document_kind(&value)) {
+            (_, DocumentKind::Swagger) => {
+                self.cx.error(
+                    &url_span,
+                    format!(
+                        "source description `{name}` is Swagger 2.0, which is not supported; convert it to OpenAPI 3"
+                    ),
+                );
+                LoadedSource::Failed
+            }
+            (_, DocumentKind::Unknown) => {
+                self.cx
+                    .error(
+                        &url_span,
+                        format!(
+                            "source description `{name}` (`{}`) is neither an OpenAPI description nor an Arazzo document",
+                            display_path(&display)
+                        ),
+                    )
+                    .note("expected an `openapi` or `arazzo` field at the top level");
+                LoadedSource::Failed
+            }
+            (Some(SourceType::Arazzo), DocumentKind::OpenApi(_))
+            | (Some(SourceType::Openapi), DocumentKind::Arazzo) => {
+                self.report_type_mismatch(doc, &item, description, &display);
+                LoadedSource::Failed
+            }
+            (_, DocumentKind::OpenApi(version)) => {
+                let parsed = self.parse_openapi(file, value, &version);
+                self.openapi_cache.insert(abs, parsed.clone());
+                match parsed {
+                    Some(parsed) => openapi_source(name, parsed),
+                    None => LoadedSource::Failed,
+                }
+            }
+            (_, DocumentKind::Arazzo) => {
+                let parsed = self.load_arazzo(file, &value);
+                self.arazzo_cache.insert(abs, parsed.clone());
+                match parsed {
+                    Some(parsed) => arazzo_source(name, parsed),
+                    None => LoadedSource::Failed,
+                }
+            }
+        }
+    }
+
+    fn report_type_mismatch(
+        &self,
+        doc: &SourceFile,
+        item: &Pointer,
+        description: &SourceDescription,
+        display: &Path,
+    ) {
+        let declared = description.source_type.map_or("", SourceType::as_str);
+        let actual = match declared {
+            "arazzo" => "an OpenAPI description",
+            _ => "an Arazzo document",
+        };
+        self.cx.error(
+            &doc.span(&item.key("type")),
+            format!(
+                "source description `{}` has `type: {declared}`, but `{}` is {actual}",
+                description.name,
+                display_path(display)
+            ),
+        );
+    }
+
+    /// Resolves a source description to a display path and an absolute path.
+    fn locate(
+        &self,
+        doc: &SourceFile,
+        url_span: &Span,
+        description: &SourceDescription,
+    ) -> Option<(PathBuf, PathBuf)> {
+        let name = &description.name;
+        if let Some(mapped) = self.settings.sources.get(name) {
+            return Some(self.root_paths(mapped));
+        }
+        let url = description.url.trim();
+        let lower = url.to_ascii_lowercase();
+        if lower.starts_with("http://") || lower.starts_with("https://") {
+            self.cx
+                .error(
+                    url_span,
+                    format!(
+                        "source description `{name}` has a remote url `{url}`; map it to a local file, e.g. `sources = {{ {name} = \"path/to/file.yaml\" }}`"
+                    ),
+                )
+                .note("the generator never fetches over the network");
+            return None;
+        }
+        let path = if lower.starts_with("file:") {
+            // `file:///abs/path`, `file://localhost/abs/path` or `file:relative/path`.
+            let rest = &url["file:".len()..];
+            let rest = match rest.strip_prefix("//") {
+                Some(authority_and_path) => {
+                    let slash = authority_and_path
+                        .find('/')
+                        .unwrap_or(authority_and_path.len());
+                    &authority_and_path[slash..]
+                }
+                None => rest,
+            };
+            strip_query_and_fragment(rest)
+        } else if has_scheme(url) {
+            self.cx.error(
+                url_span,
+                format!(
+                    "source description `{name}` has a url `{url}` the generator cannot read; map it to a local file, e.g. `sources = {{ {name} = \"path/to/file.yaml\" }}`"
+                ),
+            );
+            return None;
+        } else {
+            strip_query_and_fragment(url)
+        };
+        let path = crate::openapi::percent_decode(path);
+        if path.is_empty() {
+            self.cx.error(
+                url_span,
+                format!("source description `{name}` has an empty url"),
+            );
+            return None;
+        }
+        let path = Path::new(path.as_ref());
+        if path.is_absolute() {
+            let abs = normalize_path(path);
+            return Some((self.display_for_absolute(&abs), abs));
+        }
+        let dir = doc.path.parent().unwrap_or(Path::new(""));
+        let display = normalize_path(&dir.join(path));
+        let abs = normalize_path(&self.base.join(&display));
+        Some((display, abs))
+    }
+
+    /// Parses an OpenAPI description, downgrading 3.1 and later to 3.0 first.
+    fn parse_openapi(&self, file: SourceFile, raw: Value, version: &str) -> Option<ParsedOpenApi> {
+        let mut value = raw.clone();
+        if version.starts_with("3.0") {
+            if let Some(openapi) = value.get_mut("openapi") {
+                *openapi = Value::String(version.to_owned());
+            }
+        } else if version.starts_with("3.1") || version.starts_with("3.2") {
+            downgrade_openapi(&mut value);
+        } else {
+            self.cx.error(
+                &file.span("/openapi"),
+                format!(
+                    "`{}` is OpenAPI {version}, which is not supported; use OpenAPI 3.0 or 3.1",
+                    display_path(&file.path)
+                ),
+            );
+            return None;
+        }
+        // `openapiv3` has an `expect` in its `ReferenceOr` deserializer; never let a
+        // document turn that into a panic of the generator.
+        let result = catch_unwind(AssertUnwindSafe(|| {
+            deserialize_located::<openapiv3::OpenAPI>(&value)
+        }));
+        match result {
+            Ok(Ok(spec)) => Some(ParsedOpenApi { file, spec, raw }),
+            Ok(Err((pointer, message))) => {
+                self.cx.error(
+                    &file.span(&pointer),
+                    format!("invalid OpenAPI description: {message}"),
+                );
+                None
+            }
+            Err(_) => {
+                self.cx.error(
+                    &file.span(""),
+                    "invalid OpenAPI description: the OpenAPI parser failed on this document",
+                );
+                None
+            }
+        }
+    }
+
+    /// Loads an Arazzo source and, recursively, its own sources.
+    fn load_arazzo(&mut self, file: SourceFile, value: &Value) -> Option<ParsedArazzo> {
+        let document = self.parse_document(&file, value)?;
+        self.stack.push(file.abs_path.clone());
+        let sources = self.load_sources(&file, &document);
+        self.stack.pop();
+        Some(ParsedArazzo {
+            file,
+            document,
+            sources,
+        })
+    }
+
+    /// Warns about `sources` mappings that name no source description.
+    fn check_mappings_used(&self, arazzo: &SourceFile) {
+        for name in self.settings.sources.keys() {
+            if self.names.contains(name) {
+                continue;
+            }
+            let diagnostic = self.cx.warning(
+                &arazzo.span("/sourceDescriptions"),
+                format!("`sources` maps `{name}`, but no source description has that name"),
+            );
+            if let Some(similar) = did_you_mean(name, self.names.iter().map(String::as_str)) {
+                diagnostic.help(format_args!("did you mean `{similar}`?"));
+            }
+        }
+    }
+}
+
+fn openapi_source(name: &str, parsed: ParsedOpenApi) -> LoadedSource {
+    LoadedSource::OpenApi(Box::new(OpenApiSource {
+        name: name.to_owned(),
+        file: parsed.file,
+        spec: parsed.spec,
+        raw: parsed.raw,
+    }))
+}
+
+fn arazzo_source(name: &str, parsed: ParsedArazzo) -> LoadedSource {
+    LoadedSource::Arazzo(Box::new(ArazzoSource {
+        name: name.to_owned(),
+        file: parsed.file,
+        document: parsed.document,
+        sources: parsed.sources,
+    }))
+}
+
+/// Deserializes `T` from a value; on error returns the JSON pointer of the offending value
+/// and the message.
+fn deserialize_located<T: DeserializeOwned>(value: &Value) -> Result<T, (Pointer, String)> {
+    serde_path_to_error::deserialize::<_, T>(value).map_err(|err| {
+        let mut pointer = Pointer::root();
+        for segment in err.path().iter() {
+            pointer = match segment {
+                serde_path_to_error::Segment::Seq { index } => pointer.index(*index),
+                serde_path_to_error::Segment::Map { key } => pointer.key(key),
+                serde_path_to_error::Segment::Enum { .. }
+                | serde_path_to_error::Segment::Unknown => pointer,
+            };
+        }
+        (pointer, err.into_inner().to_string())
+    })
+}
+
+/// Removes the ` at line L column C` parts parsers add to their messages (the location is
+/// shown separately).
+fn strip_positions(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(at) = rest.find(" at line ") {
+        out.push_str(&rest[..at]);
+        let tail = &rest[at + " at line ".len()..];
+        let digits = tail.bytes().take_while(u8::is_ascii_digit).count();
+        let after_line = &tail[digits..];
+        match after_line.strip_prefix(" column ") {
+            Some(col) if digits > 0 => {
+                let col_digits = col.bytes().take_while(u8::is_ascii_digit).count();
+                rest = &col[col_digits..];
+            }
+            _ => {
+                out.push_str(" at line ");
+                rest = tail;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Converts a 1-based byte column of `line` into a 1-based character column.
+fn byte_to_char_column(line: &str, column: usize) -> usize {
+    let mut end = column.saturating_sub(1).min(line.len());
+    while !line.is_char_boundary(end) {
+        end -= 1;
+    }
+    line[..end].chars().count() + 1
+}
+
+fn strip_query_and_fragment(url: &str) -> &str {
+    let end = url.find(['#', '?']).unwrap_or(url.len());
+    &url[..end]
+}
+
+/// Whether a URL starts with a scheme (`urn:`, `s3:`); a Windows drive (`C:`) is not one.
+fn has_scheme(url: &str) -> bool {
+    let Some(colon) = url.find(':') else {
+        return false;
+    };
+    let scheme = &url[..colon];
+    scheme.len() > 1
+        && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+}
+
+/// Applies YAML merge keys (`<<: *base`), which `serde_yaml` leaves as plain `<<` keys.
+/// Keys already present win over merged ones, and earlier merged mappings over later ones.
+fn apply_merge_keys(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            if let Some(merge) = map.shift_remove("<<") {
+                let sources = match merge {
+                    Value::Object(source) => vec![source],
+                    Value::Array(items) => items
+                        .into_iter()
+                        .filter_map(|item| match item {
+                            Value::Object(source) => Some(source),
+                            _ => None,
+                        })
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                for source in sources {
+                    for (key, item) in source {
+                        map.entry(key).or_insert(item);
+                    }
+                }
+            }
+            for item in map.values_mut() {
+                apply_merge_keys(item);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(apply_merge_keys),
+        _ => {}
+    }
+}
+
+/// Rewrites an OpenAPI 3.1 (or 3.2) description, best effort, into the OpenAPI 3.0 that
+/// `openapiv3` parses.
+///
+/// Schemas: `type: [X, "null"]` becomes `type: X` with `nullable: true`; numeric
+/// `exclusiveMinimum`/`exclusiveMaximum` become `minimum`/`maximum` with a boolean;
+/// `const` becomes a one-value `enum`; `examples` becomes `example`; boolean schemas become
+/// `{}` and `{not: {}}`. The document loses `jsonSchemaDialect`, `webhooks`,
+/// `components.pathItems` and `mutualTLS` security schemes, and says `openapi: 3.0.3`.
+pub(crate) fn downgrade_openapi(document: &mut Value) {
+    let Some(root) = document.as_object_mut() else {
+        return;
+    };
+    root.insert("openapi".to_owned(), Value::String("3.0.3".to_owned()));
+    for key in ["jsonSchemaDialect", "webhooks", "$schema"] {
+        root.shift_remove(key);
+    }
+    match root.get_mut("paths") {
+        Some(Value::Object(paths)) => paths.values_mut().for_each(downgrade_path_item),
+        Some(_) => {}
+        None => {
+            root.insert("paths".to_owned(), Value::Object(Map::new()));
+        }
+    }
+    let Some(Value::Object(components)) = root.get_mut("components") else {
+        return;
+    };
+    components.shift_remove("pathItems");
+    for_each_value(components.get_mut("schemas"), downgrade_schema);
+    for_each_value(components.get_mut("parameters"), downgrade_parameter);
+    for_each_value(components.get_mut("headers"), downgrade_parameter);
+    for_each_value(components.get_mut("requestBodies"), downgrade_with_content);
+    for_each_value(components.get_mut("responses"), downgrade_response);
+    for_each_value(components.get_mut("callbacks"), downgrade_callback);
+    if let Some(Value::Object(schemes)) = components.get_mut("securitySchemes") {
+        schemes.retain(|_, scheme| scheme.get("type").and_then(Value::as_str) != Some("mutualTLS"));
+    }
+}
+
+/// Calls `f` on every value of an object or every element of an array.
+fn for_each_value(value: Option<&mut Value>, f: fn(&mut Value)) {
+    match value {
+        Some(Value::Object(map)) => map.values_mut().for_each(f),
+        Some(Value::Array(items)) => items.iter_mut().for_each(f),
+        _ => {}
+    }
+}
+
+fn downgrade_path_item(item: &mut Value) {
+    let Some(map) = item.as_object_mut() else {
+        return;
+    };
+    for_each_value(map.get_mut("parameters"), downgrade_parameter);
+    for method in [
+        "get", "put", "post", "delete", "options", "head", "patch", "trace",
+    ] {
+        if let Some(Value::Object(operation)) = map.get_mut(method) {
+            for_each_value(operation.get_mut("parameters"), downgrade_parameter);
+            if let Some(body) = operation.get_mut("requestBody") {
+                downgrade_with_content(body);
+            }
+            for_each_value(operation.get_mut("responses"), downgrade_response);
+            for_each_value(operation.get_mut("callbacks"), downgrade_callback);
+        }
+    }
+}
+
+fn downgrade_callback(callback: &mut Value) {
+    if let Some(map) = callback.as_object_mut() {
+        map.values_mut().for_each(downgrade_path_item);
+    }
+}
+
+/// Parameters and headers: a `schema` or a `content` map.
+fn downgrade_parameter(parameter: &mut Value) {
+    if let Some(map) = parameter.as_object_mut() {
+        if let Some(schema) = map.get_mut("schema") {
+            downgrade_schema(schema);
+        }
+    }
+    downgrade_with_content(parameter);
+}
+
+fn downgrade_response(response: &mut Value) {
+    if let Some(map) = response.as_object_mut() {
+        for_each_value(map.get_mut("headers"), downgrade_parameter);
+    }
+    downgrade_with_content(response);
+}
+
+/// Anything with a `content` map of media types.
+fn downgrade_with_content(holder: &mut Value) {
+    let Some(Value::Object(content)) = holder.get_mut("content") else {
+        return;
+    };
+    for media in content.values_mut() {
+        let Some(media) = media.as_object_mut() else {
+            continue;
+        };
+        if let Some(schema) = media.get_mut("schema") {
+            downgrade_schema(schema);
+        }
+        if let Some(Value::Object(encodings)) = media.get_mut("encoding") {
+            for encoding in encodings.values_mut() {
+                if let Some(map) = encoding.as_object_mut() {
+                    for_each_value(map.get_mut("headers"), downgrade_parameter);
+                }
+            }
+        }
+    }
+}
+
+fn downgrade_schema(schema: &mut Value) {
+    let map = match schema {
+        Value::Bool(true) => {
+            *schema = Value::Object(Map::new());
+            return;
+        }
+        Value::Bool(false) => {
+            let mut map = Map::new();
+            map.insert("not".to_owned(), Value::Object(Map::new()));
+            *schema = Value::Object(map);
+            return;
+        }
+        Value::Object(map) => map,
+        _ => return,
+    };
+
+    // `type: [string, "null"]` and `type: "null"`.
+    match map.get("type") {
+        Some(Value::Array(types)) => {
+            let names: Vec<String> = types
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect();
+            let non_null: Vec<&String> = names.iter().filter(|t| *t != "null").collect();
+            if non_null.len() < names.len() {
+                map.insert("nullable".to_owned(), Value::Bool(true));
+            }
+            match non_null.as_slice() {
+                [single] => {
+                    map.insert("type".to_owned(), Value::String((*single).clone()));
+                }
+                _ => {
+                    map.shift_remove("type");
+                }
+            }
+        }
+        Some(Value::String(t)) if t == "null" => {
+            map.shift_remove("type");
+            map.insert("nullable".to_owned(), Value::Bool(true));
+        }
+        _ => {}
+    }
+    // `exclusiveMinimum: 0` means `minimum: 0, exclusiveMinimum: true` in 3.0.
+    for (exclusive, bound) in [
+        ("exclusiveMinimum", "minimum"),
+        ("exclusiveMaximum", "maximum"),
+    ] {
+        if let Some(Value::Number(n)) = map.get(exclusive).cloned() {
+            map.insert(bound.to_owned(), Value::Number(n));
+            map.insert(exclusive.to_owned(), Value::Bool(true));
+        }
+    }
+    if let Some(value) = map.shift_remove("const") {
+        map.entry("enum")
+            .or_insert_with(|| Value::Array(vec![value]));
+    }
+    if let Some(Value::Array(mut examples)) = map.shift_remove("examples") {
+        if !map.contains_key("example") && !examples.is_empty() {
+            map.insert("example".to_owned(), examples.swap_remove(0));
+        }
+    }
+    map.shift_remove("$schema");
+    if matches!(map.get("items"), Some(Value::Array(_))) {
+        map.shift_remove("items");
+    }
+
+    for key in [
+        "items",
+        "not",
+        "additionalProperties",
+        "if",
+        "then",
+        "else",
+        "contains",
+        "propertyNames",
+        "unevaluatedItems",
+        "unevaluatedProperties",
+    ] {
+        if let Some(sub) = map.get_mut(key) {
+            // `additionalProperties: true/false` is valid 3.0; leave booleans there.
+            if !(key == "additionalProperties" && sub.is_boolean()) {
+                downgrade_schema(sub);
+            }
+        }
+    }
+    for key in [
+        "properties",
+        "patternProperties",
+        "$defs",
+        "definitions",
+        "dependentSchemas",
+    ] {
+        if let Some(Value::Object(subs)) = map.get_mut(key) {
+            subs.values_mut().for_each(downgrade_schema);
+        }
+    }
+    for key in ["allOf", "oneOf", "anyOf", "prefixItems"] {
+        if let Some(Value::Array(subs)) = map.get_mut(key) {
+            subs.iter_mut().for_each(downgrade_schema);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::{Diagnostic, Location, Severity};
+
+    /// A fresh directory under the system temp dir, with the given files written into it.
+    fn fixture(test: &str, files: &[(&str, &str)]) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("arazzo-load-{}-{test}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        for (name, text) in files {
+            let path = dir.join(name);
+            std::fs::create_dir_all(path.parent().expect("has a parent")).expect("mkdir");
+            std::fs::write(path, text).expect("write fixture");
+        }
+        dir
+    }
+
+    fn run(base: &Path, file: &str, settings: &Settings) -> (Option<Loaded>, Vec<Diagnostic>) {
+        let cx = Ctxt::new();
+        let loaded = load(&cx, base, Path::new(file), settings);
+        (loaded, cx.finish())
+    }
+
+    fn shared_dir() -> Option<PathBuf> {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared");
+        if dir.is_dir() {
+            Some(dir)
+        } else {
+            eprintln!("note: {} is absent; skipping", dir.display());
+            None
+        }
+    }
+
+    fn at(line: usize, column: usize) -> Option<Location> {
+        Some(Location { line, column })
+    }
+
+    const OPENAPI: &str = "\
+openapi: 3.0.3
+info: {title: pets, version: '1'}
+paths:
+  /pets/{id}:
+    get:
+      operationId: getPet
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string}}
+      responses:
+        200: {description: ok}
+";
+
+    fn arazzo(sources: &str) -> String {
+        format!(
+            "arazzo: 1.0.1
+info:
+  title: t
+  version: 1.0
+sourceDescriptions:
+{sources}
+workflows:
+  - workflowId: w
+    steps:
+      - stepId: s
+        operationId: getPet
+"
+        )
+    }
+
+    #[test]
+    fn loads_sources_relative_to_the_document() {
+        let doc = arazzo("  - name: pets\n    url: ../openapi/./pets.yaml\n    type: openapi");
+        let base = fixture(
+            "relative",
+            &[
+                ("arazzo/doc.arazzo.yaml", &doc),
+                ("openapi/pets.yaml", OPENAPI),
+            ],
+        );
+        let (loaded, diagnostics) = run(&base, "arazzo/doc.arazzo.yaml", &Settings::default());
+        assert_eq!(diagnostics, []);
+        let loaded = loaded.expect("loads");
+        assert_eq!(loaded.document.info.version, "1.0");
+        assert_eq!(loaded.arazzo.path, PathBuf::from("arazzo/doc.arazzo.yaml"));
+        let openapi = loaded.sources[0].as_openapi().expect("an OpenAPI source");
+        assert_eq!(openapi.name, "pets");
+        assert_eq!(openapi.file.path, PathBuf::from("openapi/pets.yaml"));
+        assert_eq!(openapi.raw["openapi"], "3.0.3");
+        assert!(openapi.operation_by_id("getPet").is_some());
+        assert_eq!(
+            loaded.files,
+            [
+                base.join("arazzo/doc.arazzo.yaml"),
+                base.join("openapi/pets.yaml")
+            ]
+        );
+        assert!(loaded.source("pets").is_some());
+    }
+
+    #[test]
+    fn missing_file() {
+        let base = fixture("missing", &[]);
+        let (loaded, diagnostics) = run(&base, "tests/x.yml", &Settings::default());
+        assert!(loaded.is_none());
+        assert_eq!(diagnostics.len(), 1);
+        assert_eq!(
+            diagnostics[0].message,
+            "couldn't read `tests/x.yml`: No such file or directory (os error 2)"
+        );
+        assert_eq!(diagnostics[0].file, PathBuf::from("tests/x.yml"));
+        assert_eq!(diagnostics[0].location, None);
+    }
+
+    #[test]
+    fn yaml_syntax_error() {
+        let base = fixture(
+            "bad-yaml",
+            &[(
+                "bad.yaml",
+                "arazzo: 1.0.1\ninfo:\n  title: t\n version: 1\n",
+            )],
+        );
+        let (loaded, diagnostics) = run(&base, "bad.yaml", &Settings::default());
+        assert!(loaded.is_none());
+        assert_eq!(diagnostics.len(), 1);
+        let d = &diagnostics[0];
+        assert_eq!(
+            d.message,
+            "couldn't parse `bad.yaml` as YAML: did not find expected key, while parsing a block mapping"
+        );
+        assert_eq!(d.location, at(4, 2));
+        assert_eq!(d.line_text.as_deref(), Some(" version: 1"));
+    }
+
+    #[test]
+    fn json_syntax_error() {
+        let base = fixture(
+            "bad-json",
+            &[("bad.json", "{\n  \"arazzo\": \"1.0.1\",\n  \"info\": }\n")],
+        );
+        let (_, diagnostics) = run(&base, "bad.json", &Settings::default());
+        assert_eq!(diagnostics.len(), 1);
+        assert_eq!(
+            diagnostics[0].message,
+            "couldn't parse `bad.json` as JSON: expected value"
+        );
+        assert_eq!(diagnostics[0].location, at(3, 11));
+    }
+
+    #[test]
+    fn wrong_type_points_at_the_value() {
+        let doc = arazzo("  - name: pets\n    url: pets.yaml").replace(
+            "        operationId: getPet\n",
+            "        operationId: getPet\n        onFailure:\n          - name: again\n            type: retry\n            retryLimit: three\n",
+        );
+        let base = fixture("wrong-type", &[("doc.yaml", &doc), ("pets.yaml", OPENAPI)]);
+        let (loaded, diagnostics) = run(&base, "doc.yaml", &Settings::default());
+        assert!(loaded.is_none());
+        assert_eq!(diagnostics.len(), 1);
+        let d = &diagnostics[0];
+        assert_eq!(d.message, "invalid type: string \"three\", expected u64");
+        assert_eq!(d.path, "workflows[0].steps[0].onFailure[0].retryLimit");
+        assert_eq!(d.location, at(16, 25));
+        assert_eq!(d.width, 5);
+    }
+
+    #[test]
+    fn missing_field_points_at_the_object() {
+        let doc = "arazzo: 1.0.1\ninfo:\n  title: t\nsourceDescriptions: []\nworkflows: []\n";
+        let base = fixture("missing-field", &[("doc.yaml", doc)]);
+        let (_, diagnostics) = run(&base, "doc.yaml", &Settings::default());
+        assert_eq!(diagnostics[0].message, "missing field `version`");
+        assert_eq!(diagnostics[0].path, "info");
+        assert_eq!(diagnostics[0].location, at(3, 3));
+    }
+
+    #[test]
+    fn remote_url_needs_a_mapping() {
+        let doc = arazzo("  - name: petstore\n    url: https://example.com/openapi.yaml");
+        let base = fixture(
+            "remote",
+            &[("doc.yaml", &doc), ("local/pets.yaml", OPENAPI)],
+        );
+        let (loaded, diagnostics) = run(&base, "doc.yaml", &Settings::default());
+        let loaded = loaded.expect("the document itself loads");
+        assert!(matches!(loaded.sources[0], LoadedSource::Failed));
+        assert_eq!(diagnostics.len(), 1);
+        let d = &diagnostics[0];
+        assert_eq!(
+            d.message,
+            "source description `petstore` has a remote url `https://example.com/openapi.yaml`; \
+             map it to a local file, e.g. `sources = { petstore = \"path/to/file.yaml\" }`"
+        );
+        assert_eq!(d.path, "sourceDescriptions[0].url");
+        assert_eq!(d.location, at(7, 10));
+        assert_eq!(d.width, 32);
+
+        // With a mapping (relative to the base directory) it loads.
+        let mut settings = Settings::default();
+        settings.with_source("petstore", "local/pets.yaml");
+        let (loaded, diagnostics) = run(&base, "doc.yaml", &settings);
+        assert_eq!(diagnostics, []);
+        let loaded = loaded.expect("loads");
+        let openapi = loaded.sources[0].as_openapi().expect("an OpenAPI source");
+        assert_eq!(openapi.file.path, PathBuf::from("local/pets.yaml"));
+    }
+
+    #[test]
+    fn unused_mapping_is_a_warning() {
+        let doc = arazzo("  - name: petstore\n    url: pets.yaml");
+        let base = fixture(
+            "unused-mapping",
+            &[("doc.yaml", &doc), ("pets.yaml", OPENAPI)],
+        );
+        let mut settings = Settings::default();
+        settings.with_source("petstor", "pets.yaml");
+        let (_, diagnostics) = run(&base, "doc.yaml", &settings);
+        assert_eq!(diagnostics.len(), 1);
+        assert_eq!(diagnostics[0].severity, Severity::Warning);
+        assert_eq!(
+            diagnostics[0].message,
+            "`sources` maps `petstor`, but no source description has that name"
+        );
+        assert_eq!(diagnostics[0].notes, ["help: did you mean `petstore`?"]);
+    }
+
+    #[test]
+    fn swagger_and_missing_sources_are_all_reported() {
+        let doc = arazzo(
+            "  - name: old\n    url: swagger.json\n  - name: gone\n    url: nowhere.yaml\n  - name: pets\n    url: file:pets.yaml",
+        );
+        let swagger = "{\"swagger\": \"2.0\", \"info\": {\"title\": \"x\", \"version\": \"1\"}, \"paths\": {}}";
+        let base = fixture(
+            "swagger",
+            &[
+                ("doc.yaml", &doc),
+                ("swagger.json", swagger),
+                ("pets.yaml", OPENAPI),
+            ],
+        );
+        let (loaded, diagnostics) = run(&base, "doc.yaml", &Settings::default());
+        let loaded = loaded.expect("the document itself loads");
+        assert!(matches!(loaded.sources[0], LoadedSource::Failed));
+        assert!(matches!(loaded.sources[1], LoadedSource::Failed));
+        assert!(loaded.sources[2].as_openapi().is_some());
+        let messages: Vec<&str> = diagnostics.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "source description `old` is Swagger 2.0, which is not supported; convert it to OpenAPI 3",
+                "couldn't read `nowhere.yaml` for source description `gone`: No such file or directory (os error 2)",
+            ]
+        );
+        assert_eq!(diagnostics[0].location, at(7, 10));
+        assert_eq!(diagnostics[1].location, at(9, 10));
+        assert_eq!(
+            diagnostics[1].notes,
+            ["help: map it to a local file, e.g. `sources = { gone = \"path/to/file.yaml\" }`"]
+        );
+        // The swagger file was read; the missing one was not.
+        assert_eq!(loaded.files.len(), 3);
+    }
+
+    #[test]
+    fn invalid_openapi_is_located_in_its_own_file() {
+        let doc = arazzo("  - name: pets\n    url: pets.yaml");
+        let bad = OPENAPI.replace("200: {description: ok}", "200: {content: {}}");
+        let base = fixture("bad-openapi", &[("doc.yaml", &doc), ("pets.yaml", &bad)]);
+        let (loaded, diagnostics) = run(&base, "doc.yaml", &Settings::default());
+        assert!(matches!(
+            loaded.expect("loads").sources[0],
+            LoadedSource::Failed
+        ));
+        assert_eq!(diagnostics.len(), 1);
+        let d = &diagnostics[0];
+        assert_eq!(d.file, PathBuf::from("pets.yaml"));
+        assert!(
+            d.message.starts_with("invalid OpenAPI description: "),
+            "{}",
+            d.message
+        );
+        assert!(d.location.is_some());
+    }
+
+    #[test]
+    fn arazzo_sources_load_recursively_and_cycles_are_caught() {
+        let inner = arazzo("  - name: pets\n    url: pets.yaml\n  - name: back\n    url: outer.yaml\n    type: arazzo");
+        let outer =
+            arazzo("  - name: inner\n    url: inner.yaml\n  - name: pets\n    url: pets.yaml");
+        let base = fixture(
+            "recursive",
+            &[
+                ("outer.yaml", &outer),
+                ("inner.yaml", &inner),
+                ("pets.yaml", OPENAPI),
+            ],
+        );
+        let (loaded, diagnostics) = run(&base, "outer.yaml", &Settings::default());
+        let loaded = loaded.expect("loads");
+        let inner = loaded.sources[0].as_arazzo().expect("an Arazzo source");
+        assert_eq!(inner.name, "inner");
+        assert!(inner.sources[0].as_openapi().is_some());
+        assert!(matches!(inner.sources[1], LoadedSource::Failed));
+        assert!(loaded.sources[1].as_openapi().is_some());
+        assert_eq!(diagnostics.len(), 1);
+        assert_eq!(
+            diagnostics[0].message,
+            "source description `back` refers to `outer.yaml`, which is already being loaded"
+        );
+        assert_eq!(diagnostics[0].file, PathBuf::from("inner.yaml"));
+        assert_eq!(loaded.files.len(), 3);
+    }
+
+    #[test]
+    fn declared_type_must_match_content() {
+        let doc = arazzo("  - name: pets\n    url: pets.yaml\n    type: arazzo");
+        let base = fixture("mismatch", &[("doc.yaml", &doc), ("pets.yaml", OPENAPI)]);
+        let (_, diagnostics) = run(&base, "doc.yaml", &Settings::default());
+        assert_eq!(
+            diagnostics[0].message,
+            "source description `pets` has `type: arazzo`, but `pets.yaml` is an OpenAPI description"
+        );
+        assert_eq!(diagnostics[0].path, "sourceDescriptions[0].type");
+        assert_eq!(diagnostics[0].location, at(8, 11));
+    }
+
+    #[test]
+    fn openapi_given_as_the_arazzo_document() {
+        let base = fixture("not-arazzo", &[("pets.yaml", OPENAPI)]);
+        let (loaded, diagnostics) = run(&base, "pets.yaml", &Settings::default());
+        assert!(loaded.is_none());
+        assert_eq!(
+            diagnostics[0].message,
+            "`pets.yaml` is an OpenAPI description, not an Arazzo document"
+        );
+    }
+
+    #[test]
+    fn merge_keys_are_applied() {
+        let mut value: Value =
+            serde_yaml::from_str("base: &b {a: 1, b: 2}\nx:\n  <<: *b\n  b: 3\n").expect("parses");
+        apply_merge_keys(&mut value);
+        assert_eq!(value["x"], serde_json::json!({"b": 3, "a": 1}));
+    }
+
+    #[test]
+    fn strips_parser_positions() {
+        assert_eq!(
+            strip_positions("did not find expected key at line 4 column 2, while parsing a block mapping at line 1 column 1"),
+            "did not find expected key, while parsing a block mapping"
+        );
+        assert_eq!(strip_positions("look at line items"), "look at line items");
+    }
+
+    #[test]
+    fn downgrades_openapi_31_schemas() {
+        let mut value = serde_json::json!({
+            "openapi": "3.1.0",
+            "jsonSchemaDialect": "x",
+            "info": {"title": "t", "version": "1"},
+            "components": {"schemas": {"S": {
+                "type": "object",
+                "properties": {
+                    "name": {"type": ["string", "null"], "examples": ["a"]},
+                    "n": {"type": "integer", "exclusiveMinimum": 0},
+                    "k": {"const": "fixed"},
+                    "any": true,
+                    "type": {"type": "null"}
+                }
+            }}}
+        });
+        downgrade_openapi(&mut value);
+        let properties = &value["components"]["schemas"]["S"]["properties"];
+        assert_eq!(
+            properties["name"],
+            serde_json::json!({"type": "string", "nullable": true, "example": "a"})
+        );
+        assert_eq!(
+            properties["n"],
+            serde_json::json!({"type": "integer", "exclusiveMinimum": true, "minimum": 0})
+        );
+        assert_eq!(properties["k"], serde_json::json!({"enum": ["fixed"]}));
+        assert_eq!(properties["any"], serde_json::json!({}));
+        assert_eq!(properties["type"], serde_json::json!({"nullable": true}));
+        assert_eq!(value["openapi"], "3.0.3");
+        assert!(value.get("jsonSchemaDialect").is_none());
+        let spec: openapiv3::OpenAPI = serde_json::from_value(value).expect("parses as 3.0");
+        assert!(spec.components.is_some());
+    }
+
+    #[test]
+    fn auth0_openapi_31_loads() {
+        let Some(shared) = shared_dir() else { return };
+        let dir = shared.join("specs/auth0/arazzo");
+        let Some(first) = std::fs::read_dir(&dir)
+            .ok()
+            .and_then(|entries| entries.filter_map(Result::ok).map(|e| e.path()).min())
+        else {
+            return;
+        };
+        let (loaded, diagnostics) = run(
+            &dir,
+            first.to_str().unwrap_or_default(),
+            &Settings::default(),
+        );
+        let errors: Vec<String> = diagnostics.iter().map(Diagnostic::render_full).collect();
+        assert!(errors.is_empty(), "{errors:#?}");
+        let loaded = loaded.expect("loads");
+        let openapi = loaded.sources[0].as_openapi().expect("an OpenAPI source");
+        assert!(openapi.raw["openapi"]
+            .as_str()
+            .is_some_and(|v| v.starts_with("3.1")));
+        assert!(openapi.operations().len() > 100);
+    }
+}
+
+/// Loads every Arazzo document of the shared corpus and counts problems by kind; run with
+/// `cargo test -p arazzo-codegen --lib corpus_smoke -- --ignored --nocapture`.
+#[cfg(test)]
+mod corpus {
+    use std::collections::BTreeMap;
+
+    use super::*;
+
+    fn collect(dir: &Path, out: &mut Vec<PathBuf>, all: bool) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.filter_map(Result::ok) {
+            let path = entry.path();
+            if path.is_dir() {
+                collect(&path, out, all);
+                continue;
+            }
+            let name = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default();
+            let arazzo = [".arazzo.yaml", ".arazzo.yml", ".arazzo.json"]
+                .iter()
+                .any(|suffix| name.ends_with(suffix));
+            if arazzo || (all && (name.ends_with(".yml") || name.ends_with(".yaml"))) {
+                out.push(path);
+            }
+        }
+    }
+
+    /// A message with its specifics (backticked names, numbers) blanked out.
+    fn kind(message: &str) -> String {
+        let mut out = String::new();
+        let mut in_ticks = false;
+        for c in message.chars() {
+            match c {
+                '`' if in_ticks => {
+                    in_ticks = false;
+                    out.push_str("…`");
+                }
+                '`' => {
+                    in_ticks = true;
+                    out.push('`');
+                }
+                _ if in_ticks => {}
+                c if c.is_ascii_digit() => {
+                    if !out.ends_with('#') {
+                        out.push('#');
+                    }
+                }
+                c => out.push(c),
+            }
+        }
+        out.chars().take(140).collect()
+    }
+
+    #[test]
+    #[ignore = "slow: loads the whole shared corpus"]
+    fn corpus_smoke() {
+        let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared");
+        if !shared.is_dir() {
+            eprintln!("note: {} is absent; skipping", shared.display());
+            return;
+        }
+        let mut files = Vec::new();
+        collect(&shared.join("corpus"), &mut files, false);
+        for provider in ["auth0", "kinde", "stytch"] {
+            collect(
+                &shared.join("specs").join(provider).join("arazzo"),
+                &mut files,
+                true,
+            );
+        }
+        files.sort();
+        let mut kinds: BTreeMap<String, usize> = BTreeMap::new();
+        let (mut ok, mut failed) = (0, 0);
+        for file in &files {
+            let relative = file.strip_prefix(&shared).unwrap_or(file);
+            let cx = Ctxt::new();
+            let loaded = load(&cx, &shared, relative, &Settings::default());
+            let diagnostics = cx.finish();
+            if loaded.is_some() && diagnostics.is_empty() {
+                ok += 1;
+            } else {
+                failed += 1;
+            }
+            for d in &diagnostics {
+                *kinds.entry(kind(&d.message)).or_default() += 1;
+                if std::env::var_os("ARAZZO_CORPUS_VERBOSE").is_some() {
+                    eprintln!("{}", d.render_full());
+                }
+            }
+        }
+        eprintln!(
+            "{} documents: {ok} clean, {failed} with diagnostics",
+            files.len()
+        );
+        let mut sorted: Vec<_> = kinds.into_iter().collect();
+        sorted.sort_by(|a, b| b.1.cmp(&a.1));
+        for (kind, count) in sorted {
+            eprintln!("{count:5}  {kind}");
+        }
+    }
 }

@@ -43,7 +43,8 @@ impl Settings {
     /// A relative `path` is resolved against the generator's base directory. Remote
     /// (`http`/`https`) sources must be mapped this way: the generator never fetches.
     pub fn with_source(&mut self, name: impl Into<String>, path: impl AsRef<Path>) -> &mut Self {
-        self.sources.insert(name.into(), path.as_ref().to_path_buf());
+        self.sources
+            .insert(name.into(), path.as_ref().to_path_buf());
         self
     }
 

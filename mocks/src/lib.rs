@@ -1,1 +1,38 @@
-//! Mock servers.
+//! Local mock servers of the APIs that arazzo's seed workflows call, for the
+//! examples, the end-to-end tests and the benchmarks.
+//!
+//! Every mock runs on a [`MockServer`]: an axum server bound to `127.0.0.1`
+//! on a port chosen by the operating system, with `TCP_NODELAY` set on each
+//! connection, that records every request it receives as a
+//! [`RecordedRequest`] and shuts down gracefully when its handle is dropped.
+//! Point a generated client at [`MockServer::base_url`] instead of the real
+//! API's server.
+//!
+//! | module | API |
+//! |---|---|
+//! | [`kinde`] | Kinde Management API: roles and organization invitations |
+//!
+//! ```no_run
+//! use arazzo_mocks::kinde::{KindeConfig, KindeMock};
+//!
+//! # async fn demo() {
+//! let mut config = KindeConfig::default();
+//! config.with_polls_before_sent(1);
+//! let kinde = KindeMock::start(&config).await;
+//! // ... run the workflow against `kinde.base_url()` with the token "test-token" ...
+//! for request in kinde.requests() {
+//!     println!("{} {} -> {:?}", request.method, request.raw_path, request.status);
+//! }
+//! # }
+//! ```
+//!
+//! A mock needs a running tokio runtime: it is spawned as a task on the
+//! runtime that starts it.
+
+#![deny(missing_docs)]
+
+mod server;
+
+pub mod kinde;
+
+pub use crate::server::{MockServer, RecordedRequest};

@@ -89,6 +89,19 @@ pub enum Error {
         message: String,
     },
 
+    /// An output's value does not have the output's type.
+    #[error("step `{step}` of workflow `{workflow}`: output `{expression}` has an unexpected value: {message}")]
+    InvalidOutput {
+        /// The workflow's `workflowId`.
+        workflow: String,
+        /// The last step that ran.
+        step: String,
+        /// The output's runtime expression, as written in the document.
+        expression: String,
+        /// What was wrong with the value.
+        message: String,
+    },
+
     /// A runtime expression the request needs has no value: an absent optional input used
     /// in a path parameter or a string template, or the output of a step that did not run.
     #[error("step `{step}` of workflow `{workflow}`: `{expression}` has no value")]
@@ -164,6 +177,7 @@ impl Error {
             | Error::CriteriaNotMet { workflow, .. }
             | Error::RetriesExhausted { workflow, .. }
             | Error::InvalidResponse { workflow, .. }
+            | Error::InvalidOutput { workflow, .. }
             | Error::MissingValue { workflow, .. }
             | Error::InvalidRequest { workflow, .. }
             | Error::InvalidInputs { workflow, .. }
@@ -181,6 +195,7 @@ impl Error {
             | Error::CriteriaNotMet { step, .. }
             | Error::RetriesExhausted { step, .. }
             | Error::InvalidResponse { step, .. }
+            | Error::InvalidOutput { step, .. }
             | Error::MissingValue { step, .. }
             | Error::InvalidRequest { step, .. }
             | Error::NoBaseUrl { step, .. } => Some(step),

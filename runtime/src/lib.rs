@@ -41,6 +41,11 @@ pub mod __private {
     pub use crate::operation::{ApiKeyIn, Operation, Scheme, SchemeKind, Server, Source};
     pub use crate::run::{Request, Run};
 
+    /// A value as text for a string template: strings as they are, others as JSON.
+    pub fn text(value: &Value) -> String {
+        crate::encode::primitive(value)
+    }
+
     /// The value at a JSON pointer inside a value, cloned.
     pub fn pointer(value: Option<Value>, pointer: &str) -> Option<Value> {
         value.and_then(|v| v.pointer(pointer).cloned())

@@ -97,6 +97,21 @@ impl<'c> Run<'c> {
             .map_err(|e| response.invalid(format!("`{what}` does not have the expected type: {e}")))
     }
 
+    /// An output's value as the output's type; an absent value is `null` (so `None` for an
+    /// `Option`, `Value::Null` for a JSON value).
+    pub fn decode_output<T: DeserializeOwned>(
+        &self,
+        value: Option<Value>,
+        expression: &'static str,
+    ) -> Result<T, Error> {
+        serde_json::from_value(value.unwrap_or(Value::Null)).map_err(|e| Error::InvalidOutput {
+            workflow: self.workflow.to_owned(),
+            step: self.step.to_owned(),
+            expression: expression.to_owned(),
+            message: e.to_string(),
+        })
+    }
+
     /// The error for a step whose success criterion `criterion` was not met, when no
     /// failure action applies. `status_check` says whether the criterion was a plain
     /// `$statusCode` check, which makes it [`Error::UnexpectedStatus`].

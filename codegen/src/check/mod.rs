@@ -1,10 +1,141 @@
 //! Semantic checks: turn the model into the IR while reporting every problem.
+//!
+//! Each rule is a small function taking the context first, as in `serde_derive`'s
+//! `check.rs`; the lowering functions call them as they walk the document, so that one
+//! walk both checks and builds the IR. Lowering never stops at the first problem: a part
+//! that cannot be lowered is left out of the IR (the IR is then only used for the skeleton,
+//! since an error has been reported).
 
-use crate::diag::Ctxt;
+mod actions;
+mod criteria;
+mod document;
+mod exprs;
+mod inputs;
+mod operations;
+mod params;
+mod workflow;
+
+use crate::diag::{Ctxt, DiagnosticBuilder};
 use crate::ir;
-use crate::load::Loaded;
+use crate::load::{Loaded, LoadedSource};
+use crate::model;
 use crate::settings::Settings;
+use crate::source::{Pointer, SourceFile};
 
-pub(crate) fn check(_cx: &Ctxt, _loaded: &Loaded, _settings: &Settings) -> Option<ir::Plan> {
-    None
+/// What every rule needs: the accumulator, the document and where it came from.
+pub(crate) struct Checker<'a> {
+    pub cx: &'a Ctxt,
+    pub file: &'a SourceFile,
+    pub doc: &'a model::Document,
+    pub loaded: &'a Loaded,
+    /// The document as JSON, for following `$ref`s inside it.
+    pub raw: serde_json::Value,
+}
+
+impl Checker<'_> {
+    /// Reports an error at the value at `pointer`.
+    pub fn error(&self, pointer: &Pointer, message: impl Into<String>) -> DiagnosticBuilder<'_> {
+        self.cx.error(&self.file.span(pointer), message)
+    }
+
+    /// Reports a warning at the value at `pointer`.
+    pub fn warning(&self, pointer: &Pointer, message: impl Into<String>) -> DiagnosticBuilder<'_> {
+        self.cx.warning(&self.file.span(pointer), message)
+    }
+
+    /// Reports an error about the key of the entry at `pointer`.
+    pub fn key_error(
+        &self,
+        pointer: &Pointer,
+        message: impl Into<String>,
+    ) -> DiagnosticBuilder<'_> {
+        self.cx.error(&self.file.key_span(pointer), message)
+    }
+
+    /// Reports an error at `len` bytes starting `offset` bytes into the string at `pointer`.
+    pub fn error_in(
+        &self,
+        pointer: &Pointer,
+        text: &str,
+        offset: usize,
+        len: usize,
+        message: impl Into<String>,
+    ) -> DiagnosticBuilder<'_> {
+        let (start, width) = char_range(text, offset, len);
+        self.cx
+            .error(&self.file.span_at(pointer, start, width), message)
+    }
+
+    /// Reports a warning inside the string at `pointer`, like [`Checker::error_in`].
+    pub fn warning_in(
+        &self,
+        pointer: &Pointer,
+        text: &str,
+        offset: usize,
+        len: usize,
+        message: impl Into<String>,
+    ) -> DiagnosticBuilder<'_> {
+        let (start, width) = char_range(text, offset, len);
+        self.cx
+            .warning(&self.file.span_at(pointer, start, width), message)
+    }
+
+    /// The OpenAPI description loaded for the source description at `index`.
+    pub fn openapi(&self, index: usize) -> Option<&crate::load::OpenApiSource> {
+        match self.loaded.sources.get(index)? {
+            LoadedSource::OpenApi(source) => Some(source),
+            _ => None,
+        }
+    }
+}
+
+/// A byte range of `text` as a character offset and width, for diagnostics.
+fn char_range(text: &str, offset: usize, len: usize) -> (usize, usize) {
+    let clamp = |i: usize| {
+        let mut i = i.min(text.len());
+        while !text.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let (start, end) = (clamp(offset), clamp(offset + len));
+    (
+        text[..start].chars().count(),
+        text[start..end].chars().count().max(1),
+    )
+}
+
+/// Checks the loaded document and lowers it to the IR. `None` only when there is nothing
+/// to generate from.
+pub(crate) fn check(cx: &Ctxt, loaded: &Loaded, _settings: &Settings) -> Option<ir::Plan> {
+    let ck = Checker {
+        cx,
+        file: &loaded.arazzo,
+        doc: &loaded.document,
+        loaded,
+        raw: serde_json::to_value(&loaded.document).unwrap_or_default(),
+    };
+    document::check_version(&ck);
+    document::check_unique_source_names(&ck);
+    document::check_unique_workflow_ids(&ck);
+    document::check_unknown_fields(&ck);
+
+    let sources = operations::plan_sources(&ck);
+    let mut names = workflow::Names::default();
+    let workflows = ck
+        .doc
+        .workflows
+        .iter()
+        .enumerate()
+        .map(|(index, wf)| workflow::lower(&ck, &mut names, &sources, index, wf))
+        .collect();
+    Some(ir::Plan {
+        sources: sources.plan,
+        workflows,
+    })
+}
+
+/// The pointer to a workflow.
+fn workflow_pointer(index: usize) -> Pointer {
+    Pointer::root().key("workflows").index(index)
 }

@@ -1,0 +1,261 @@
+//! Criteria: parsed with `expr`, their expressions resolved, lowered to the IR.
+
+use serde_json::Value;
+
+use super::exprs::{self, Names, Phase};
+use super::Checker;
+use crate::expr::{self, Accessor, CmpOp, Condition, CriterionTest, ErrorSite, Expr, Operand};
+use crate::ir;
+use crate::model;
+use crate::source::Pointer;
+
+/// The criteria of a list (success criteria, or an action's), or `None` if any is wrong.
+pub(super) fn lower_all(
+    ck: &Checker,
+    names: &Names,
+    criteria: Option<&Vec<model::Criterion>>,
+    at: &Pointer,
+    statuses: Option<&[String]>,
+) -> Option<Vec<ir::Criterion>> {
+    let mut out = Vec::new();
+    let mut ok = true;
+    for (index, criterion) in criteria.into_iter().flatten().enumerate() {
+        match lower(ck, names, criterion, &at.index(index), statuses) {
+            Some(c) => out.push(c),
+            None => ok = false,
+        }
+    }
+    ok.then_some(out)
+}
+
+fn kind(criterion: &model::Criterion) -> Result<expr::CriterionKind, String> {
+    match &criterion.criterion_type {
+        None => Ok(expr::CriterionKind::Simple),
+        Some(model::CriterionType::Name(kind)) => {
+            expr::CriterionKind::from_type(Some(kind_name(*kind)), None)
+        }
+        Some(model::CriterionType::Expression(e)) => {
+            expr::CriterionKind::from_type(Some(kind_name(e.expression_type)), Some(&e.version))
+        }
+    }
+}
+
+fn kind_name(kind: model::CriterionKind) -> &'static str {
+    match kind {
+        model::CriterionKind::Simple => "simple",
+        model::CriterionKind::Regex => "regex",
+        model::CriterionKind::Jsonpath => "jsonpath",
+        model::CriterionKind::Xpath => "xpath",
+    }
+}
+
+/// One criterion. `statuses` are the response codes the operation declares, to warn about
+/// `$statusCode == 418` when it declares no 418.
+fn lower(
+    ck: &Checker,
+    names: &Names,
+    criterion: &model::Criterion,
+    at: &Pointer,
+    statuses: Option<&[String]>,
+) -> Option<ir::Criterion> {
+    let condition_at = at.key("condition");
+    let context_at = at.key("context");
+    let text = criterion.condition.as_str();
+    let kind = match kind(criterion) {
+        Ok(kind) => kind,
+        Err(message) => {
+            ck.error(&at.key("type"), message);
+            return None;
+        }
+    };
+    let parsed = match expr::parse_criterion(text, criterion.context.as_deref(), kind) {
+        Ok(parsed) => parsed,
+        Err(e) => {
+            match (e.site, criterion.context.as_deref()) {
+                (ErrorSite::Context, Some(context)) => {
+                    ck.error_in(&context_at, context, e.offset, e.len, e.message)
+                }
+                (ErrorSite::Context, None) => ck.error(at, e.message),
+                (ErrorSite::Input, _) => {
+                    ck.error_in(&condition_at, text, e.offset, e.len, e.message)
+                }
+            };
+            return None;
+        }
+    };
+    for warning in &parsed.warnings {
+        match (warning.site, criterion.context.as_deref()) {
+            (ErrorSite::Context, Some(context)) => ck.warning_in(
+                &context_at,
+                context,
+                warning.offset,
+                warning.len,
+                warning.message.clone(),
+            ),
+            _ => ck.warning_in(
+                &condition_at,
+                text,
+                warning.offset,
+                warning.len,
+                warning.message.clone(),
+            ),
+        };
+    }
+    let context = match &parsed.context {
+        Some(context) => Some(exprs::resolve(
+            ck,
+            names,
+            Phase::Response,
+            context,
+            &context_at,
+            criterion.context.as_deref().unwrap_or_default(),
+            0,
+        )?),
+        None => None,
+    };
+    let kind = match parsed.test {
+        CriterionTest::Simple(condition) => {
+            check_declared_status(ck, &condition, &condition_at, statuses);
+            ir::CriterionKind::Simple(lower_condition(ck, names, &condition, &condition_at, text)?)
+        }
+        CriterionTest::Regex { pattern } => ir::CriterionKind::Regex {
+            context: context?,
+            pattern,
+        },
+        CriterionTest::JsonPath(jsonpath) => ir::CriterionKind::JsonPath {
+            context: context?,
+            query: jsonpath.query,
+            compare: jsonpath.compare.map(|(o, v)| (op(o), v)),
+        },
+        CriterionTest::XPath { .. } => {
+            ck.error(&at.key("type"), "`xpath` criteria are not supported yet");
+            return None;
+        }
+    };
+    let status_check = matches!(
+        &kind,
+        ir::CriterionKind::Simple(ir::Condition::Compare(
+            ir::Operand::Expr {
+                expr: ir::Expr::StatusCode,
+                ..
+            },
+            _,
+            ir::Operand::Literal(_)
+        ))
+    );
+    Some(ir::Criterion {
+        text: text.trim().to_owned(),
+        status_check,
+        kind,
+    })
+}
+
+/// `$statusCode == 418` where the operation declares no `418` response (a warning: the
+/// description may be incomplete, and a `default` response covers everything).
+fn check_declared_status(
+    ck: &Checker,
+    condition: &Condition,
+    at: &Pointer,
+    statuses: Option<&[String]>,
+) {
+    let Some(statuses) = statuses else { return };
+    if statuses.is_empty() || statuses.iter().any(|s| s == "default") {
+        return;
+    }
+    let Condition::Compare {
+        lhs:
+            Operand::Expr {
+                expr: Expr::StatusCode,
+                nav,
+                ..
+            },
+        op: CmpOp::Eq,
+        rhs: Operand::Literal(Value::Number(n)),
+    } = condition
+    else {
+        return;
+    };
+    if !nav.is_empty() {
+        return;
+    }
+    let code = n.to_string();
+    let range = format!("{}XX", &code[..1.min(code.len())]);
+    if !statuses
+        .iter()
+        .any(|s| *s == code || s.eq_ignore_ascii_case(&range))
+    {
+        let list: Vec<String> = statuses.iter().map(|s| format!("`{s}`")).collect();
+        ck.warning(at, format!("the operation declares no `{code}` response"))
+            .note(format!("it declares {}", list.join(", ")));
+    }
+}
+
+fn op(o: CmpOp) -> ir::Op {
+    match o {
+        CmpOp::Eq => ir::Op::Eq,
+        CmpOp::Ne => ir::Op::Ne,
+        CmpOp::Lt => ir::Op::Lt,
+        CmpOp::Le => ir::Op::Le,
+        CmpOp::Gt => ir::Op::Gt,
+        CmpOp::Ge => ir::Op::Ge,
+    }
+}
+
+fn lower_condition(
+    ck: &Checker,
+    names: &Names,
+    c: &Condition,
+    at: &Pointer,
+    text: &str,
+) -> Option<ir::Condition> {
+    let many = |items: &[Condition],
+                join: fn(Box<ir::Condition>, Box<ir::Condition>) -> ir::Condition| {
+        let lowered: Vec<Option<ir::Condition>> = items
+            .iter()
+            .map(|item| lower_condition(ck, names, item, at, text))
+            .collect();
+        lowered
+            .into_iter()
+            .collect::<Option<Vec<_>>>()?
+            .into_iter()
+            .reduce(|a, b| join(Box::new(a), Box::new(b)))
+    };
+    match c {
+        Condition::Or(items) => many(items, ir::Condition::Or),
+        Condition::And(items) => many(items, ir::Condition::And),
+        Condition::Not(inner) => Some(ir::Condition::Not(Box::new(lower_condition(
+            ck, names, inner, at, text,
+        )?))),
+        Condition::Compare { lhs, op: o, rhs } => {
+            let lhs = operand(ck, names, lhs, at, text);
+            let rhs = operand(ck, names, rhs, at, text);
+            Some(ir::Condition::Compare(lhs?, op(*o), rhs?))
+        }
+        Condition::Operand(o) => Some(ir::Condition::Truthy(operand(ck, names, o, at, text)?)),
+    }
+}
+
+fn operand(
+    ck: &Checker,
+    names: &Names,
+    o: &Operand,
+    at: &Pointer,
+    text: &str,
+) -> Option<ir::Operand> {
+    match o {
+        Operand::Literal(value) => Some(ir::Operand::Literal(value.clone())),
+        Operand::Expr { expr: e, nav, span } => {
+            let resolved = exprs::resolve(ck, names, Phase::Response, e, at, text, span.offset)?;
+            Some(ir::Operand::Expr {
+                expr: resolved,
+                nav: nav
+                    .iter()
+                    .map(|a| match a {
+                        Accessor::Member(name) => ir::Nav::Member(name.clone()),
+                        Accessor::Index(index) => ir::Nav::Index(*index),
+                    })
+                    .collect(),
+            })
+        }
+    }
+}

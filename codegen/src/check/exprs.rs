@@ -1,0 +1,308 @@
+//! Resolving runtime expressions against what a workflow has: its inputs, its steps'
+//! outputs, and (after a request) the response. Also the lowering of parameter values
+//! and payloads, which may hold expressions anywhere.
+
+use indexmap::IndexMap;
+use serde_json::Value;
+
+use super::Checker;
+use crate::diag::did_you_mean;
+use crate::expr::{self, Expr, MessageSource, ValueKind};
+use crate::ir;
+use crate::source::Pointer;
+
+/// The names of one workflow that expressions can refer to.
+#[derive(Debug, Default)]
+pub(super) struct Names {
+    pub workflow_id: String,
+    /// Input name → (Rust field name, required).
+    pub inputs: IndexMap<String, (String, bool)>,
+    /// Step id → the step's names.
+    pub steps: IndexMap<String, StepNames>,
+}
+
+/// The names of one step.
+#[derive(Debug, Default)]
+pub(super) struct StepNames {
+    /// The variable holding its outputs.
+    pub ident: String,
+    /// Output name → Rust field name.
+    pub outputs: IndexMap<String, String>,
+}
+
+/// Where an expression is evaluated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Phase {
+    /// Building a request: no response yet.
+    Request,
+    /// Criteria, actions and step outputs: the step's response is there.
+    Response,
+    /// The workflow's outputs, after the last step.
+    Outputs,
+}
+
+/// Resolves a parsed expression; reports why not and returns `None` when it cannot be.
+///
+/// `text` is the string the expression was parsed from and `offset` where the expression
+/// starts in it, so that errors point at it.
+pub(super) fn resolve(
+    ck: &Checker,
+    names: &Names,
+    phase: Phase,
+    e: &Expr,
+    at: &Pointer,
+    text: &str,
+    offset: usize,
+) -> Option<ir::Expr> {
+    let shown = e.to_string();
+    let error = |message: String| {
+        ck.error_in(at, text, offset, shown.len(), message);
+    };
+    let needs_response = |what: &str| -> bool {
+        if phase == Phase::Response {
+            return true;
+        }
+        error(format!(
+            "`{what}` is only available after the step's request is sent: in success criteria, actions and step outputs"
+        ));
+        false
+    };
+    match e {
+        Expr::StatusCode => needs_response("$statusCode").then_some(ir::Expr::StatusCode),
+        Expr::Url => needs_response("$url").then_some(ir::Expr::Url),
+        Expr::Method => needs_response("$method").then_some(ir::Expr::Method),
+        Expr::Response(source) => {
+            if !needs_response("$response") {
+                return None;
+            }
+            match source {
+                MessageSource::Header(name) => Some(ir::Expr::ResponseHeader(name.clone())),
+                MessageSource::Body(pointer) => Some(ir::Expr::ResponseBody(
+                    pointer
+                        .as_ref()
+                        .filter(|p| !p.is_root())
+                        .map(ToString::to_string),
+                )),
+                MessageSource::Query(_) | MessageSource::Path(_) => {
+                    error(format!(
+                        "`{shown}`: a response has no query or path parameters"
+                    ));
+                    None
+                }
+            }
+        }
+        Expr::Input { name, pointer } => {
+            let Some((ident, required)) = names.inputs.get(name) else {
+                let mut diag = ck.error_in(
+                    at,
+                    text,
+                    offset,
+                    shown.len(),
+                    format!("unknown input `{name}` of workflow `{}`", names.workflow_id),
+                );
+                if let Some(hint) = did_you_mean(name, names.inputs.keys().map(String::as_str)) {
+                    diag = diag.help(format!("did you mean `$inputs.{hint}`?"));
+                } else {
+                    diag = diag.help("declare it under the workflow's `inputs.properties`");
+                }
+                let _ = diag;
+                return None;
+            };
+            Some(ir::Expr::Input {
+                ident: ident.clone(),
+                required: *required,
+                pointer: pointer
+                    .as_ref()
+                    .filter(|p| !p.is_root())
+                    .map(ToString::to_string),
+            })
+        }
+        Expr::StepOutput {
+            step,
+            name,
+            pointer,
+        } => {
+            let Some(step_names) = names.steps.get(step) else {
+                let mut diag = ck.error_in(
+                    at,
+                    text,
+                    offset,
+                    shown.len(),
+                    format!("unknown step `{step}` in workflow `{}`", names.workflow_id),
+                );
+                if let Some(hint) = did_you_mean(step, names.steps.keys().map(String::as_str)) {
+                    diag = diag.help(format!("did you mean `{hint}`?"));
+                }
+                let _ = diag;
+                return None;
+            };
+            let Some(ident) = step_names.outputs.get(name) else {
+                let mut diag = ck.error_in(
+                    at,
+                    text,
+                    offset,
+                    shown.len(),
+                    format!("step `{step}` has no output `{name}`"),
+                );
+                diag = match did_you_mean(name, step_names.outputs.keys().map(String::as_str)) {
+                    Some(hint) => diag.help(format!("did you mean `{hint}`?")),
+                    None if step_names.outputs.is_empty() => {
+                        diag.help(format!("step `{step}` declares no outputs"))
+                    }
+                    None => {
+                        let list: Vec<String> = step_names
+                            .outputs
+                            .keys()
+                            .map(|k| format!("`{k}`"))
+                            .collect();
+                        diag.help(format!("its outputs are {}", list.join(", ")))
+                    }
+                };
+                let _ = diag;
+                return None;
+            };
+            Some(ir::Expr::StepOutput {
+                step_ident: step_names.ident.clone(),
+                ident: ident.clone(),
+                pointer: pointer
+                    .as_ref()
+                    .filter(|p| !p.is_root())
+                    .map(ToString::to_string),
+            })
+        }
+        Expr::SourceDescription { source, member } if member == "url" => {
+            match ck
+                .doc
+                .source_descriptions
+                .iter()
+                .find(|s| &s.name == source)
+            {
+                Some(description) => {
+                    Some(ir::Expr::Constant(Value::String(description.url.clone())))
+                }
+                None => {
+                    error(format!("unknown source description `{source}`"));
+                    None
+                }
+            }
+        }
+        Expr::Request(_) => {
+            error(format!(
+                "`{shown}`: request expressions are not supported yet"
+            ));
+            None
+        }
+        Expr::Output { .. } => {
+            error(format!(
+                "`{shown}`: `$outputs` can only be used in the outputs of a step that runs a workflow, which is not supported yet"
+            ));
+            None
+        }
+        Expr::Workflow { .. } => {
+            error(format!(
+                "`{shown}`: `$workflows` expressions (with `dependsOn`) are not supported yet"
+            ));
+            None
+        }
+        Expr::SourceDescription { .. } | Expr::Component { .. } => {
+            error(format!("`{shown}` is not a value"));
+            None
+        }
+    }
+}
+
+/// Lowers a parameter value or payload: literals stay literals, strings that are runtime
+/// expressions or hold `{$…}` are computed, objects and arrays are walked.
+pub(super) fn value(ck: &Checker, names: &Names, v: &Value, at: &Pointer) -> Option<ir::ValueSpec> {
+    match v {
+        Value::String(s) => string(ck, names, s, at),
+        Value::Object(map) => {
+            let mut members = Vec::with_capacity(map.len());
+            let mut ok = true;
+            for (key, member) in map {
+                match value(ck, names, member, &at.key(key)) {
+                    Some(spec) => members.push((key.clone(), spec)),
+                    None => ok = false,
+                }
+            }
+            if !ok {
+                return None;
+            }
+            if members
+                .iter()
+                .all(|(_, m)| matches!(m, ir::ValueSpec::Literal(_)))
+            {
+                return Some(ir::ValueSpec::Literal(v.clone()));
+            }
+            Some(ir::ValueSpec::Object(members))
+        }
+        Value::Array(items) => {
+            let mut specs = Vec::with_capacity(items.len());
+            let mut ok = true;
+            for (index, item) in items.iter().enumerate() {
+                match value(ck, names, item, &at.index(index)) {
+                    Some(spec) => specs.push(spec),
+                    None => ok = false,
+                }
+            }
+            if !ok {
+                return None;
+            }
+            if specs.iter().all(|m| matches!(m, ir::ValueSpec::Literal(_))) {
+                return Some(ir::ValueSpec::Literal(v.clone()));
+            }
+            Some(ir::ValueSpec::Array(specs))
+        }
+        other => Some(ir::ValueSpec::Literal(other.clone())),
+    }
+}
+
+fn string(ck: &Checker, names: &Names, s: &str, at: &Pointer) -> Option<ir::ValueSpec> {
+    match expr::classify(s) {
+        Err(e) => {
+            ck.error_in(at, s, e.offset, e.len, e.message);
+            None
+        }
+        Ok(ValueKind::Expression(e)) => {
+            let offset = s.len() - s.trim_start().len();
+            let resolved = resolve(ck, names, Phase::Request, &e, at, s, offset)?;
+            Some(ir::ValueSpec::Expr {
+                expr: resolved,
+                text: s.trim().to_owned(),
+            })
+        }
+        Ok(ValueKind::Template(parts)) => {
+            let mut out = Vec::with_capacity(parts.len());
+            let mut ok = true;
+            for part in parts {
+                match part {
+                    expr::TemplatePart::Lit(text) => out.push(ir::TemplatePart::Text(text)),
+                    expr::TemplatePart::Expr { expr: e, span } => {
+                        match resolve(ck, names, Phase::Request, &e, at, s, span.offset) {
+                            Some(resolved) => out.push(ir::TemplatePart::Expr {
+                                expr: resolved,
+                                text: e.to_string(),
+                            }),
+                            None => ok = false,
+                        }
+                    }
+                }
+            }
+            ok.then_some(ir::ValueSpec::Template(out))
+        }
+        Ok(ValueKind::Literal) => {
+            for span in expr::find_bare_expressions(s) {
+                let bare = &s[span.offset..span.offset + span.len];
+                ck.warning_in(
+                    at,
+                    s,
+                    span.offset,
+                    span.len,
+                    format!("`{bare}` is not in braces, so it is sent literally"),
+                )
+                .help(format!("write `{{{bare}}}` to insert its value"));
+            }
+            Some(ir::ValueSpec::Literal(Value::String(s.to_owned())))
+        }
+    }
+}

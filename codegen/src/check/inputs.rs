@@ -1,0 +1,173 @@
+//! Workflow inputs: the JSON Schema under `inputs` as Rust structs.
+//!
+//! Objects with `properties` become structs (nested ones too, named after their parent and
+//! field); `string`, `integer`, `number` and `boolean` map to `String`, `i64`, `f64` and
+//! `bool`; arrays to `Vec`; `$ref: '#/components/inputs/x'` is followed. Anything else
+//! (`oneOf`, open objects, no `type`) is a `serde_json::Value`.
+
+use serde_json::Value;
+
+use super::Checker;
+use crate::ir;
+use crate::naming::{pascal, snake, Scope};
+use crate::source::Pointer;
+
+/// How deep `$ref`s and nesting are followed before giving up with a `Value`.
+const MAX_DEPTH: usize = 16;
+
+/// Builds the inputs struct (first) and the structs nested in it.
+pub(super) fn lower(
+    ck: &Checker,
+    schema: Option<&Value>,
+    at: &Pointer,
+    name: &str,
+    doc: String,
+    types: &mut Scope,
+) -> Vec<ir::StructDef> {
+    let mut out = Vec::new();
+    let mut builder = Builder {
+        ck,
+        types,
+        out: &mut out,
+    };
+    let fields = match schema {
+        Some(schema) => builder.fields(schema, at, name, 0),
+        None => Vec::new(),
+    };
+    out.insert(
+        0,
+        ir::StructDef {
+            name: name.to_owned(),
+            doc: Some(doc),
+            fields,
+        },
+    );
+    out
+}
+
+struct Builder<'a, 'c> {
+    ck: &'a Checker<'c>,
+    types: &'a mut Scope,
+    out: &'a mut Vec<ir::StructDef>,
+}
+
+impl Builder<'_, '_> {
+    fn fields(
+        &mut self,
+        schema: &Value,
+        at: &Pointer,
+        parent: &str,
+        depth: usize,
+    ) -> Vec<ir::Field> {
+        let (schema, at) = match self.resolve(schema, at, depth) {
+            Some(found) => found,
+            None => return Vec::new(),
+        };
+        let Some(properties) = schema.get("properties").and_then(Value::as_object) else {
+            return Vec::new();
+        };
+        let required: Vec<&str> = schema
+            .get("required")
+            .and_then(Value::as_array)
+            .map(|r| r.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        let mut scope = Scope::default();
+        properties
+            .iter()
+            .map(|(name, property)| {
+                let prop_at = at.key("properties").key(name);
+                let ty = self.ty(
+                    property,
+                    &prop_at,
+                    &format!("{parent}{}", pascal(name)),
+                    depth + 1,
+                );
+                ir::Field {
+                    name: name.clone(),
+                    ident: scope.unique(snake(name)),
+                    ty,
+                    required: required.contains(&name.as_str()),
+                    doc: property
+                        .get("description")
+                        .and_then(Value::as_str)
+                        .map(str::to_owned),
+                }
+            })
+            .collect()
+    }
+
+    /// `schema` itself, or what its `$ref` points at.
+    fn resolve(&self, schema: &Value, at: &Pointer, depth: usize) -> Option<(Value, Pointer)> {
+        let mut current = schema.clone();
+        let mut current_at = at.clone();
+        for _ in depth..MAX_DEPTH {
+            let Some(reference) = current
+                .get("$ref")
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+            else {
+                return Some((current, current_at));
+            };
+            let Some(pointer) = reference.strip_prefix('#') else {
+                self.ck.error(
+                    &current_at.key("$ref"),
+                    format!("`{reference}`: only references inside the Arazzo document (`#/components/inputs/…`) are supported"),
+                );
+                return None;
+            };
+            match self.ck.raw.pointer(pointer) {
+                Some(target) => {
+                    current = target.clone();
+                    current_at = Pointer::parse(pointer);
+                }
+                None => {
+                    self.ck.error(
+                        &current_at.key("$ref"),
+                        format!("`{reference}` does not resolve"),
+                    );
+                    return None;
+                }
+            }
+        }
+        None
+    }
+
+    fn ty(&mut self, schema: &Value, at: &Pointer, name: &str, depth: usize) -> ir::Type {
+        if depth > MAX_DEPTH {
+            return ir::Type::Json;
+        }
+        let Some((schema, at)) = self.resolve(schema, at, depth) else {
+            return ir::Type::Json;
+        };
+        let ty = schema.get("type").and_then(Value::as_str);
+        match ty {
+            Some("string") => ir::Type::String,
+            Some("integer") => ir::Type::Integer,
+            Some("number") => ir::Type::Number,
+            Some("boolean") => ir::Type::Boolean,
+            Some("array") => match schema.get("items") {
+                Some(items) => ir::Type::Array(Box::new(self.ty(
+                    items,
+                    &at.key("items"),
+                    &format!("{name}Item"),
+                    depth + 1,
+                ))),
+                None => ir::Type::Array(Box::new(ir::Type::Json)),
+            },
+            Some("object") | None if schema.get("properties").is_some_and(Value::is_object) => {
+                let struct_name = self.types.unique(name.to_owned());
+                let fields = self.fields(&schema, &at, &struct_name, depth);
+                self.out.push(ir::StructDef {
+                    name: struct_name.clone(),
+                    doc: schema
+                        .get("description")
+                        .and_then(Value::as_str)
+                        .map(str::to_owned),
+                    fields,
+                });
+                ir::Type::Named(struct_name)
+            }
+            _ => ir::Type::Json,
+        }
+    }
+}

@@ -1,0 +1,296 @@
+//! Finding the operation a step calls: by `operationId` (bare or qualified with
+//! `$sourceDescriptions.<name>.`) or by `operationPath`.
+
+use std::collections::HashMap;
+
+use super::Checker;
+use crate::diag::did_you_mean;
+use crate::expr::{self, Expr, TemplatePart};
+use crate::ir;
+use crate::load::OpenApiSource;
+use crate::model;
+use crate::openapi::{OperationRef, SchemeKind};
+use crate::source::Pointer;
+
+/// The OpenAPI sources of the plan, and where each document source landed in it.
+pub(super) struct Sources {
+    pub plan: Vec<ir::Source>,
+    /// Document source index → plan source index.
+    pub index: HashMap<usize, usize>,
+}
+
+/// Every OpenAPI source description that loaded, as a plan source.
+pub(super) fn plan_sources(ck: &Checker) -> Sources {
+    let mut sources = Sources {
+        plan: Vec::new(),
+        index: HashMap::new(),
+    };
+    for index in 0..ck.doc.source_descriptions.len() {
+        let Some(openapi) = ck.openapi(index) else {
+            continue;
+        };
+        let server = openapi.default_server().map(|server| ir::Server {
+            url: server.url,
+            variables: server.variables,
+        });
+        sources.index.insert(index, sources.plan.len());
+        sources.plan.push(ir::Source {
+            name: ck.doc.source_descriptions[index].name.clone(),
+            server,
+        });
+    }
+    sources
+}
+
+/// An operation a step calls, with the source it belongs to.
+pub(super) struct Resolved<'a> {
+    /// Index of the source description in the document.
+    pub source: usize,
+    pub openapi: &'a OpenApiSource,
+    pub op: OperationRef<'a>,
+}
+
+/// The operation of an operation step, or `None` after reporting why there is none.
+pub(super) fn resolve<'a>(
+    ck: &'a Checker<'a>,
+    step: &model::Step,
+    at: &Pointer,
+) -> Option<Resolved<'a>> {
+    match (&step.operation_id, &step.operation_path) {
+        (Some(id), None) => by_operation_id(ck, id, &at.key("operationId")),
+        (None, Some(path)) => by_operation_path(ck, path, &at.key("operationPath")),
+        _ => None,
+    }
+}
+
+/// `operationId: GetRolez`, or `$sourceDescriptions.kinde.GetRolez`.
+fn by_operation_id<'a>(ck: &'a Checker<'a>, id: &str, at: &Pointer) -> Option<Resolved<'a>> {
+    if id.starts_with('$') {
+        let parsed = match expr::parse_expression(id) {
+            Ok(parsed) => parsed,
+            Err(e) => {
+                ck.error_in(
+                    at,
+                    id,
+                    e.offset,
+                    e.len,
+                    format!("invalid operationId: {}", e.message),
+                );
+                return None;
+            }
+        };
+        let Expr::SourceDescription { source, member } = parsed else {
+            ck.error(at, format!("`{id}` is not an operationId; use a bare operationId or `$sourceDescriptions.<name>.<operationId>`"));
+            return None;
+        };
+        let index = source_index(ck, &source, at)?;
+        let Some(openapi) = ck.openapi(index) else {
+            ck.error(
+                at,
+                format!("source description `{source}` is not a loaded OpenAPI description"),
+            );
+            return None;
+        };
+        return find_in(ck, index, openapi, &member, at);
+    }
+
+    let openapis: Vec<(usize, &OpenApiSource)> = (0..ck.doc.source_descriptions.len())
+        .filter_map(|i| ck.openapi(i).map(|o| (i, o)))
+        .collect();
+    let found: Vec<(usize, &OpenApiSource, OperationRef)> = openapis
+        .iter()
+        .filter_map(|(i, o)| o.operation_by_id(id).map(|op| (*i, *o, op)))
+        .collect();
+    match found.len() {
+        1 => {
+            let (source, openapi, op) = found.into_iter().next()?;
+            Some(Resolved {
+                source,
+                openapi,
+                op,
+            })
+        }
+        0 => {
+            // Redocly's short form `source.operationId`.
+            if let Some((source, op)) = id.split_once('.') {
+                if ck.doc.source_descriptions.iter().any(|s| s.name == source) {
+                    ck.error(at, format!("unknown operationId `{id}`"))
+                        .help(format!(
+                            "to name the source, write `$sourceDescriptions.{source}.{op}`"
+                        ));
+                    return None;
+                }
+            }
+            if openapis.is_empty() {
+                ck.error(
+                    at,
+                    format!("unknown operationId `{id}`: no OpenAPI source description was loaded"),
+                );
+                return None;
+            }
+            let all: Vec<String> = openapis
+                .iter()
+                .flat_map(|(_, o)| o.operations())
+                .filter_map(|op| op.operation.operation_id.clone())
+                .collect();
+            let mut error = ck.error(at, format!("unknown operationId `{id}`"));
+            if let Some(hint) = did_you_mean(id, all.iter().map(String::as_str)) {
+                error = error.help(format!("did you mean `{hint}`?"));
+            }
+            let _ = error;
+            None
+        }
+        _ => {
+            let names: Vec<String> = found
+                .iter()
+                .map(|(i, _, _)| {
+                    format!(
+                        "`$sourceDescriptions.{}.{id}`",
+                        ck.doc.source_descriptions[*i].name
+                    )
+                })
+                .collect();
+            ck.error(
+                at,
+                format!("operationId `{id}` is ambiguous: several source descriptions have it"),
+            )
+            .help(format!("write one of {}", names.join(", ")));
+            None
+        }
+    }
+}
+
+fn source_index(ck: &Checker, name: &str, at: &Pointer) -> Option<usize> {
+    let index = ck
+        .doc
+        .source_descriptions
+        .iter()
+        .position(|s| s.name == name);
+    if index.is_none() {
+        let mut error = ck.error(at, format!("unknown source description `{name}`"));
+        if let Some(hint) = did_you_mean(
+            name,
+            ck.doc.source_descriptions.iter().map(|s| s.name.as_str()),
+        ) {
+            error = error.help(format!("did you mean `{hint}`?"));
+        }
+        let _ = error;
+    }
+    index
+}
+
+fn find_in<'a>(
+    ck: &Checker,
+    index: usize,
+    openapi: &'a OpenApiSource,
+    id: &str,
+    at: &Pointer,
+) -> Option<Resolved<'a>> {
+    if let Some(op) = openapi.operation_by_id(id) {
+        return Some(Resolved {
+            source: index,
+            openapi,
+            op,
+        });
+    }
+    let all: Vec<String> = openapi
+        .operations()
+        .into_iter()
+        .filter_map(|op| op.operation.operation_id.clone())
+        .collect();
+    let mut error = ck.error(
+        at,
+        format!(
+            "unknown operationId `{id}` in source `{}`",
+            ck.doc.source_descriptions[index].name
+        ),
+    );
+    if let Some(hint) = did_you_mean(id, all.iter().map(String::as_str)) {
+        error = error.help(format!("did you mean `{hint}`?"));
+    }
+    let _ = error;
+    None
+}
+
+/// `operationPath: '{$sourceDescriptions.petstore.url}#/paths/~1pets~1{petId}/get'`.
+fn by_operation_path<'a>(ck: &'a Checker<'a>, path: &str, at: &Pointer) -> Option<Resolved<'a>> {
+    let parts = match expr::parse_template(path) {
+        Ok(parts) => parts,
+        Err(e) => {
+            ck.error_in(
+                at,
+                path,
+                e.offset,
+                e.len,
+                format!("invalid operationPath: {}", e.message),
+            );
+            return None;
+        }
+    };
+    let (source, pointer) = match parts.as_slice() {
+        [TemplatePart::Expr {
+            expr: Expr::SourceDescription { source, member },
+            ..
+        }, TemplatePart::Lit(rest)]
+            if member == "url" && rest.starts_with('#') =>
+        {
+            (source.clone(), rest[1..].to_owned())
+        }
+        _ => {
+            ck.error(at, "an operationPath must be `{$sourceDescriptions.<name>.url}#<JSON pointer to an operation>`")
+                .help("for example `{$sourceDescriptions.petstore.url}#/paths/~1pets~1{petId}/get`");
+            return None;
+        }
+    };
+    let index = source_index(ck, &source, at)?;
+    let Some(openapi) = ck.openapi(index) else {
+        ck.error(
+            at,
+            format!("source description `{source}` is not a loaded OpenAPI description"),
+        );
+        return None;
+    };
+    match openapi.operation_by_pointer(&pointer) {
+        Some(op) => Some(Resolved {
+            source: index,
+            openapi,
+            op,
+        }),
+        None => {
+            ck.error(
+                at,
+                format!("`#{pointer}` is not an operation in source `{source}`"),
+            )
+            .help("the pointer must end in a path item's method, such as `#/paths/~1pets/get`");
+            None
+        }
+    }
+}
+
+/// The security requirements of an operation, as the IR has them.
+pub(super) fn security(resolved: &Resolved) -> Vec<Vec<ir::Scheme>> {
+    resolved
+        .openapi
+        .security(&resolved.op)
+        .into_iter()
+        .map(|alternative| {
+            alternative
+                .into_iter()
+                .map(|item| ir::Scheme {
+                    name: item.scheme_name,
+                    kind: match item.kind {
+                        SchemeKind::HttpBearer => ir::SchemeKind::HttpBearer,
+                        SchemeKind::HttpBasic => ir::SchemeKind::HttpBasic,
+                        SchemeKind::ApiKey { location, name } => ir::SchemeKind::ApiKey {
+                            location: super::params::location(location),
+                            name,
+                        },
+                        SchemeKind::OAuth2 => ir::SchemeKind::OAuth2,
+                        SchemeKind::OpenIdConnect => ir::SchemeKind::OpenIdConnect,
+                        SchemeKind::Other => ir::SchemeKind::Other,
+                    },
+                })
+                .collect()
+        })
+        .collect()
+}

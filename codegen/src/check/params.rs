@@ -1,0 +1,397 @@
+//! Parameters and request bodies of operation steps, checked against the operation.
+
+use std::collections::HashSet;
+
+use serde_json::Value;
+
+use super::exprs::{self, Names};
+use super::operations::Resolved;
+use super::Checker;
+use crate::diag::did_you_mean;
+use crate::expr::{self, ComponentKind, Expr};
+use crate::ir;
+use crate::model::{self, ParameterIn, ReusableOr};
+use crate::openapi::{self, ResolvedParameter};
+use crate::source::Pointer;
+
+/// An OpenAPI parameter location as the IR has it.
+pub(super) fn location(l: openapi::ParamLocation) -> ir::Location {
+    match l {
+        openapi::ParamLocation::Path => ir::Location::Path,
+        openapi::ParamLocation::Query => ir::Location::Query,
+        openapi::ParamLocation::Header => ir::Location::Header,
+        openapi::ParamLocation::Cookie => ir::Location::Cookie,
+    }
+}
+
+fn model_location(l: ParameterIn) -> ir::Location {
+    match l {
+        ParameterIn::Path => ir::Location::Path,
+        ParameterIn::Query => ir::Location::Query,
+        ParameterIn::Header => ir::Location::Header,
+        ParameterIn::Cookie => ir::Location::Cookie,
+    }
+}
+
+fn style(s: openapi::ParamStyle) -> ir::Style {
+    match s {
+        openapi::ParamStyle::Simple => ir::Style::Simple,
+        openapi::ParamStyle::Label => ir::Style::Label,
+        openapi::ParamStyle::Matrix => ir::Style::Matrix,
+        openapi::ParamStyle::Form => ir::Style::Form,
+        openapi::ParamStyle::SpaceDelimited => ir::Style::SpaceDelimited,
+        openapi::ParamStyle::PipeDelimited => ir::Style::PipeDelimited,
+        openapi::ParamStyle::DeepObject => ir::Style::DeepObject,
+    }
+}
+
+/// A parameter as written, after following a `reference`, with where it was written.
+struct Written<'a> {
+    param: &'a model::Parameter,
+    value: &'a Value,
+    /// Where the value is (for expression errors).
+    value_at: Pointer,
+    /// Where the entry is.
+    at: Pointer,
+}
+
+/// Follows a Reusable Object to `components.parameters`.
+fn written<'a>(
+    ck: &'a Checker<'a>,
+    entry: &'a ReusableOr<model::Parameter>,
+    at: Pointer,
+) -> Option<Written<'a>> {
+    match entry {
+        ReusableOr::Item(param) => Some(Written {
+            param,
+            value: &param.value,
+            value_at: at.key("value"),
+            at,
+        }),
+        ReusableOr::Reusable(reusable) => {
+            let ref_at = at.key("reference");
+            let name = match expr::parse_expression(&reusable.reference) {
+                Ok(Expr::Component {
+                    kind: ComponentKind::Parameters,
+                    name,
+                }) => name,
+                Ok(_) => {
+                    ck.error(
+                        &ref_at,
+                        "a parameter reference must be `$components.parameters.<name>`",
+                    );
+                    return None;
+                }
+                Err(e) => {
+                    ck.error_in(&ref_at, &reusable.reference, e.offset, e.len, e.message);
+                    return None;
+                }
+            };
+            let components = ck
+                .doc
+                .components
+                .as_ref()
+                .and_then(|c| c.parameters.as_ref());
+            let Some((index, _, param)) = components.and_then(|c| c.get_full(&name)) else {
+                let mut error = ck.error(&ref_at, format!("unknown component parameter `{name}`"));
+                if let Some(hint) =
+                    components.and_then(|c| did_you_mean(&name, c.keys().map(String::as_str)))
+                {
+                    error = error.help(format!("did you mean `{hint}`?"));
+                }
+                let _ = error;
+                return None;
+            };
+            let component_at = Pointer::root()
+                .key("components")
+                .key("parameters")
+                .key(&name);
+            let _ = index;
+            Some(match &reusable.value {
+                Some(value) => Written {
+                    param,
+                    value,
+                    value_at: at.key("value"),
+                    at,
+                },
+                None => Written {
+                    param,
+                    value: &param.value,
+                    value_at: component_at.key("value"),
+                    at,
+                },
+            })
+        }
+    }
+}
+
+/// The parameters of an operation step: the workflow's parameters, overridden by the
+/// step's own with the same name and location, each checked against the operation.
+pub(super) fn lower(
+    ck: &Checker,
+    names: &Names,
+    wf: &model::Workflow,
+    wf_at: &Pointer,
+    step: &model::Step,
+    step_at: &Pointer,
+    resolved: &Resolved,
+) -> Vec<ir::Param> {
+    let declared = resolved.openapi.parameters(&resolved.op);
+    let operation_name = resolved
+        .op
+        .operation
+        .operation_id
+        .clone()
+        .unwrap_or_else(|| format!("{} {}", resolved.op.method, resolved.op.path));
+
+    let mut entries: Vec<Written> = Vec::new();
+    let mut seen = HashSet::new();
+    for (index, entry) in step.parameters.iter().flatten().enumerate() {
+        let at = step_at.key("parameters").index(index);
+        let Some(w) = written(ck, entry, at) else {
+            continue;
+        };
+        if !seen.insert((w.param.name.clone(), w.param.location)) {
+            ck.error(
+                &w.at.key("name"),
+                format!("duplicate parameter `{}`", w.param.name),
+            )
+            .note("each name and `in` pair may appear once per step");
+            continue;
+        }
+        entries.push(w);
+    }
+    // Workflow parameters apply to every operation step that does not set its own.
+    for (index, entry) in wf.parameters.iter().flatten().enumerate() {
+        let at = wf_at.key("parameters").index(index);
+        let Some(w) = written(ck, entry, at) else {
+            continue;
+        };
+        if seen.insert((w.param.name.clone(), w.param.location)) {
+            entries.push(w);
+        }
+    }
+
+    let mut params = Vec::new();
+    let mut supplied = HashSet::new();
+    for w in entries {
+        let Some(loc) = w.param.location else {
+            ck.error(
+                &w.at.key("name"),
+                format!(
+                    "parameter `{}` of an operation step needs `in`",
+                    w.param.name
+                ),
+            )
+            .help("add `in: path`, `in: query`, `in: header` or `in: cookie`");
+            continue;
+        };
+        let loc = model_location(loc);
+        let found = declared.iter().find(|d| {
+            location(d.location) == loc
+                && if loc == ir::Location::Header {
+                    d.name.eq_ignore_ascii_case(&w.param.name)
+                } else {
+                    d.name == w.param.name
+                }
+        });
+        let (style_, explode) = match found {
+            Some(d) => (style(d.style), d.explode),
+            None => {
+                report_unknown(ck, &w, loc, &declared, &operation_name);
+                if loc != ir::Location::Header {
+                    continue;
+                }
+                (ir::Style::Simple, false)
+            }
+        };
+        if let Some(d) = found {
+            supplied.insert((d.name.to_owned(), loc));
+            check_enum(ck, &w, d);
+        }
+        let Some(value) = exprs::value(ck, names, w.value, &w.value_at) else {
+            continue;
+        };
+        params.push(ir::Param {
+            name: found.map_or_else(|| w.param.name.clone(), |d| d.name.to_owned()),
+            location: loc,
+            style: style_,
+            explode,
+            value,
+        });
+    }
+
+    // Every required parameter must be supplied.
+    for d in &declared {
+        let loc = location(d.location);
+        if (d.required || loc == ir::Location::Path)
+            && !supplied.contains(&(d.name.to_owned(), loc))
+        {
+            ck.error(
+                step_at,
+                format!(
+                    "missing required {} parameter `{}` of operation `{operation_name}`",
+                    loc_name(loc),
+                    d.name
+                ),
+            )
+            .help(format!(
+                "add `- name: {}` with `in: {}` and a `value` to the step's parameters",
+                d.name,
+                loc_name(loc)
+            ));
+        }
+    }
+    params
+}
+
+fn loc_name(l: ir::Location) -> &'static str {
+    match l {
+        ir::Location::Path => "path",
+        ir::Location::Query => "query",
+        ir::Location::Header => "header",
+        ir::Location::Cookie => "cookie",
+    }
+}
+
+/// `name: sortt, in: query` where the operation has `sort`; a header the operation does
+/// not declare is only a warning (security and proxy headers often are not declared).
+fn report_unknown(
+    ck: &Checker,
+    w: &Written,
+    loc: ir::Location,
+    declared: &[ResolvedParameter],
+    operation: &str,
+) {
+    let message = format!(
+        "operation `{operation}` has no {} parameter `{}`",
+        loc_name(loc),
+        w.param.name
+    );
+    let at = w.at.key("name");
+    let mut diag = if loc == ir::Location::Header {
+        ck.warning(&at, message)
+    } else {
+        ck.error(&at, message)
+    };
+    let same_loc = declared
+        .iter()
+        .filter(|d| location(d.location) == loc)
+        .map(|d| d.name);
+    if let Some(hint) = did_you_mean(&w.param.name, same_loc) {
+        diag = diag.help(format!("did you mean `{hint}`?"));
+    } else if let Some(other) = declared.iter().find(|d| d.name == w.param.name) {
+        diag = diag.help(format!(
+            "the operation has it `in: {}`",
+            loc_name(location(other.location))
+        ));
+    }
+    let _ = diag;
+}
+
+/// `value: id_asc` for a parameter whose schema says `enum: [name_asc, name_desc]`.
+fn check_enum(ck: &Checker, w: &Written, declared: &ResolvedParameter) {
+    let Some(values) = &declared.enum_values else {
+        return;
+    };
+    let Value::String(literal) = w.value else {
+        return;
+    };
+    if literal.starts_with('$') || literal.contains("{$") || values.iter().any(|v| v == literal) {
+        return;
+    }
+    let mut diag = ck.error(
+        &w.value_at,
+        format!(
+            "`{literal}` is not an allowed value of parameter `{}`",
+            declared.name
+        ),
+    );
+    diag = match did_you_mean(literal, values.iter().map(String::as_str)) {
+        Some(hint) => diag.help(format!("did you mean `{hint}`?")),
+        None => {
+            let list: Vec<String> = values.iter().map(|v| format!("`{v}`")).collect();
+            diag.help(format!("expected one of {}", list.join(", ")))
+        }
+    };
+    let _ = diag;
+}
+
+/// The request body of an operation step.
+pub(super) fn body(
+    ck: &Checker,
+    names: &Names,
+    step: &model::Step,
+    step_at: &Pointer,
+    resolved: &Resolved,
+) -> Option<ir::Body> {
+    let body = step.request_body.as_ref()?;
+    let at = step_at.key("requestBody");
+    let accepted: Vec<String> = resolved
+        .openapi
+        .request_body(&resolved.op)
+        .map(|b| b.content.keys().cloned().collect())
+        .unwrap_or_default();
+    let content_type = match &body.content_type {
+        Some(ct) => {
+            let essence = ct
+                .split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase();
+            let accepts = accepted.is_empty()
+                || accepted.iter().any(|a| {
+                    let a = a.to_ascii_lowercase();
+                    a == essence
+                        || a == "*/*"
+                        || (a.ends_with("/*") && essence.starts_with(a.trim_end_matches('*')))
+                });
+            if !accepts {
+                let list: Vec<String> = accepted.iter().map(|a| format!("`{a}`")).collect();
+                ck.error(
+                    &at.key("contentType"),
+                    format!("the operation does not accept `{ct}` request bodies"),
+                )
+                .help(format!("it accepts {}", list.join(", ")));
+            }
+            ct.clone()
+        }
+        None => accepted
+            .first()
+            .cloned()
+            .unwrap_or_else(|| "application/json".to_owned()),
+    };
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    let encoding = if essence == "application/json" || essence.ends_with("+json") {
+        ir::Encoding::Json
+    } else if essence == "application/x-www-form-urlencoded" {
+        ir::Encoding::Form
+    } else if essence.starts_with("multipart/") {
+        ck.error(
+            &at.key("contentType"),
+            format!("`{content_type}` request bodies are not supported yet"),
+        );
+        return None;
+    } else {
+        ir::Encoding::Text
+    };
+    if body.replacements.as_ref().is_some_and(|r| !r.is_empty()) {
+        ck.error(
+            &at.key("replacements"),
+            "payload `replacements` are not supported yet",
+        );
+    }
+    let payload = body.payload.as_ref()?;
+    let value = exprs::value(ck, names, payload, &at.key("payload"))?;
+    Some(ir::Body {
+        content_type,
+        encoding,
+        value,
+    })
+}

@@ -1,0 +1,310 @@
+//! One workflow: names, inputs, steps and outputs.
+
+use super::exprs::{self, Names as ExprNames, Phase, StepNames};
+use super::operations::{self, Sources};
+use super::{actions, criteria, document, inputs, params, workflow_pointer, Checker};
+use crate::expr;
+use crate::ir;
+use crate::model;
+use crate::naming::{pascal, snake, Scope};
+use crate::source::Pointer;
+
+/// Names taken across the whole generated module: functions and types.
+#[derive(Default)]
+pub(super) struct Names {
+    functions: Scope,
+    types: Scope,
+}
+
+/// Lowers one workflow. Parts with errors are left out; the errors are reported.
+pub(super) fn lower(
+    ck: &Checker,
+    names: &mut Names,
+    sources: &Sources,
+    index: usize,
+    wf: &model::Workflow,
+) -> ir::Workflow {
+    let at = workflow_pointer(index);
+    document::check_unique_step_ids(ck, index, wf);
+
+    let fn_name = names.functions.unique(snake(&wf.workflow_id));
+    let base = pascal(&wf.workflow_id);
+    let inputs_name = names.types.unique(format!("{base}Inputs"));
+    let outputs_name = names.types.unique(format!("{base}Outputs"));
+
+    let input_types = inputs::lower(
+        ck,
+        wf.inputs.as_ref(),
+        &at.key("inputs"),
+        &inputs_name,
+        format!("The inputs of the `{}` workflow.", wf.workflow_id),
+        &mut names.types,
+    );
+    let mut expr_names = ExprNames {
+        workflow_id: wf.workflow_id.clone(),
+        ..ExprNames::default()
+    };
+    if let Some(root) = input_types.first() {
+        for field in &root.fields {
+            expr_names
+                .inputs
+                .insert(field.name.clone(), (field.ident.clone(), field.required));
+        }
+    }
+
+    // Every step's names first, so that expressions can refer to any step.
+    let mut locals = Scope::with_reserved(&[
+        "run",
+        "inputs",
+        "response",
+        "request",
+        "client",
+        "next",
+        "step",
+        "attempt",
+        "exhausted",
+        "criterion",
+        "status_check",
+        "rt",
+    ]);
+    let mut variants = Scope::with_reserved(&["Step"]);
+    let mut step_idents = Vec::new();
+    for step in &wf.steps {
+        let ident = locals.unique(snake(&step.step_id));
+        let variant = variants.unique(pascal(&step.step_id));
+        let mut output_scope = Scope::default();
+        let outputs = step
+            .outputs
+            .iter()
+            .flatten()
+            .map(|(name, _)| (name.clone(), output_scope.unique(snake(name))))
+            .collect();
+        expr_names
+            .steps
+            .entry(step.step_id.clone())
+            .or_insert(StepNames {
+                ident: ident.clone(),
+                outputs,
+            });
+        step_idents.push((ident, variant));
+    }
+
+    let steps = wf
+        .steps
+        .iter()
+        .zip(step_idents)
+        .enumerate()
+        .filter_map(|(step_index, (step, (ident, variant)))| {
+            lower_step(
+                ck,
+                &expr_names,
+                sources,
+                wf,
+                &at,
+                step,
+                &at.key("steps").index(step_index),
+                ident,
+                variant,
+            )
+        })
+        .collect();
+
+    let mut output_scope = Scope::default();
+    let outputs = wf
+        .outputs
+        .iter()
+        .flatten()
+        .filter_map(|(name, text)| {
+            let value = output_expr(
+                ck,
+                &expr_names,
+                Phase::Outputs,
+                text,
+                &at.key("outputs").key(name),
+            )?;
+            Some(ir::Output {
+                name: name.clone(),
+                ident: output_scope.unique(snake(name)),
+                ty: ir::Type::Json,
+                text: text.clone(),
+                value,
+            })
+        })
+        .collect();
+
+    ir::Workflow {
+        id: wf.workflow_id.clone(),
+        fn_name,
+        inputs_name,
+        outputs_name,
+        summary: wf.summary.clone(),
+        description: wf.description.clone(),
+        input_types,
+        outputs,
+        steps,
+    }
+}
+
+/// An output's expression: a whole runtime expression, resolved.
+fn output_expr(
+    ck: &Checker,
+    names: &ExprNames,
+    phase: Phase,
+    text: &str,
+    at: &Pointer,
+) -> Option<ir::Expr> {
+    match expr::parse_expression(text.trim()) {
+        Ok(e) => {
+            let offset = text.len() - text.trim_start().len();
+            exprs::resolve(ck, names, phase, &e, at, text, offset)
+        }
+        Err(e) => {
+            let offset = text.len() - text.trim_start().len();
+            ck.error_in(at, text, e.offset + offset, e.len, e.message);
+            None
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn lower_step(
+    ck: &Checker,
+    names: &ExprNames,
+    sources: &Sources,
+    wf: &model::Workflow,
+    wf_at: &Pointer,
+    step: &model::Step,
+    at: &Pointer,
+    ident: String,
+    variant: String,
+) -> Option<ir::Step> {
+    let targets = [
+        step.operation_id.is_some(),
+        step.operation_path.is_some(),
+        step.workflow_id.is_some(),
+    ]
+    .iter()
+    .filter(|t| **t)
+    .count();
+    if targets != 1 {
+        ck.error(
+            &at.key("stepId"),
+            format!(
+                "step `{}` must have exactly one of `operationId`, `operationPath` and `workflowId`",
+                step.step_id
+            ),
+        );
+        return None;
+    }
+    if step.workflow_id.is_some() {
+        ck.error(
+            &at.key("workflowId"),
+            "steps that run a workflow (`workflowId`) are not supported yet",
+        );
+        return None;
+    }
+    let resolved = operations::resolve(ck, step, at)?;
+    let statuses: Vec<String> = resolved
+        .op
+        .operation
+        .responses
+        .responses
+        .keys()
+        .map(ToString::to_string)
+        .chain(
+            resolved
+                .op
+                .operation
+                .responses
+                .default
+                .as_ref()
+                .map(|_| "default".to_owned()),
+        )
+        .collect();
+
+    let params = params::lower(ck, names, wf, wf_at, step, at, &resolved);
+    let body = params::body(ck, names, step, at, &resolved);
+    let success = criteria::lower_all(
+        ck,
+        names,
+        step.success_criteria.as_ref(),
+        &at.key("successCriteria"),
+        Some(&statuses),
+    )
+    .unwrap_or_default();
+
+    // The step's own actions replace the workflow's defaults (the reading Redocly and
+    // others take of "override"; see the README).
+    let on_success = match (&step.on_success, &wf.success_actions) {
+        (Some(list), _) => actions::success(ck, names, list, &at.key("onSuccess"), Some(&statuses)),
+        (None, Some(list)) => actions::success(
+            ck,
+            names,
+            list,
+            &wf_at.key("successActions"),
+            Some(&statuses),
+        ),
+        (None, None) => Vec::new(),
+    };
+    let on_failure = match (&step.on_failure, &wf.failure_actions) {
+        (Some(list), _) => actions::failure(ck, names, list, &at.key("onFailure"), Some(&statuses)),
+        (None, Some(list)) => actions::failure(
+            ck,
+            names,
+            list,
+            &wf_at.key("failureActions"),
+            Some(&statuses),
+        ),
+        (None, None) => Vec::new(),
+    };
+
+    let mut output_scope = Scope::default();
+    let outputs = step
+        .outputs
+        .iter()
+        .flatten()
+        .filter_map(|(name, text)| {
+            let ident = output_scope.unique(snake(name));
+            let value = output_expr(
+                ck,
+                names,
+                Phase::Response,
+                text,
+                &at.key("outputs").key(name),
+            )?;
+            Some(ir::Output {
+                name: name.clone(),
+                ident,
+                ty: ir::Type::Json,
+                text: text.clone(),
+                value,
+            })
+        })
+        .collect();
+
+    let op = &resolved.op;
+    Some(ir::Step {
+        id: step.step_id.clone(),
+        ident,
+        variant,
+        description: step.description.clone(),
+        call: ir::Call::Operation(ir::Operation {
+            source: sources
+                .index
+                .get(&resolved.source)
+                .copied()
+                .unwrap_or_default(),
+            operation_id: op.operation.operation_id.clone(),
+            method: op.method.to_owned(),
+            path: op.path.to_owned(),
+            summary: op.operation.summary.clone(),
+            security: operations::security(&resolved),
+            params,
+            body,
+        }),
+        success,
+        on_success,
+        on_failure,
+        outputs,
+    })
+}

@@ -1,0 +1,568 @@
+//! One workflow: its inputs and outputs types, and its `async fn`.
+//!
+//! The function is a small state machine: an enum with one variant per step, and a loop
+//! that runs the current step and picks the next one (the following step, or where a
+//! `goto` says, or none to end). A step with a `retry` action runs inside a `loop` that
+//! counts attempts.
+
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::types::{outputs_struct, rust_type, struct_def};
+use super::value::{criterion, expr, negated, optional, required, Statics};
+use super::{doc_lines, ident, Ctx};
+use crate::ir::{
+    Action, ActionKind, Call, Encoding, Expr, Location, Operation, Plan, Scheme, SchemeKind, Step,
+    Style, Workflow,
+};
+
+/// The types and the function of one workflow.
+pub(crate) fn workflow(ctx: &Ctx, plan: &Plan, wf: &Workflow) -> TokenStream {
+    let types = public_types(ctx, wf);
+    let signature = signature(ctx, wf);
+    let body = body(ctx, plan, wf);
+    quote! {
+        #types
+        #signature {
+            #body
+        }
+    }
+}
+
+/// The types and the function of one workflow, with an `unimplemented!()` body.
+pub(crate) fn skeleton(ctx: &Ctx, wf: &Workflow) -> TokenStream {
+    let types = public_types(ctx, wf);
+    let signature = signature(ctx, wf);
+    quote! {
+        #types
+        #[allow(unused_variables)]
+        #signature {
+            ::std::unimplemented!("the Arazzo document has errors")
+        }
+    }
+}
+
+fn public_types(ctx: &Ctx, wf: &Workflow) -> TokenStream {
+    let inputs = wf.input_types.iter().map(|def| struct_def(ctx, def));
+    let outputs = outputs_struct(ctx, &wf.outputs_name, &wf.id, &wf.outputs);
+    quote! {
+        #(#inputs)*
+        #outputs
+    }
+}
+
+fn signature(ctx: &Ctx, wf: &Workflow) -> TokenStream {
+    let root = &ctx.root;
+    let name = ident(&wf.fn_name);
+    let inputs = ident(&wf.inputs_name);
+    let outputs = ident(&wf.outputs_name);
+    let doc = doc_lines(&fn_doc(wf));
+    quote! {
+        #doc
+        pub async fn #name(
+            client: &#root::Client,
+            inputs: #inputs,
+        ) -> ::std::result::Result<#outputs, #root::Error>
+    }
+}
+
+/// The function's rustdoc: summary, description, the steps, and the outputs.
+fn fn_doc(wf: &Workflow) -> String {
+    let mut doc = String::new();
+    match (&wf.summary, &wf.description) {
+        (Some(summary), _) => doc.push_str(summary.trim()),
+        (None, Some(description)) => doc.push_str(description.trim()),
+        (None, None) => {
+            let _ = write!(doc, "Runs the `{}` workflow.", wf.id);
+        }
+    }
+    if let (Some(_), Some(description)) = (&wf.summary, &wf.description) {
+        let _ = write!(doc, "\n\n{}", description.trim());
+    }
+    let _ = write!(doc, "\n\nWorkflow `{}`.\n\n# Steps\n", wf.id);
+    for (index, step) in wf.steps.iter().enumerate() {
+        let _ = write!(doc, "\n{}. `{}`", index + 1, step.id);
+        match &step.call {
+            Call::Operation(op) => {
+                let _ = write!(doc, ": `{} {}`", op.method, op.path);
+                if let Some(id) = &op.operation_id {
+                    let _ = write!(doc, " (`{id}`)");
+                }
+            }
+        }
+        if let Some(description) = &step.description {
+            let one_line = description.split_whitespace().collect::<Vec<_>>().join(" ");
+            let _ = write!(doc, ". {}", one_line.trim_end_matches('.'));
+            doc.push('.');
+        }
+        if !step.success.is_empty() {
+            let criteria: Vec<String> = step
+                .success
+                .iter()
+                .map(|c| format!("`{}`", c.text))
+                .collect();
+            let _ = write!(doc, " Succeeds when {}.", criteria.join(" and "));
+        }
+    }
+    doc.push_str(
+        "\n\n# Errors\n\nReturns an error naming the step when a request fails, when a step's success \
+         criteria are not met and no failure action applies, or when its retries run out.",
+    );
+    doc
+}
+
+/// The step outputs some expression reads, as (step, output) identifiers: only those are
+/// computed and kept.
+fn read_outputs(wf: &Workflow) -> BTreeSet<(String, String)> {
+    let mut read = BTreeSet::new();
+    wf.for_each_expr(&mut |e| {
+        if let Expr::StepOutput {
+            step_ident, ident, ..
+        } = e
+        {
+            read.insert((step_ident.clone(), ident.clone()));
+        }
+    });
+    read
+}
+
+/// The outputs of `step` that are read.
+fn kept_outputs<'a>(
+    step: &'a Step,
+    read: &'a BTreeSet<(String, String)>,
+) -> impl Iterator<Item = &'a crate::ir::Output> {
+    step.outputs
+        .iter()
+        .filter(move |o| read.contains(&(step.ident.clone(), o.ident.clone())))
+}
+
+fn body(ctx: &Ctx, plan: &Plan, wf: &Workflow) -> TokenStream {
+    let root = &ctx.root;
+    let read = read_outputs(wf);
+    let statics_names = Statics::new(wf.criteria());
+    let criteria_statics = statics_names.declarations(wf.criteria());
+    let kept = |step: &&Step| kept_outputs(step, &read).next().is_some();
+    let workflow_id = &wf.id;
+    let statics = operation_statics(plan, wf);
+    let step_types = wf.steps.iter().filter(kept).map(|step| {
+        let name = format_ident!("{}Outputs", step.variant);
+        let fields = kept_outputs(step, &read).map(|o| {
+            let field = ident(&o.ident);
+            let ty = rust_type(ctx, &o.ty);
+            quote!(#field: #ty,)
+        });
+        quote! {
+            struct #name {
+                #(#fields)*
+            }
+        }
+    });
+    let step_vars = wf.steps.iter().filter(kept).map(|step| {
+        let var = ident(&step.ident);
+        let name = format_ident!("{}Outputs", step.variant);
+        quote!(let mut #var: ::std::option::Option<#name> = ::std::option::Option::None;)
+    });
+    let variants = wf.steps.iter().map(|s| ident(&s.variant));
+    let arms = wf
+        .steps
+        .iter()
+        .enumerate()
+        .map(|(index, step)| step_arm(wf, &statics_names, &read, index, step));
+    let first = match wf.steps.first() {
+        Some(step) => {
+            let variant = ident(&step.variant);
+            quote!(::std::option::Option::Some(Step::#variant))
+        }
+        None => quote!(::std::option::Option::None),
+    };
+    let outputs_name = ident(&wf.outputs_name);
+    let outputs = wf.outputs.iter().map(|o| {
+        let field = ident(&o.ident);
+        let value = expr(&o.value);
+        let text = &o.text;
+        quote!(#field: run.decode_output(#value, #text)?,)
+    });
+    quote! {
+        use #root::__private as rt;
+        #(#statics)*
+        #criteria_statics
+        #(#step_types)*
+        enum Step {
+            #(#variants,)*
+        }
+        let mut run = rt::Run::new(client, #workflow_id);
+        #(#step_vars)*
+        let mut next = #first;
+        while let ::std::option::Option::Some(step) = next {
+            next = match step {
+                #(#arms)*
+            };
+        }
+        ::std::result::Result::Ok(#outputs_name {
+            #(#outputs)*
+        })
+    }
+}
+
+/// The `static`s describing the sources and operations the workflow's steps call.
+fn operation_statics(plan: &Plan, wf: &Workflow) -> Vec<TokenStream> {
+    let mut statics = Vec::new();
+    let mut sources_used: Vec<usize> = wf
+        .steps
+        .iter()
+        .map(|step| match &step.call {
+            Call::Operation(op) => op.source,
+        })
+        .collect();
+    sources_used.sort_unstable();
+    sources_used.dedup();
+    for index in sources_used {
+        let source = &plan.sources[index];
+        let name = source_static(index);
+        let source_name = &source.name;
+        let server = match &source.server {
+            Some(server) => {
+                let url = &server.url;
+                let variables = server.variables.iter().map(|(n, d)| quote!((#n, #d)));
+                quote!(::std::option::Option::Some(&rt::Server {
+                    url: #url,
+                    variables: &[#(#variables),*],
+                }))
+            }
+            None => quote!(::std::option::Option::None),
+        };
+        statics.push(quote! {
+            static #name: rt::Source = rt::Source {
+                name: #source_name,
+                server: #server,
+            };
+        });
+    }
+    for step in &wf.steps {
+        let Call::Operation(op) = &step.call;
+        let name = operation_static(step);
+        let source = source_static(op.source);
+        let method = &op.method;
+        let path = &op.path;
+        let alternatives = op.security.iter().map(|alternative| {
+            let schemes = alternative.iter().map(scheme);
+            quote!(&[#(#schemes),*])
+        });
+        statics.push(quote! {
+            static #name: rt::Operation = rt::Operation {
+                source: &#source,
+                method: #method,
+                path: #path,
+                security: &[#(#alternatives),*],
+            };
+        });
+    }
+    statics
+}
+
+fn source_static(index: usize) -> proc_macro2::Ident {
+    format_ident!("SOURCE_{}", index)
+}
+
+fn operation_static(step: &Step) -> proc_macro2::Ident {
+    format_ident!("{}", step.ident.trim_start_matches("r#").to_uppercase())
+}
+
+fn scheme(s: &Scheme) -> TokenStream {
+    let name = &s.name;
+    let kind = match &s.kind {
+        SchemeKind::HttpBearer => quote!(rt::SchemeKind::HttpBearer),
+        SchemeKind::HttpBasic => quote!(rt::SchemeKind::HttpBasic),
+        SchemeKind::ApiKey { location, name } => {
+            let location = match location {
+                Location::Query => quote!(rt::ApiKeyIn::Query),
+                Location::Cookie => quote!(rt::ApiKeyIn::Cookie),
+                Location::Header | Location::Path => quote!(rt::ApiKeyIn::Header),
+            };
+            quote!(rt::SchemeKind::ApiKey { location: #location, name: #name })
+        }
+        SchemeKind::OAuth2 => quote!(rt::SchemeKind::OAuth2),
+        SchemeKind::OpenIdConnect => quote!(rt::SchemeKind::OpenIdConnect),
+        SchemeKind::Other => quote!(rt::SchemeKind::Other),
+    };
+    quote!(rt::Scheme { name: #name, kind: #kind })
+}
+
+fn style(s: Style) -> TokenStream {
+    match s {
+        Style::Simple => quote!(rt::Style::Simple),
+        Style::Label => quote!(rt::Style::Label),
+        Style::Matrix => quote!(rt::Style::Matrix),
+        Style::Form => quote!(rt::Style::Form),
+        Style::SpaceDelimited => quote!(rt::Style::SpaceDelimited),
+        Style::PipeDelimited => quote!(rt::Style::PipeDelimited),
+        Style::DeepObject => quote!(rt::Style::DeepObject),
+    }
+}
+
+/// The statements that build the request of an operation step.
+fn request(step: &Step, op: &Operation) -> TokenStream {
+    let name = operation_static(step);
+    let params = op.params.iter().map(|param| {
+        let name = &param.name;
+        let style = style(param.style);
+        let explode = param.explode;
+        match param.location {
+            Location::Path => {
+                let value = required(&param.value);
+                quote!(request.path(#name, &#value, #style, #explode);)
+            }
+            Location::Query => {
+                let value = optional(&param.value);
+                quote!(request.query(#name, #value, #style, #explode);)
+            }
+            Location::Header => {
+                let value = optional(&param.value);
+                quote!(request.header(#name, #value, #explode);)
+            }
+            Location::Cookie => {
+                let value = optional(&param.value);
+                quote!(request.cookie(#name, #value, #explode);)
+            }
+        }
+    });
+    let body = op.body.as_ref().map(|body| {
+        let content_type = &body.content_type;
+        let value = required(&body.value);
+        let method = match body.encoding {
+            Encoding::Json => quote!(json_body),
+            Encoding::Form => quote!(form_body),
+            Encoding::Text => quote!(text_body),
+        };
+        quote!(request.#method(#content_type, &#value);)
+    });
+    let mutable = (!op.params.is_empty() || op.body.is_some()).then(|| quote!(mut));
+    quote! {
+        let #mutable request = run.request(&#name);
+        #(#params)*
+        #body
+        let response = run.send(request).await?;
+    }
+}
+
+/// The next step after `index` by default: the following one, or none after the last.
+fn following(wf: &Workflow, index: usize) -> TokenStream {
+    match wf.steps.get(index + 1) {
+        Some(step) => {
+            let variant = ident(&step.variant);
+            quote!(::std::option::Option::Some(Step::#variant))
+        }
+        None => quote!(::std::option::Option::None),
+    }
+}
+
+fn goto(wf: &Workflow, target: usize) -> TokenStream {
+    let variant = ident(&wf.steps[target].variant);
+    quote!(::std::option::Option::Some(Step::#variant))
+}
+
+/// `criteria` of an action joined with `&&`; `None` when the action always applies.
+fn action_condition(statics: &Statics, action: &Action) -> Option<TokenStream> {
+    let criteria: Vec<TokenStream> = action
+        .criteria
+        .iter()
+        .map(|c| criterion(statics, c))
+        .collect();
+    (!criteria.is_empty()).then(|| quote!(#(#criteria)&&*))
+}
+
+fn step_arm(
+    wf: &Workflow,
+    statics: &Statics,
+    read: &BTreeSet<(String, String)>,
+    index: usize,
+    step: &Step,
+) -> TokenStream {
+    let variant = ident(&step.variant);
+    let step_id = &step.id;
+    let retries = step
+        .on_failure
+        .iter()
+        .any(|a| matches!(a.kind, ActionKind::Retry { .. }));
+    let Call::Operation(op) = &step.call;
+    let request = request(step, op);
+
+    // The first unmet success criterion, with whether it was a status check.
+    let checks = step.success.iter().map(|c| {
+        let fails = negated(statics, c);
+        let text = &c.text;
+        let status_check = c.status_check;
+        quote! {
+            if #fails {
+                ::std::option::Option::Some((#text, #status_check))
+            }
+        }
+    });
+    let unmet = quote! {
+        let unmet = #(#checks else)* {
+            ::std::option::Option::None
+        };
+    };
+
+    // On success: store the outputs, then the first applicable success action.
+    let store = kept_outputs(step, read).next().is_some().then(|| {
+        let var = ident(&step.ident);
+        let name = format_ident!("{}Outputs", step.variant);
+        let fields = kept_outputs(step, read).map(|o| {
+            let field = ident(&o.ident);
+            let value = expr(&o.value);
+            let text = &o.text;
+            quote!(#field: run.decode_output(#value, #text)?,)
+        });
+        quote! {
+            #var = ::std::option::Option::Some(#name {
+                #(#fields)*
+            });
+        }
+    });
+    // Inside a retry loop a step leaves with `break`; otherwise the success path ends in
+    // the next step as a value, and a failure `goto` breaks out of a labeled block.
+    let exit_success = |value: TokenStream| {
+        if retries {
+            quote!(break #value;)
+        } else {
+            value
+        }
+    };
+    let mut labeled = false;
+    let mut exit_failure = |value: TokenStream| {
+        if retries {
+            quote!(break #value;)
+        } else {
+            labeled = true;
+            quote!(break 'step #value;)
+        }
+    };
+    let mut on_success = exit_success(following(wf, index));
+    for action in step.on_success.iter().rev() {
+        let target = match action.kind {
+            ActionKind::End => quote!(::std::option::Option::None),
+            ActionKind::GotoStep(target) => goto(wf, target),
+            // A retry is not a success action; the check rejects it.
+            ActionKind::Retry { .. } => continue,
+        };
+        let target = exit_success(target);
+        on_success = match action_condition(statics, action) {
+            Some(condition) => quote! {
+                if #condition {
+                    #target
+                } else {
+                    #on_success
+                }
+            },
+            None => target,
+        };
+    }
+
+    // On failure: the failure actions in order; a retry that has attempts left waits and
+    // runs the step again, one that ran out falls through to the next action.
+    let mut failure = Vec::new();
+    let mut exhausted_flag = false;
+    let fail =
+        quote!(return ::std::result::Result::Err(run.failed(&response, criterion, status_check)););
+    for (position, action) in step.on_failure.iter().enumerate() {
+        let last = position + 1 == step.on_failure.len();
+        let effect = match &action.kind {
+            ActionKind::End => fail.clone(),
+            ActionKind::GotoStep(target) => exit_failure(goto(wf, *target)),
+            ActionKind::Retry { after, limit } => {
+                let after = match after {
+                    Some(after) => {
+                        let after = proc_macro2::Literal::f64_unsuffixed(*after);
+                        quote!(::std::option::Option::Some(#after))
+                    }
+                    None => quote!(::std::option::Option::None),
+                };
+                let exhausted = if last {
+                    quote!(return ::std::result::Result::Err(run.retries_exhausted(&response, criterion));)
+                } else {
+                    exhausted_flag = true;
+                    quote!(exhausted = true;)
+                };
+                let limit = proc_macro2::Literal::u32_unsuffixed(*limit);
+                quote! {
+                    if attempt <= #limit {
+                        run.wait_before_retry(&response, #after).await;
+                        continue;
+                    }
+                    #exhausted
+                }
+            }
+        };
+        let unconditional = action.criteria.is_empty();
+        failure.push(match action_condition(statics, action) {
+            Some(condition) => quote! {
+                if #condition {
+                    #effect
+                }
+            },
+            None => effect,
+        });
+        // Nothing after an action that always applies and always leaves can run.
+        if unconditional && !matches!(action.kind, ActionKind::Retry { .. }) {
+            break;
+        }
+    }
+    let always_leaves = step
+        .on_failure
+        .iter()
+        .any(|a| a.criteria.is_empty() && !matches!(a.kind, ActionKind::Retry { .. }));
+    let final_failure = if always_leaves {
+        None
+    } else if exhausted_flag {
+        Some(quote! {
+            if exhausted {
+                return ::std::result::Result::Err(run.retries_exhausted(&response, criterion));
+            }
+            #fail
+        })
+    } else {
+        Some(fail)
+    };
+    let exhausted_decl = exhausted_flag.then(|| quote!(let mut exhausted = false;));
+
+    let outcome = quote! {
+        #unmet
+        match unmet {
+            ::std::option::Option::None => {
+                #store
+                #on_success
+            }
+            ::std::option::Option::Some((criterion, status_check)) => {
+                #exhausted_decl
+                #(#failure)*
+                #final_failure
+            }
+        }
+    };
+    let label = labeled.then(|| quote!('step:));
+    if retries {
+        quote! {
+            Step::#variant => {
+                let mut attempt = 0;
+                loop {
+                    attempt += 1;
+                    run.start_step(#step_id, attempt)?;
+                    #request
+                    #outcome
+                }
+            }
+        }
+    } else {
+        quote! {
+            Step::#variant => #label {
+                run.start_step(#step_id, 1)?;
+                #request
+                #outcome
+            }
+        }
+    }
+}

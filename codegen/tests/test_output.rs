@@ -1,0 +1,29 @@
+//! Snapshot tests of generated code: each fixture's pretty-printed expansion is compared
+//! with a committed file under `tests/output/`. Run with `EXPECTORATE=overwrite` to accept
+//! changes, and review the diff.
+
+use std::path::Path;
+
+use arazzo_codegen::{Generator, Settings};
+
+#[track_caller]
+fn verify(fixture: &str, stem: &str) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let output = Generator::new(&Settings::default()).generate(&root, Path::new(fixture));
+    let rendered: Vec<String> = output.diagnostics.iter().map(|d| d.render_full()).collect();
+    assert!(
+        !output.has_errors(),
+        "{fixture} has errors:\n{}",
+        rendered.join("\n")
+    );
+    let code = output.to_pretty_string();
+    if code.starts_with("// Invalid code generated") {
+        panic!("{code}");
+    }
+    expectorate::assert_contents(format!("tests/output/{stem}.rs"), &code);
+}
+
+#[test]
+fn test_kinde_invite() {
+    verify("examples/arazzo/kinde-invite.arazzo.yml", "kinde_invite");
+}

@@ -1,0 +1,178 @@
+//! The Kinde invite workflow end to end: the real macro, a real HTTP client and the Kinde
+//! mock on 127.0.0.1. Retry delays run on tokio's paused clock, so the suite stays fast
+//! while the delays are still observed.
+
+use std::time::Duration;
+
+use arazzo_mocks::kinde::{KindeConfig, KindeMock, DEFAULT_TOKEN};
+use serde_json::json;
+
+mod kinde {
+    arazzo::arazzo_workflow!("examples/arazzo/kinde-invite.arazzo.yml");
+}
+
+use kinde::{invite_user_to_organization, InviteUserToOrganizationInputs};
+
+fn inputs(org_code: &str) -> InviteUserToOrganizationInputs {
+    InviteUserToOrganizationInputs {
+        org_code: org_code.to_owned(),
+        email: "ada@example.com".to_owned(),
+        first_name: Some("Ada".to_owned()),
+        last_name: None,
+        role_keys: vec!["admin".to_owned(), "member".to_owned()],
+    }
+}
+
+fn client(mock: &KindeMock) -> arazzo::Client {
+    arazzo::Client::builder()
+        .base_url("kindeManagementApi", mock.base_url())
+        .bearer_token(DEFAULT_TOKEN)
+        .build()
+        .unwrap()
+}
+
+/// Method, raw path and query of every request the mock received.
+fn trace(mock: &KindeMock) -> Vec<String> {
+    mock.requests()
+        .iter()
+        .map(|r| match &r.raw_query {
+            Some(q) => format!("{} {}?{q}", r.method, r.raw_path),
+            None => format!("{} {}", r.method, r.raw_path),
+        })
+        .collect()
+}
+
+#[tokio::test(start_paused = true)]
+async fn invites_and_polls_until_sent() {
+    let mock = KindeMock::start(&KindeConfig::default()).await;
+    let started = tokio::time::Instant::now();
+    let out = invite_user_to_organization(&client(&mock), inputs("org_acme"))
+        .await
+        .unwrap();
+
+    assert_eq!(out.invite_code, json!("inv_1"));
+    assert_eq!(
+        out.invite_link,
+        json!("https://org_acme.kinde.example/invite/inv_1")
+    );
+    assert_eq!(
+        trace(&mock),
+        [
+            "GET /api/v1/roles?sort=name_asc&page_size=100",
+            "POST /api/v1/organization/org_acme/invites",
+            "GET /api/v1/organization/org_acme/invites/inv_1",
+            "GET /api/v1/organization/org_acme/invites/inv_1",
+            "GET /api/v1/organization/org_acme/invites/inv_1",
+        ]
+    );
+    let requests = mock.requests();
+    // An absent optional input is left out of the payload; present ones keep their type.
+    assert_eq!(
+        requests[1].json,
+        Some(json!({
+            "email": "ada@example.com",
+            "first_name": "Ada",
+            "roles": ["admin", "member"],
+            "send_email": true
+        }))
+    );
+    assert_eq!(requests[1].header("content-type"), Some("application/json"));
+    for request in &requests {
+        assert_eq!(request.header("authorization"), Some("Bearer test-token"));
+    }
+    // Two polls reported `is_sent: false`, each followed by the 3 s `retryAfter`.
+    assert_eq!(started.elapsed(), Duration::from_secs(6));
+}
+
+#[tokio::test(start_paused = true)]
+async fn retries_run_out_after_retry_limit_plus_one_attempts() {
+    let mock = KindeMock::start(KindeConfig::default().with_never_sent(true)).await;
+    let started = tokio::time::Instant::now();
+    let error = invite_user_to_organization(&client(&mock), inputs("org_acme"))
+        .await
+        .unwrap_err();
+
+    assert_eq!(
+        error.to_string(),
+        "step `pollInviteSent` of workflow `invite-user-to-organization`: still failing after 11 attempts (last status 200, unmet criterion `$.is_sent == true`)"
+    );
+    assert!(matches!(
+        error,
+        arazzo::Error::RetriesExhausted { ref step, attempts: 11, status: 200, .. } if step == "pollInviteSent"
+    ));
+    let polls = trace(&mock)
+        .iter()
+        .filter(|r| r.starts_with("GET /api/v1/organization/"))
+        .count();
+    assert_eq!(polls, 11);
+    assert_eq!(started.elapsed(), Duration::from_secs(30));
+}
+
+#[tokio::test]
+async fn a_4xx_on_create_names_the_step_status_and_body() {
+    let mock = KindeMock::start(KindeConfig::default().with_create_failure(
+        400,
+        json!({"errors": [{"code": "INVALID_EMAIL", "message": "Email is invalid"}]}),
+    ))
+    .await;
+    let error = invite_user_to_organization(&client(&mock), inputs("org_acme"))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        r#"step `createInvite` of workflow `invite-user-to-organization`: unexpected status 400 (expected `$statusCode == 201`): {"errors":[{"code":"INVALID_EMAIL","message":"Email is invalid"}]}"#
+    );
+    assert_eq!(error.step(), Some("createInvite"));
+    assert_eq!(error.status(), Some(400));
+    assert_eq!(trace(&mock).len(), 2);
+}
+
+#[tokio::test]
+async fn a_missing_token_is_a_401_from_the_first_step() {
+    let mock = KindeMock::start(&KindeConfig::default()).await;
+    let client = arazzo::Client::builder()
+        .base_url("kindeManagementApi", mock.base_url())
+        .build()
+        .unwrap();
+    let error = invite_user_to_organization(&client, inputs("org_acme"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, arazzo::Error::UnexpectedStatus { ref step, status: 401, .. } if step == "listRoles"),
+        "{error}"
+    );
+    assert_eq!(mock.requests()[0].header("authorization"), None);
+}
+
+#[tokio::test(start_paused = true)]
+async fn path_parameters_stay_inside_their_segment() {
+    let mock = KindeMock::start(KindeConfig::default().with_polls_before_sent(0)).await;
+    invite_user_to_organization(&client(&mock), inputs("a/../b?x"))
+        .await
+        .unwrap();
+    let requests = mock.requests();
+    assert_eq!(
+        requests[1].raw_path,
+        "/api/v1/organization/a%2F..%2Fb%3Fx/invites"
+    );
+    assert_eq!(requests[1].path_segments[3], "a/../b?x");
+    assert_eq!(mock.invites()[0].org_code, "a/../b?x");
+}
+
+#[tokio::test]
+async fn a_transport_failure_names_the_step_and_url() {
+    // Nothing listens on port 9 of 127.0.0.1 (the discard port is not served here).
+    let client = arazzo::Client::builder()
+        .base_url("kindeManagementApi", "http://127.0.0.1:9")
+        .build()
+        .unwrap();
+    let error = invite_user_to_organization(&client, inputs("org_acme"))
+        .await
+        .unwrap_err();
+    assert!(
+        error.to_string().starts_with(
+            "step `listRoles` of workflow `invite-user-to-organization`: request to http://127.0.0.1:9/api/v1/roles?sort=name_asc&page_size=100 failed: "
+        ),
+        "{error}"
+    );
+}
