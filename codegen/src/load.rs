@@ -312,7 +312,14 @@ impl<'a> Loader<'a> {
         match deserialize_located::<Document>(value) {
             Ok(document) => Some(document),
             Err((pointer, message)) => {
-                self.cx.error(&file.span(&pointer), message);
+                let diagnostic = self.cx.error(&file.span(&pointer), message);
+                // A 1.1 document fails on 1.1 features; say why they are not understood.
+                let version = value.get("arazzo").map(version_string).unwrap_or_default();
+                if !version.is_empty() && !version.starts_with("1.0") {
+                    diagnostic.note(format_args!(
+                        "the document is Arazzo `{version}`; this generator supports 1.0.x"
+                    ));
+                }
                 None
             }
         }
@@ -563,7 +570,11 @@ impl<'a> Loader<'a> {
         }));
         match result {
             Ok(Ok(spec)) => Some(ParsedOpenApi { file, spec, raw }),
-            Ok(Err((pointer, message))) => {
+            Ok(Err(error)) => {
+                // `openapiv3`'s untagged enums hide where inside them an error is; look
+                // for the innermost object that fails on its own.
+                let refined = catch_unwind(AssertUnwindSafe(|| locate_openapi_error(&value)));
+                let (pointer, message) = refined.ok().flatten().unwrap_or(error);
                 self.cx.error(
                     &file.span(&pointer),
                     format!("invalid OpenAPI description: {message}"),
@@ -626,6 +637,187 @@ fn arazzo_source(name: &str, parsed: ParsedArazzo) -> LoadedSource {
         document: parsed.document,
         sources: parsed.sources,
     }))
+}
+
+/// The innermost part of an OpenAPI description that fails to parse on its own: an
+/// operation, parameter, request body, response, schema or component.
+fn locate_openapi_error(document: &Value) -> Option<(Pointer, String)> {
+    let root = Pointer::root();
+    if let Some(paths) = document.get("paths").and_then(Value::as_object) {
+        let at = root.key("paths");
+        for (path, item) in paths {
+            if let Some(found) = locate_in_path_item(item, &at.key(path)) {
+                return Some(found);
+            }
+        }
+    }
+    let components = document.get("components").and_then(Value::as_object)?;
+    let at = root.key("components");
+    for (section, entries) in components {
+        let Some(entries) = entries.as_object() else {
+            continue;
+        };
+        let at = at.key(section);
+        for (name, entry) in entries {
+            let at = at.key(name);
+            let found = match section.as_str() {
+                "schemas" => locate_in_schema(entry, &at),
+                "parameters" | "headers" => locate_in_parameter(entry, &at),
+                "responses" => locate_in_response(entry, &at),
+                "requestBodies" => locate_in_content(entry, &at)
+                    .or_else(|| try_at::<openapiv3::RequestBody>(entry, &at)),
+                "securitySchemes" => try_at::<openapiv3::SecurityScheme>(entry, &at),
+                "examples" => try_at::<openapiv3::Example>(entry, &at),
+                "links" => try_at::<openapiv3::Link>(entry, &at),
+                _ => None,
+            };
+            if found.is_some() {
+                return found;
+            }
+        }
+    }
+    None
+}
+
+/// The error of deserializing `value` as `T`, located under `at`; `None` for a `$ref`.
+fn try_at<T: DeserializeOwned>(value: &Value, at: &Pointer) -> Option<(Pointer, String)> {
+    if value.get("$ref").is_some() {
+        return None;
+    }
+    deserialize_located::<T>(value)
+        .err()
+        .map(|(inner, message)| (Pointer::parse(&format!("{at}{inner}")), message))
+}
+
+fn locate_in_path_item(item: &Value, at: &Pointer) -> Option<(Pointer, String)> {
+    let map = item.as_object()?;
+    if map.contains_key("$ref") {
+        return None;
+    }
+    if let Some(found) = locate_in_parameters(item, at) {
+        return Some(found);
+    }
+    for method in [
+        "get", "put", "post", "delete", "options", "head", "patch", "trace",
+    ] {
+        if let Some(operation) = map.get(method) {
+            if let Some(found) = locate_in_operation(operation, &at.key(method)) {
+                return Some(found);
+            }
+        }
+    }
+    try_at::<openapiv3::PathItem>(item, at)
+}
+
+fn locate_in_parameters(holder: &Value, at: &Pointer) -> Option<(Pointer, String)> {
+    let parameters = holder.get("parameters")?.as_array()?;
+    let at = at.key("parameters");
+    parameters
+        .iter()
+        .enumerate()
+        .find_map(|(index, parameter)| locate_in_parameter(parameter, &at.index(index)))
+}
+
+fn locate_in_operation(operation: &Value, at: &Pointer) -> Option<(Pointer, String)> {
+    if let Some(found) = locate_in_parameters(operation, at) {
+        return Some(found);
+    }
+    if let Some(body) = operation.get("requestBody") {
+        let body_at = at.key("requestBody");
+        let found = locate_in_content(body, &body_at)
+            .or_else(|| try_at::<openapiv3::RequestBody>(body, &body_at));
+        if found.is_some() {
+            return found;
+        }
+    }
+    if let Some(responses) = operation.get("responses").and_then(Value::as_object) {
+        let responses_at = at.key("responses");
+        for (status, response) in responses {
+            if let Some(found) = locate_in_response(response, &responses_at.key(status)) {
+                return Some(found);
+            }
+        }
+    }
+    try_at::<openapiv3::Operation>(operation, at)
+}
+
+fn locate_in_parameter(parameter: &Value, at: &Pointer) -> Option<(Pointer, String)> {
+    if parameter.get("$ref").is_some() {
+        return None;
+    }
+    if let Some(schema) = parameter.get("schema") {
+        if let Some(found) = locate_in_schema(schema, &at.key("schema")) {
+            return Some(found);
+        }
+    }
+    locate_in_content(parameter, at).or_else(|| {
+        // Headers have no `in`; parse them as what they are.
+        if parameter.get("in").is_some() {
+            try_at::<openapiv3::Parameter>(parameter, at)
+        } else {
+            try_at::<openapiv3::Header>(parameter, at)
+        }
+    })
+}
+
+fn locate_in_response(response: &Value, at: &Pointer) -> Option<(Pointer, String)> {
+    if response.get("$ref").is_some() {
+        return None;
+    }
+    if let Some(headers) = response.get("headers").and_then(Value::as_object) {
+        let headers_at = at.key("headers");
+        for (name, header) in headers {
+            if let Some(found) = locate_in_parameter(header, &headers_at.key(name)) {
+                return Some(found);
+            }
+        }
+    }
+    locate_in_content(response, at).or_else(|| try_at::<openapiv3::Response>(response, at))
+}
+
+fn locate_in_content(holder: &Value, at: &Pointer) -> Option<(Pointer, String)> {
+    let content = holder.get("content")?.as_object()?;
+    let at = at.key("content");
+    content.iter().find_map(|(media_type, media)| {
+        let schema = media.get("schema")?;
+        locate_in_schema(schema, &at.key(media_type).key("schema"))
+    })
+}
+
+fn locate_in_schema(schema: &Value, at: &Pointer) -> Option<(Pointer, String)> {
+    let map = schema.as_object()?;
+    if map.contains_key("$ref") {
+        return None;
+    }
+    for key in ["properties", "patternProperties"] {
+        if let Some(properties) = map.get(key).and_then(Value::as_object) {
+            let properties_at = at.key(key);
+            for (name, property) in properties {
+                if let Some(found) = locate_in_schema(property, &properties_at.key(name)) {
+                    return Some(found);
+                }
+            }
+        }
+    }
+    for key in ["items", "not", "additionalProperties"] {
+        if let Some(found) = map
+            .get(key)
+            .and_then(|sub| locate_in_schema(sub, &at.key(key)))
+        {
+            return Some(found);
+        }
+    }
+    for key in ["allOf", "oneOf", "anyOf"] {
+        if let Some(list) = map.get(key).and_then(Value::as_array) {
+            let list_at = at.key(key);
+            for (index, sub) in list.iter().enumerate() {
+                if let Some(found) = locate_in_schema(sub, &list_at.index(index)) {
+                    return Some(found);
+                }
+            }
+        }
+    }
+    try_at::<openapiv3::Schema>(schema, at)
 }
 
 /// Deserializes `T` from a value; on error returns the JSON pointer of the offending value
@@ -1218,12 +1410,12 @@ workflows:
         assert_eq!(diagnostics.len(), 1);
         let d = &diagnostics[0];
         assert_eq!(d.file, PathBuf::from("pets.yaml"));
-        assert!(
-            d.message.starts_with("invalid OpenAPI description: "),
-            "{}",
-            d.message
+        assert_eq!(
+            d.message,
+            "invalid OpenAPI description: missing field `description`"
         );
-        assert!(d.location.is_some());
+        assert_eq!(d.path, "paths[\"/pets/{id}\"].get.responses[200]");
+        assert_eq!(d.location, at(10, 14));
     }
 
     #[test]
@@ -1415,6 +1607,9 @@ mod corpus {
         out.chars().take(140).collect()
     }
 
+    /// Print every diagnostic, not just the counts.
+    const VERBOSE: bool = true;
+
     #[test]
     #[ignore = "slow: loads the whole shared corpus"]
     fn corpus_smoke() {
@@ -1447,7 +1642,7 @@ mod corpus {
             }
             for d in &diagnostics {
                 *kinds.entry(kind(&d.message)).or_default() += 1;
-                if std::env::var_os("ARAZZO_CORPUS_VERBOSE").is_some() {
+                if VERBOSE {
                     eprintln!("{}", d.render_full());
                 }
             }
@@ -1457,7 +1652,7 @@ mod corpus {
             files.len()
         );
         let mut sorted: Vec<_> = kinds.into_iter().collect();
-        sorted.sort_by(|a, b| b.1.cmp(&a.1));
+        sorted.sort_by_key(|(_, count)| std::cmp::Reverse(*count));
         for (kind, count) in sorted {
             eprintln!("{count:5}  {kind}");
         }

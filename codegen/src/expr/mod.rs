@@ -34,8 +34,9 @@ use std::fmt;
 // The checks and the emitter import these; until they all do, some re-exports are unused.
 #[allow(unused_imports)]
 pub(crate) use condition::{
-    parse_condition, parse_criterion, Accessor, CmpOp, Condition, Criterion, CriterionKind,
-    CriterionTest, JsonPathCriterion, JsonPathVersion, Operand, XPathVersion,
+    parse_condition, parse_condition_with_warnings, parse_criterion, Accessor, CmpOp, Condition,
+    Criterion, CriterionKind, CriterionTest, JsonPathCriterion, JsonPathVersion, Operand,
+    XPathVersion,
 };
 pub(crate) use parse::parse_expression;
 pub(crate) use pointer::JsonPointer;
@@ -226,7 +227,15 @@ impl Expr {
     /// Returns true when the expression can carry a `#/pointer` suffix: bodies, inputs and
     /// outputs.
     pub(crate) fn accepts_pointer(&self) -> bool {
-        self.clone().pointer_slot().is_some()
+        matches!(
+            self,
+            Expr::Request(MessageSource::Body(_))
+                | Expr::Response(MessageSource::Body(_))
+                | Expr::Input { .. }
+                | Expr::Output { .. }
+                | Expr::StepOutput { .. }
+                | Expr::Workflow { .. }
+        )
     }
 
     /// Returns the same expression with `tokens` appended to its pointer, or `None` when the

@@ -9,16 +9,25 @@
 //!
 //! - `$components.inputs.<name>` is accepted (1.0.1 writes `"$components." name` and has a
 //!   `components.inputs` map; 1.1 only lists parameters and actions).
+//! - Input, output and component names may contain non-numeric bracket groups, as in
+//!   `$inputs.filter[status]` (see `scan_name`): 1.0.1 allows any characters in names, and
+//!   real documents name inputs after query parameters such as `filter[status]`.
+//!
+//! Dots in names follow the grammar: `$steps.s.outputs.a.b` names the output `a.b`. Many
+//! documents mean "member `b` of output `a`" instead; only a check that knows the declared
+//! outputs can tell, using [`Expr::split_dotted_name`] to suggest `$steps.s.outputs.a#/b`.
 //!
 //! Places where we are stricter, each with a reason:
 //!
+//! - `$steps.<id>` and `$steps.<id>.outputs` alone (whole objects) are rejected: neither
+//!   grammar has them, and the examples always name one output.
 //! - `$request.query.` and `$request.path.` with an empty name are rejected (grammatical
 //!   because `name = *CHAR`, but they cannot refer to anything).
 //! - Query and path parameter names, and the part after `$sourceDescriptions.<name>.`, end
 //!   at whitespace; the grammar's `CHAR` would allow spaces, and its JSON-style backslash
 //!   escapes are not interpreted (the characters are taken literally).
 
-use super::pointer::{escape_token, parse_pointer, JsonPointer};
+use super::pointer::{parse_pointer, JsonPointer};
 use super::{Accessor, ComponentKind, Expr, ExprError, MessageSource, WorkflowField, ROOTS};
 
 /// Parses a string that must consist of exactly one runtime expression.
@@ -687,16 +696,6 @@ impl Accessor {
             Accessor::Index(index) => index.to_string(),
         }
     }
-}
-
-/// Returns the `#…` suffix that reaches `tokens`, for messages.
-pub(crate) fn pointer_suffix(tokens: &[String]) -> String {
-    let mut out = String::from("#");
-    for token in tokens {
-        out.push('/');
-        out.push_str(&escape_token(token));
-    }
-    out
 }
 
 #[cfg(test)]

@@ -20,10 +20,15 @@ use indexmap::IndexMap;
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
+// Some of these are only used by `check` and `emit`.
+#[allow(unused_imports)]
 pub(crate) use action::{FailureAction, FailureActionType, SuccessAction, SuccessActionType};
 pub(crate) use components::Components;
+#[allow(unused_imports)]
 pub(crate) use criteria::{Criterion, CriterionExpressionType, CriterionKind, CriterionType};
+#[allow(unused_imports)]
 pub(crate) use document::{Document, Info, SourceDescription, SourceType};
+#[allow(unused_imports)]
 pub(crate) use step::{Parameter, ParameterIn, PayloadReplacement, RequestBody, Step};
 pub(crate) use workflow::Workflow;
 

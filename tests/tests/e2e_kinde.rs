@@ -8,7 +8,7 @@ use arazzo_mocks::kinde::{KindeConfig, KindeMock, DEFAULT_TOKEN};
 use serde_json::json;
 
 mod kinde {
-    arazzo::arazzo_workflow!("examples/arazzo/kinde-invite.arazzo.yml");
+    arazzo::arazzo_workflow!("../examples/arazzo/kinde-invite.arazzo.yml");
 }
 
 use kinde::{invite_user_to_organization, InviteUserToOrganizationInputs};

@@ -1,0 +1,16 @@
+//! Detects the shared material beside the project (`../shared`) and sets the cfg
+//! `arazzo_shared` when the real specs are there, so that the tests that use them are
+//! compiled only then. Without it they are skipped, and `shared_material` says so.
+
+use std::path::Path;
+
+fn main() {
+    println!("cargo::rustc-check-cfg=cfg(arazzo_shared)");
+    let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default();
+    let seed = Path::new(&manifest_dir)
+        .join("../../shared/specs/kinde/arazzo/kinde-invite-user-to-organization-workflow.yml");
+    println!("cargo::rerun-if-changed={}", seed.display());
+    if seed.exists() {
+        println!("cargo::rustc-cfg=arazzo_shared");
+    }
+}

@@ -1,0 +1,1 @@
+//! End-to-end and UI tests of arazzo live in `tests/`; this crate has no code of its own.

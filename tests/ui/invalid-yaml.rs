@@ -1,0 +1,3 @@
+arazzo::arazzo_workflow!("ui/fixtures/invalid.arazzo.yml");
+
+fn main() {}

@@ -1,0 +1,3 @@
+arazzo::arazzo_workflow!("ui/fixtures/typos.arazzo.yml", strikt = true);
+
+fn main() {}
