@@ -38,6 +38,20 @@ pub struct ResponseEvent<'a> {
     pub elapsed: Duration,
 }
 
+/// A step is about to be retried.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct RetryEvent<'a> {
+    /// The workflow's `workflowId`.
+    pub workflow: &'a str,
+    /// The step's `stepId`.
+    pub step: &'a str,
+    /// The attempt that failed, from 1.
+    pub attempt: u32,
+    /// How long the workflow waits before the next attempt.
+    pub delay: Duration,
+}
+
 /// Callbacks around every request a workflow makes. Every method has an empty default.
 ///
 /// Every request and response is also reported through `tracing` at debug level.
@@ -49,6 +63,11 @@ pub trait Hooks: Send + Sync {
 
     /// Called when a response has been read in full.
     fn on_response(&self, event: &ResponseEvent<'_>) {
+        let _ = event;
+    }
+
+    /// Called before waiting to retry a step.
+    fn on_retry(&self, event: &RetryEvent<'_>) {
         let _ = event;
     }
 }

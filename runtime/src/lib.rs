@@ -21,7 +21,7 @@ mod run;
 pub use auth::Credential;
 pub use client::{Client, ClientBuilder, DEFAULT_MAX_STEP_EXECUTIONS};
 pub use error::{BuildError, Error};
-pub use hooks::{Hooks, RequestEvent, ResponseEvent};
+pub use hooks::{Hooks, RequestEvent, ResponseEvent, RetryEvent};
 pub use response::Response;
 
 /// Re-exported so that users need no direct dependency to pass a configured client.

@@ -12,7 +12,7 @@ use crate::client::Client;
 use crate::criteria::{JsonPathQuery, Op, Pattern};
 use crate::encode::{self, Style};
 use crate::error::Error;
-use crate::hooks::{RequestEvent, ResponseEvent};
+use crate::hooks::{RequestEvent, ResponseEvent, RetryEvent};
 use crate::operation::Operation;
 use crate::response::Response;
 
@@ -167,6 +167,14 @@ impl<'c> Run<'c> {
             delay_ms = delay.as_millis() as u64,
             "waiting before retry"
         );
+        if let Some(hooks) = self.client.inner.hooks.as_deref() {
+            hooks.on_retry(&RetryEvent {
+                workflow: self.workflow,
+                step: self.step,
+                attempt: self.attempt,
+                delay,
+            });
+        }
         if !delay.is_zero() {
             tokio::time::sleep(delay).await;
         }

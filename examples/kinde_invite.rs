@@ -1,0 +1,70 @@
+//! The main example: invite a user into a Kinde organization and wait until the invitation
+//! email has gone out, with the workflow in `examples/arazzo/kinde-invite.arazzo.yml`
+//! turned into typed Rust by the macro.
+//!
+//! It starts a mock of the three Kinde operations on 127.0.0.1 (the invitation reports
+//! `is_sent: false` twice, so the workflow's `retry` action waits 3 s twice), prints each
+//! request as the workflow makes it, then the typed outputs.
+//!
+//! ```text
+//! cargo run --example kinde_invite
+//! ```
+
+use std::time::Duration;
+
+use arazzo::{Hooks, RequestEvent, ResponseEvent, RetryEvent};
+use arazzo_mocks::kinde::{KindeConfig, KindeMock, DEFAULT_TOKEN};
+
+arazzo::arazzo_workflow!("examples/arazzo/kinde-invite.arazzo.yml");
+
+/// Prints every request, response and retry.
+struct Trace;
+
+impl Hooks for Trace {
+    fn on_request(&self, e: &RequestEvent<'_>) {
+        println!("  -> {:<15} #{} {} {}", e.step, e.attempt, e.method, e.url);
+    }
+
+    fn on_response(&self, e: &ResponseEvent<'_>) {
+        println!("  <- {:<15} #{} {} in {:.1?}", e.step, e.attempt, e.status, e.elapsed);
+    }
+
+    fn on_retry(&self, e: &RetryEvent<'_>) {
+        println!("     {:<15} not done yet; retrying in {:?}", e.step, e.delay);
+    }
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let mock = KindeMock::start(&KindeConfig::default()).await;
+    println!("Kinde mock listening on {}", mock.base_url());
+
+    let client = arazzo::Client::builder()
+        .base_url("kindeManagementApi", mock.base_url())
+        .bearer_token(DEFAULT_TOKEN)
+        .reqwest_client(
+            arazzo::reqwest::Client::builder()
+                .timeout(Duration::from_secs(10))
+                .build()?,
+        )
+        .hooks(Trace)
+        .build()?;
+
+    println!("\nRunning workflow `invite-user-to-organization`:");
+    let out = invite_user_to_organization(
+        &client,
+        InviteUserToOrganizationInputs {
+            org_code: "org_acme".to_owned(),
+            email: "ada@example.com".to_owned(),
+            first_name: Some("Ada".to_owned()),
+            last_name: Some("Lovelace".to_owned()),
+            role_keys: vec!["admin".to_owned(), "member".to_owned()],
+        },
+    )
+    .await?;
+
+    println!("\nOutputs ({}):", std::any::type_name_of_val(&out));
+    println!("  invite_code = {}", out.invite_code);
+    println!("  invite_link = {}", out.invite_link);
+    Ok(())
+}
