@@ -26,11 +26,17 @@ impl Hooks for Trace {
     }
 
     fn on_response(&self, e: &ResponseEvent<'_>) {
-        println!("  <- {:<15} #{} {} in {:.1?}", e.step, e.attempt, e.status, e.elapsed);
+        println!(
+            "  <- {:<15} #{} {} in {:.1?}",
+            e.step, e.attempt, e.status, e.elapsed
+        );
     }
 
     fn on_retry(&self, e: &RetryEvent<'_>) {
-        println!("     {:<15} not done yet; retrying in {:?}", e.step, e.delay);
+        println!(
+            "     {:<15} not done yet; retrying in {:?}",
+            e.step, e.delay
+        );
     }
 }
 
@@ -64,7 +70,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     .await?;
 
     println!("\nOutputs ({}):", std::any::type_name_of_val(&out));
-    println!("  invite_code = {}", out.invite_code);
-    println!("  invite_link = {}", out.invite_link);
+    println!("  invite_code: String = {:?}", out.invite_code);
+    println!("  invite_link: String = {:?}", out.invite_link);
     Ok(())
 }

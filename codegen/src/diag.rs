@@ -261,15 +261,17 @@ pub(crate) fn did_you_mean<'a>(
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
     let lower = name.to_lowercase();
-    let mut best: Option<(usize, &str)> = None;
+    // Ranked by case-insensitive distance, then by exact distance.
+    let mut best: Option<((usize, usize), &str)> = None;
     for candidate in candidates {
         if candidate.to_lowercase() == lower {
             return Some(candidate);
         }
         let distance = strsim::levenshtein(&lower, &candidate.to_lowercase());
         let limit = (name.chars().count().max(3)) / 3;
-        if distance <= limit && best.is_none_or(|(d, _)| distance < d) {
-            best = Some((distance, candidate));
+        let rank = (distance, strsim::levenshtein(name, candidate));
+        if distance <= limit && best.is_none_or(|(r, _)| rank < r) {
+            best = Some((rank, candidate));
         }
     }
     best.map(|(_, c)| c)

@@ -81,6 +81,8 @@ pub(crate) enum Type {
     Named(String),
     /// `serde_json::Value`.
     Json,
+    /// `Option<T>`: a nullable value, or the output of a step that may not run.
+    Optional(Box<Type>),
 }
 
 /// The intermediate representation of an output (of a step or of a workflow).
@@ -94,6 +96,20 @@ pub(crate) struct Output {
     /// The runtime expression, as written.
     pub text: String,
     pub value: Expr,
+    /// How the value is read.
+    pub read: Read,
+}
+
+/// How an output's value is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Read {
+    /// Evaluated as JSON and decoded into the output's type.
+    Decode,
+    /// Copied from a step's output of the same type (a workflow output that is exactly
+    /// `$steps.s.outputs.o`). `guaranteed`: the step runs in every successful run, so the
+    /// value is there; otherwise the output is an `Option`, `None` when the step did not
+    /// run. `flatten`: the step's output is itself an `Option`.
+    StepField { guaranteed: bool, flatten: bool },
 }
 
 /// The intermediate representation of a step.

@@ -1143,16 +1143,33 @@ mod tests {
     use super::*;
     use crate::diag::{Diagnostic, Location, Severity};
 
-    /// A fresh directory under the system temp dir, with the given files written into it.
-    fn fixture(test: &str, files: &[(&str, &str)]) -> PathBuf {
+    /// A fresh directory under the system temp dir with the given files, removed on drop.
+    struct Fixture(PathBuf);
+
+    impl std::ops::Deref for Fixture {
+        type Target = Path;
+
+        fn deref(&self) -> &Path {
+            &self.0
+        }
+    }
+
+    impl Drop for Fixture {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    fn fixture(test: &str, files: &[(&str, &str)]) -> Fixture {
         let dir = std::env::temp_dir().join(format!("arazzo-load-{}-{test}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("mkdir");
         for (name, text) in files {
             let path = dir.join(name);
             std::fs::create_dir_all(path.parent().expect("has a parent")).expect("mkdir");
             std::fs::write(path, text).expect("write fixture");
         }
-        dir
+        Fixture(dir)
     }
 
     fn run(base: &Path, file: &str, settings: &Settings) -> (Option<Loaded>, Vec<Diagnostic>) {

@@ -112,6 +112,20 @@ impl<'c> Run<'c> {
         })
     }
 
+    /// The outputs of a step that a workflow output reads; an error naming the output's
+    /// expression when the step did not run.
+    pub fn output_of<'a, T>(
+        &self,
+        outputs: Option<&'a T>,
+        expression: &'static str,
+    ) -> Result<&'a T, Error> {
+        outputs.ok_or_else(|| Error::MissingValue {
+            workflow: self.workflow.to_owned(),
+            step: self.step.to_owned(),
+            expression: expression.to_owned(),
+        })
+    }
+
     /// The error for a step whose success criterion `criterion` was not met, when no
     /// failure action applies. `status_check` says whether the criterion was a plain
     /// `$statusCode` check, which makes it [`Error::UnexpectedStatus`].

@@ -50,10 +50,14 @@ async fn invites_and_polls_until_sent() {
         .await
         .unwrap();
 
-    assert_eq!(out.invite_code, json!("inv_1"));
+    // Typed from the OpenAPI response schemas: `String`, not `serde_json::Value`. Calling
+    // `str` methods proves it at compile time.
+    let invite_code: String = out.invite_code;
+    assert_eq!(invite_code, "inv_1");
+    assert!(out.invite_link.starts_with("https://"));
     assert_eq!(
         out.invite_link,
-        json!("https://org_acme.kinde.example/invite/inv_1")
+        "https://org_acme.kinde.example/invite/inv_1"
     );
     assert_eq!(
         trace(&mock),

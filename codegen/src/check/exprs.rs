@@ -15,8 +15,8 @@ use crate::source::Pointer;
 #[derive(Debug, Default)]
 pub(super) struct Names {
     pub workflow_id: String,
-    /// Input name → (Rust field name, required).
-    pub inputs: IndexMap<String, (String, bool)>,
+    /// Input name → (Rust field name, required, type).
+    pub inputs: IndexMap<String, (String, bool, ir::Type)>,
     /// Step id → the step's names.
     pub steps: IndexMap<String, StepNames>,
 }
@@ -28,6 +28,8 @@ pub(super) struct StepNames {
     pub ident: String,
     /// Output name → Rust field name.
     pub outputs: IndexMap<String, String>,
+    /// Output name → type, once the step has been lowered.
+    pub types: IndexMap<String, ir::Type>,
 }
 
 /// Where an expression is evaluated.
@@ -92,7 +94,7 @@ pub(super) fn resolve(
             }
         }
         Expr::Input { name, pointer } => {
-            let Some((ident, required)) = names.inputs.get(name) else {
+            let Some((ident, required, _)) = names.inputs.get(name) else {
                 let mut diag = ck.error_in(
                     at,
                     text,

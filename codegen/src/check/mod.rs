@@ -13,6 +13,7 @@ mod exprs;
 mod inputs;
 mod operations;
 mod params;
+mod types;
 mod workflow;
 
 use crate::diag::{Ctxt, DiagnosticBuilder};

@@ -2,7 +2,7 @@
 
 use super::exprs::{self, Names as ExprNames, Phase, StepNames};
 use super::operations::{self, Sources};
-use super::{actions, criteria, document, inputs, params, workflow_pointer, Checker};
+use super::{actions, criteria, document, inputs, params, types, workflow_pointer, Checker};
 use crate::expr;
 use crate::ir;
 use crate::model;
@@ -46,9 +46,10 @@ pub(super) fn lower(
     };
     if let Some(root) = input_types.first() {
         for field in &root.fields {
-            expr_names
-                .inputs
-                .insert(field.name.clone(), (field.ident.clone(), field.required));
+            expr_names.inputs.insert(
+                field.name.clone(),
+                (field.ident.clone(), field.required, field.ty.clone()),
+            );
         }
     }
 
@@ -85,29 +86,35 @@ pub(super) fn lower(
             .or_insert(StepNames {
                 ident: ident.clone(),
                 outputs,
+                types: Default::default(),
             });
         step_idents.push((ident, variant));
     }
 
-    let steps = wf
-        .steps
-        .iter()
-        .zip(step_idents)
-        .enumerate()
-        .filter_map(|(step_index, (step, (ident, variant)))| {
-            lower_step(
-                ck,
-                &expr_names,
-                sources,
-                wf,
-                &at,
-                step,
-                &at.key("steps").index(step_index),
-                ident,
-                variant,
-            )
-        })
-        .collect();
+    let mut steps = Vec::with_capacity(wf.steps.len());
+    for (step_index, (step, (ident, variant))) in wf.steps.iter().zip(step_idents).enumerate() {
+        let lowered = lower_step(
+            ck,
+            &expr_names,
+            sources,
+            wf,
+            &at,
+            step,
+            &at.key("steps").index(step_index),
+            ident,
+            variant,
+        );
+        if let Some(lowered) = lowered {
+            // Later expressions see this step's output types.
+            if let Some(names) = expr_names.steps.get_mut(&step.step_id) {
+                for output in &lowered.outputs {
+                    names.types.insert(output.name.clone(), output.ty.clone());
+                }
+            }
+            steps.push(lowered);
+        }
+    }
+    let all_lowered = steps.len() == wf.steps.len();
 
     let mut output_scope = Scope::default();
     let outputs = wf
@@ -122,12 +129,14 @@ pub(super) fn lower(
                 text,
                 &at.key("outputs").key(name),
             )?;
+            let (ty, read) = workflow_output_type(&expr_names, &steps, all_lowered, &value);
             Some(ir::Output {
                 name: name.clone(),
                 ident: output_scope.unique(snake(name)),
-                ty: ir::Type::Json,
+                ty,
                 text: text.clone(),
                 value,
+                read,
             })
         })
         .collect();
@@ -142,6 +151,154 @@ pub(super) fn lower(
         input_types,
         outputs,
         steps,
+    }
+}
+
+/// The type of a workflow output, and how it is read.
+fn workflow_output_type(
+    names: &ExprNames,
+    steps: &[ir::Step],
+    all_lowered: bool,
+    value: &ir::Expr,
+) -> (ir::Type, ir::Read) {
+    match value {
+        ir::Expr::StepOutput {
+            step_ident,
+            ident,
+            pointer: None,
+        } => {
+            let Some((index, step)) = steps
+                .iter()
+                .enumerate()
+                .find(|(_, s)| &s.ident == step_ident)
+            else {
+                return (ir::Type::Json, ir::Read::Decode);
+            };
+            let Some(output) = step.outputs.iter().find(|o| &o.ident == ident) else {
+                return (ir::Type::Json, ir::Read::Decode);
+            };
+            let guaranteed = all_lowered && always_runs(steps, index);
+            let flatten = matches!(output.ty, ir::Type::Optional(_));
+            let ty = if guaranteed || flatten {
+                output.ty.clone()
+            } else {
+                ir::Type::Optional(Box::new(output.ty.clone()))
+            };
+            (
+                ty,
+                ir::Read::StepField {
+                    guaranteed,
+                    flatten,
+                },
+            )
+        }
+        ir::Expr::Input {
+            ident,
+            required,
+            pointer: None,
+        } => {
+            let ty = names
+                .inputs
+                .values()
+                .find(|(i, _, _)| i == ident)
+                .map_or(ir::Type::Json, |(_, _, ty)| ty.clone());
+            let ty = if *required {
+                ty
+            } else {
+                ir::Type::Optional(Box::new(ty))
+            };
+            (ty, ir::Read::Decode)
+        }
+        _ => (ir::Type::Json, ir::Read::Decode),
+    }
+}
+
+/// Whether every successful run of the workflow executes step `target`: no path from the
+/// first step to the workflow's end avoids it. Paths follow success actions, the default
+/// next step and failure `goto`s.
+fn always_runs(steps: &[ir::Step], target: usize) -> bool {
+    if target == 0 {
+        return true;
+    }
+    let mut seen = vec![false; steps.len()];
+    let mut stack = vec![0];
+    while let Some(index) = stack.pop() {
+        if index == target || std::mem::replace(&mut seen[index], true) {
+            continue;
+        }
+        let step = &steps[index];
+        let mut next = Vec::new();
+        let mut exits = false;
+        let mut unconditional = false;
+        for action in &step.on_success {
+            match action.kind {
+                ir::ActionKind::End => exits = true,
+                ir::ActionKind::GotoStep(to) => next.push(to),
+                ir::ActionKind::Retry { .. } => {}
+            }
+            unconditional |= action.criteria.is_empty();
+        }
+        if !unconditional {
+            match index + 1 < steps.len() {
+                true => next.push(index + 1),
+                false => exits = true,
+            }
+        }
+        for action in &step.on_failure {
+            if let ir::ActionKind::GotoStep(to) = action.kind {
+                next.push(to);
+            }
+        }
+        if exits {
+            return false;
+        }
+        stack.extend(next.into_iter().filter(|to| *to < steps.len()));
+    }
+    true
+}
+
+/// The type of a step output's expression.
+fn step_output_type(
+    names: &ExprNames,
+    resolved: &operations::Resolved,
+    status: Option<&str>,
+    value: &ir::Expr,
+) -> ir::Type {
+    match value {
+        ir::Expr::ResponseBody(pointer) => match status {
+            Some(status) => {
+                let tokens = pointer
+                    .as_deref()
+                    .map(crate::source::split_pointer)
+                    .unwrap_or_default();
+                types::response_body_type(resolved.openapi, &resolved.op, status, &tokens)
+            }
+            None => ir::Type::Json,
+        },
+        ir::Expr::StatusCode => ir::Type::Integer,
+        ir::Expr::Url | ir::Expr::Method => ir::Type::String,
+        ir::Expr::ResponseHeader(_) => ir::Type::Optional(Box::new(ir::Type::String)),
+        ir::Expr::StepOutput {
+            step_ident,
+            ident,
+            pointer: None,
+        } => names
+            .steps
+            .values()
+            .find(|s| &s.ident == step_ident)
+            .and_then(|s| {
+                let name = s
+                    .outputs
+                    .iter()
+                    .find(|(_, i)| *i == ident)
+                    .map(|(n, _)| n)?;
+                s.types.get(name).cloned()
+            })
+            .map_or(ir::Type::Json, |ty| match ty {
+                ir::Type::Optional(_) => ty,
+                other => ir::Type::Optional(Box::new(other)),
+            }),
+        _ => ir::Type::Json,
     }
 }
 
@@ -259,6 +416,7 @@ fn lower_step(
     };
 
     let mut output_scope = Scope::default();
+    let status = types::success_status(&success, &statuses);
     let outputs = step
         .outputs
         .iter()
@@ -275,9 +433,10 @@ fn lower_step(
             Some(ir::Output {
                 name: name.clone(),
                 ident,
-                ty: ir::Type::Json,
+                ty: step_output_type(names, &resolved, status.as_deref(), &value),
                 text: text.clone(),
                 value,
+                read: ir::Read::Decode,
             })
         })
         .collect();

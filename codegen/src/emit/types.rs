@@ -23,6 +23,10 @@ pub(crate) fn rust_type(ctx: &Ctx, ty: &Type) -> TokenStream {
             quote!(#name)
         }
         Type::Json => quote!(#root::serde_json::Value),
+        Type::Optional(inner) => {
+            let inner = rust_type(ctx, inner);
+            quote!(::std::option::Option<#inner>)
+        }
     }
 }
 

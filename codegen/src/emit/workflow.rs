@@ -15,8 +15,8 @@ use super::types::{outputs_struct, rust_type, struct_def};
 use super::value::{criterion, expr, negated, optional, required, Statics};
 use super::{doc_lines, ident, Ctx};
 use crate::ir::{
-    Action, ActionKind, Call, Encoding, Expr, Location, Operation, Plan, Scheme, SchemeKind, Step,
-    Style, Workflow,
+    Action, ActionKind, Call, Encoding, Expr, Location, Operation, Plan, Read, Scheme, SchemeKind,
+    Step, Style, Workflow,
 };
 
 /// The types and the function of one workflow.
@@ -181,9 +181,35 @@ fn body(ctx: &Ctx, plan: &Plan, wf: &Workflow) -> TokenStream {
     let outputs_name = ident(&wf.outputs_name);
     let outputs = wf.outputs.iter().map(|o| {
         let field = ident(&o.ident);
-        let value = expr(&o.value);
         let text = &o.text;
-        quote!(#field: run.decode_output(#value, #text)?,)
+        let value = match (&o.value, o.read) {
+            (
+                Expr::StepOutput {
+                    step_ident,
+                    ident: output,
+                    ..
+                },
+                Read::StepField {
+                    guaranteed,
+                    flatten,
+                },
+            ) => {
+                let step = ident(step_ident);
+                let output = ident(output);
+                match (guaranteed, flatten) {
+                    (true, _) => quote!(run.output_of(#step.as_ref(), #text)?.#output.clone()),
+                    (false, true) => {
+                        quote!(#step.as_ref().and_then(|outputs| outputs.#output.clone()))
+                    }
+                    (false, false) => quote!(#step.as_ref().map(|outputs| outputs.#output.clone())),
+                }
+            }
+            (value, _) => {
+                let value = expr(value);
+                quote!(run.decode_output(#value, #text)?)
+            }
+        };
+        quote!(#field: #value,)
     });
     quote! {
         use #root::__private as rt;

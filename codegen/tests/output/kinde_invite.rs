@@ -45,10 +45,10 @@ pub struct InviteUserToOrganizationInputs {
 pub struct InviteUserToOrganizationOutputs {
     /// `$steps.createInvite.outputs.inviteCode`
     #[serde(rename = "inviteCode")]
-    pub invite_code: ::arazzo::serde_json::Value,
+    pub invite_code: ::std::string::String,
     /// `$steps.pollInviteSent.outputs.inviteLink`
     #[serde(rename = "inviteLink")]
-    pub invite_link: ::arazzo::serde_json::Value,
+    pub invite_link: ::std::string::String,
 }
 /// Invite someone into an organization and wait for the email to go out.
 ///
@@ -120,10 +120,10 @@ pub async fn invite_user_to_organization(
     };
     static QUERY_1: rt::JsonPathQuery = rt::JsonPathQuery::new("$.is_sent");
     struct CreateInviteOutputs {
-        invite_code: ::arazzo::serde_json::Value,
+        invite_code: ::std::string::String,
     }
     struct PollInviteSentOutputs {
-        invite_link: ::arazzo::serde_json::Value,
+        invite_link: ::std::string::String,
     }
     enum Step {
         ListRoles,
@@ -314,20 +314,15 @@ pub async fn invite_user_to_organization(
     }
     ::std::result::Result::Ok(InviteUserToOrganizationOutputs {
         invite_code: run
-            .decode_output(
-                create_invite
-                    .as_ref()
-                    .map(|outputs| run.to_value(&outputs.invite_code))
-                    .transpose()?,
-                "$steps.createInvite.outputs.inviteCode",
-            )?,
+            .output_of(create_invite.as_ref(), "$steps.createInvite.outputs.inviteCode")?
+            .invite_code
+            .clone(),
         invite_link: run
-            .decode_output(
-                poll_invite_sent
-                    .as_ref()
-                    .map(|outputs| run.to_value(&outputs.invite_link))
-                    .transpose()?,
+            .output_of(
+                poll_invite_sent.as_ref(),
                 "$steps.pollInviteSent.outputs.inviteLink",
-            )?,
+            )?
+            .invite_link
+            .clone(),
     })
 }
