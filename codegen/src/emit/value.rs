@@ -284,11 +284,21 @@ fn context(e: &Expr) -> TokenStream {
     }
 }
 
-/// A criterion as a `bool` expression (which may use `?`), parenthesised where needed so
-/// that it can stand after `!` or between `&&`s.
-pub(crate) fn criterion(statics: &Statics, c: &Criterion) -> TokenStream {
+/// Where a boolean expression goes, which decides whether it needs parentheses.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Place {
+    /// Alone, or between `||`s.
+    Free,
+    /// Between `&&`s.
+    And,
+    /// After `!`.
+    Not,
+}
+
+/// A criterion as a `bool` expression (which may use `?`) for the given place.
+pub(crate) fn criterion(statics: &Statics, c: &Criterion, place: Place) -> TokenStream {
     match &c.kind {
-        CriterionKind::Simple(condition) => primary(condition),
+        CriterionKind::Simple(condition) => placed(condition, place),
         CriterionKind::JsonPath {
             context: ctx,
             compare,
@@ -321,17 +331,27 @@ pub(crate) fn negated(statics: &Statics, c: &Criterion) -> TokenStream {
             return tokens;
         }
     }
-    let test = criterion(statics, c);
+    let test = criterion(statics, c, Place::Not);
     quote!(!#test)
 }
 
-/// A condition wrapped in parentheses unless it is already a primary expression.
-fn primary(c: &Condition) -> TokenStream {
+/// A condition, parenthesised if its top operator binds more loosely than the place.
+fn placed(c: &Condition, place: Place) -> TokenStream {
     let tokens = cond(c);
-    match c {
-        Condition::Not(_) | Condition::Truthy(_) => tokens,
-        Condition::Compare(..) if status_compare(c, false).is_none() => tokens,
-        _ => quote!((#tokens)),
+    let binary = match c {
+        Condition::Or(..) => true,
+        Condition::And(..) => place == Place::Not,
+        Condition::Compare(..) => place == Place::Not && status_compare(c, false).is_some(),
+        Condition::Not(_) | Condition::Truthy(_) => false,
+    };
+    let needs = match c {
+        Condition::Or(..) => place != Place::Free,
+        _ => binary,
+    };
+    if needs {
+        quote!((#tokens))
+    } else {
+        tokens
     }
 }
 
@@ -371,15 +391,15 @@ fn status_compare(c: &Condition, negate: bool) -> Option<TokenStream> {
 fn cond(c: &Condition) -> TokenStream {
     match c {
         Condition::Or(a, b) => {
-            let (a, b) = (primary(a), primary(b));
+            let (a, b) = (placed(a, Place::Free), placed(b, Place::Free));
             quote!(#a || #b)
         }
         Condition::And(a, b) => {
-            let (a, b) = (primary(a), primary(b));
+            let (a, b) = (placed(a, Place::And), placed(b, Place::And));
             quote!(#a && #b)
         }
         Condition::Not(a) => {
-            let a = primary(a);
+            let a = placed(a, Place::Not);
             quote!(!#a)
         }
         Condition::Compare(..) if status_compare(c, false).is_some() => {

@@ -12,7 +12,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::types::{outputs_struct, rust_type, struct_def};
-use super::value::{criterion, expr, negated, optional, required, Statics};
+use super::value::{criterion, expr, negated, optional, required, Place, Statics};
 use super::{doc_lines, ident, Ctx};
 use crate::ir::{
     Action, ActionKind, Call, Encoding, Expr, Location, Operation, Plan, Read, Scheme, SchemeKind,
@@ -392,10 +392,15 @@ fn goto(wf: &Workflow, target: usize) -> TokenStream {
 
 /// `criteria` of an action joined with `&&`; `None` when the action always applies.
 fn action_condition(statics: &Statics, action: &Action) -> Option<TokenStream> {
+    let place = if action.criteria.len() == 1 {
+        Place::Free
+    } else {
+        Place::And
+    };
     let criteria: Vec<TokenStream> = action
         .criteria
         .iter()
-        .map(|c| criterion(statics, c))
+        .map(|c| criterion(statics, c, place))
         .collect();
     (!criteria.is_empty()).then(|| quote!(#(#criteria)&&*))
 }

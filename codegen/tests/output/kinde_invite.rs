@@ -290,7 +290,7 @@ pub async fn invite_user_to_organization(
                             break ::std::option::Option::None;
                         }
                         ::std::option::Option::Some((criterion, status_check)) => {
-                            if (response.status() == 200) {
+                            if response.status() == 200 {
                                 if attempt <= 10 {
                                     run.wait_before_retry(
                                             &response,
