@@ -185,22 +185,20 @@ impl Snippets {
 }
 
 /// The byte range of `width` characters from a 1-based line and character column, kept
-/// within the line.
+/// within the line. The empty line after a final newline exists, so that the end of the
+/// file can be pointed at.
 fn byte_range(text: &str, location: Location, width: usize) -> Option<Range<usize>> {
     let index = location.line.checked_sub(1)?;
     let mut start_of_line = 0;
-    let line = text
-        .split_inclusive('\n')
-        .enumerate()
-        .find_map(|(i, line)| {
-            if i == index {
-                Some(line)
-            } else {
-                start_of_line += line.len();
-                None
-            }
-        })?;
-    let line = line.trim_end_matches(['\n', '\r']);
+    let line = text.split('\n').enumerate().find_map(|(i, line)| {
+        if i == index {
+            Some(line)
+        } else {
+            start_of_line += line.len() + 1;
+            None
+        }
+    })?;
+    let line = line.strip_suffix('\r').unwrap_or(line);
     let byte_at = |chars: usize| {
         line.char_indices()
             .nth(chars)
@@ -287,6 +285,8 @@ mod tests {
         assert_eq!(byte_range(text, at(2, 5), 30), Some(10..13));
         assert_eq!(byte_range(text, at(3, 1), 0), Some(15..16));
         assert_eq!(byte_range(text, at(4, 1), 1), None);
+        assert_eq!(byte_range("a: [\n", at(2, 1), 1), Some(5..5));
+        assert_eq!(byte_range("a: [\n", at(3, 1), 1), None);
         assert_eq!(byte_range(text, at(0, 1), 1), None);
     }
 

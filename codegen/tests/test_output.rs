@@ -27,3 +27,8 @@ fn verify(fixture: &str, stem: &str) {
 fn test_kinde_invite() {
     verify("examples/arazzo/kinde-invite.arazzo.yml", "kinde_invite");
 }
+
+#[test]
+fn test_shop() {
+    verify("tests/fixtures/shop.arazzo.yml", "shop");
+}

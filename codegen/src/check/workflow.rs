@@ -68,7 +68,7 @@ pub(super) fn lower(
         "status_check",
         "rt",
     ]);
-    let mut variants = Scope::with_reserved(&["Step"]);
+    let mut variants = Scope::with_reserved(&["Step", "Done"]);
     let mut step_idents = Vec::new();
     for step in &wf.steps {
         let ident = locals.unique(snake(&step.step_id));
@@ -213,20 +213,26 @@ fn workflow_output_type(
     }
 }
 
-/// Whether every successful run of the workflow executes step `target`: no path from the
-/// first step to the workflow's end avoids it. Paths follow success actions, the default
-/// next step and failure `goto`s.
+/// Whether every successful run of the workflow has the outputs of step `target`: no path
+/// from the first step to the workflow's end avoids its success. Paths follow success
+/// actions, the default next step and failure `goto`s (including the target's own).
 fn always_runs(steps: &[ir::Step], target: usize) -> bool {
-    if target == 0 {
-        return true;
-    }
     let mut seen = vec![false; steps.len()];
     let mut stack = vec![0];
     while let Some(index) = stack.pop() {
-        if index == target || std::mem::replace(&mut seen[index], true) {
+        if std::mem::replace(&mut seen[index], true) {
             continue;
         }
         let step = &steps[index];
+        if index == target {
+            // Past the target only by failing it: its outputs are not there.
+            for action in &step.on_failure {
+                if let ir::ActionKind::GotoStep(to) = action.kind {
+                    stack.push(to);
+                }
+            }
+            continue;
+        }
         let mut next = Vec::new();
         let mut exits = false;
         let mut unconditional = false;

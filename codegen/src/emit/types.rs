@@ -59,7 +59,8 @@ pub(crate) fn struct_def(ctx: &Ctx, def: &StructDef) -> TokenStream {
         let rename = (field_ident.to_string().trim_start_matches("r#") != serde_name)
             .then(|| quote!(rename = #serde_name,));
         if field.required {
-            let attr = rename.map(|r| quote!(#[serde(#r)]));
+            let attr = (field_ident.to_string().trim_start_matches("r#") != serde_name)
+                .then(|| quote!(#[serde(rename = #serde_name)]));
             quote! {
                 #doc
                 #attr

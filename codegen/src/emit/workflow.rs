@@ -93,10 +93,10 @@ fn fn_doc(wf: &Workflow) -> String {
                 }
             }
         }
+        doc.push('.');
         if let Some(description) = &step.description {
             let one_line = description.split_whitespace().collect::<Vec<_>>().join(" ");
-            let _ = write!(doc, ". {}", one_line.trim_end_matches('.'));
-            doc.push('.');
+            let _ = write!(doc, " {}.", one_line.trim_end_matches('.'));
         }
         if !step.success.is_empty() {
             let criteria: Vec<String> = step
@@ -174,9 +174,9 @@ fn body(ctx: &Ctx, plan: &Plan, wf: &Workflow) -> TokenStream {
     let first = match wf.steps.first() {
         Some(step) => {
             let variant = ident(&step.variant);
-            quote!(::std::option::Option::Some(Step::#variant))
+            quote!(Step::#variant)
         }
-        None => quote!(::std::option::Option::None),
+        None => quote!(Step::Done),
     };
     let outputs_name = ident(&wf.outputs_name);
     let outputs = wf.outputs.iter().map(|o| {
@@ -218,13 +218,15 @@ fn body(ctx: &Ctx, plan: &Plan, wf: &Workflow) -> TokenStream {
         #(#step_types)*
         enum Step {
             #(#variants,)*
+            Done,
         }
         let mut run = rt::Run::new(client, #workflow_id);
         #(#step_vars)*
-        let mut next = #first;
-        while let ::std::option::Option::Some(step) = next {
-            next = match step {
+        let mut step = #first;
+        loop {
+            step = match step {
                 #(#arms)*
+                Step::Done => break,
             };
         }
         ::std::result::Result::Ok(#outputs_name {
@@ -379,15 +381,15 @@ fn following(wf: &Workflow, index: usize) -> TokenStream {
     match wf.steps.get(index + 1) {
         Some(step) => {
             let variant = ident(&step.variant);
-            quote!(::std::option::Option::Some(Step::#variant))
+            quote!(Step::#variant)
         }
-        None => quote!(::std::option::Option::None),
+        None => quote!(Step::Done),
     }
 }
 
 fn goto(wf: &Workflow, target: usize) -> TokenStream {
     let variant = ident(&wf.steps[target].variant);
-    quote!(::std::option::Option::Some(Step::#variant))
+    quote!(Step::#variant)
 }
 
 /// `criteria` of an action joined with `&&`; `None` when the action always applies.
@@ -475,7 +477,7 @@ fn step_arm(
     let mut on_success = exit_success(following(wf, index));
     for action in step.on_success.iter().rev() {
         let target = match action.kind {
-            ActionKind::End => quote!(::std::option::Option::None),
+            ActionKind::End => quote!(Step::Done),
             ActionKind::GotoStep(target) => goto(wf, target),
             // A retry is not a success action; the check rejects it.
             ActionKind::Retry { .. } => continue,

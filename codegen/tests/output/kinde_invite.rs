@@ -129,13 +129,14 @@ pub async fn invite_user_to_organization(
         ListRoles,
         CreateInvite,
         PollInviteSent,
+        Done,
     }
     let mut run = rt::Run::new(client, "invite-user-to-organization");
     let mut create_invite: ::std::option::Option<CreateInviteOutputs> = ::std::option::Option::None;
     let mut poll_invite_sent: ::std::option::Option<PollInviteSentOutputs> = ::std::option::Option::None;
-    let mut next = ::std::option::Option::Some(Step::ListRoles);
-    while let ::std::option::Option::Some(step) = next {
-        next = match step {
+    let mut step = Step::ListRoles;
+    loop {
+        step = match step {
             Step::ListRoles => {
                 run.start_step("listRoles", 1)?;
                 let mut request = run.request(&LIST_ROLES);
@@ -160,9 +161,7 @@ pub async fn invite_user_to_organization(
                     ::std::option::Option::None
                 };
                 match unmet {
-                    ::std::option::Option::None => {
-                        ::std::option::Option::Some(Step::CreateInvite)
-                    }
+                    ::std::option::Option::None => Step::CreateInvite,
                     ::std::option::Option::Some((criterion, status_check)) => {
                         return ::std::result::Result::Err(
                             run.failed(&response, criterion, status_check),
@@ -227,7 +226,7 @@ pub async fn invite_user_to_organization(
                                     "$response.body#/invite/code",
                                 )?,
                         });
-                        ::std::option::Option::Some(Step::PollInviteSent)
+                        Step::PollInviteSent
                     }
                     ::std::option::Option::Some((criterion, status_check)) => {
                         return ::std::result::Result::Err(
@@ -287,7 +286,7 @@ pub async fn invite_user_to_organization(
                                         "$response.body#/invite_link",
                                     )?,
                             });
-                            break ::std::option::Option::None;
+                            break Step::Done;
                         }
                         ::std::option::Option::Some((criterion, status_check)) => {
                             if response.status() == 200 {
@@ -310,6 +309,7 @@ pub async fn invite_user_to_organization(
                     }
                 }
             }
+            Step::Done => break,
         };
     }
     ::std::result::Result::Ok(InviteUserToOrganizationOutputs {

@@ -1,0 +1,12 @@
+// The committed snapshot of generated code must compile without a single warning.
+#![deny(warnings)]
+
+mod generated {
+    include!("../../codegen/tests/output/shop.rs");
+}
+
+fn main() {
+    let _ = generated::browse_all_items;
+    let _ = generated::place_order;
+    let _ = generated::ping_forever;
+}
