@@ -211,8 +211,12 @@ fn body(ctx: &Ctx, plan: &Plan, wf: &Workflow) -> TokenStream {
         };
         quote!(#field: #value,)
     });
+    let mut reads_inputs = false;
+    wf.for_each_expr(&mut |e| reads_inputs |= matches!(e, Expr::Input { .. }));
+    let ignore_inputs = (!reads_inputs).then(|| quote!(let _ = inputs;));
     quote! {
         use #root::__private as rt;
+        #ignore_inputs
         #(#statics)*
         #criteria_statics
         #(#step_types)*
