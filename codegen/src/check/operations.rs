@@ -101,6 +101,17 @@ fn by_operation_id<'a>(ck: &'a Checker<'a>, id: &str, at: &Pointer) -> Option<Re
         .iter()
         .filter_map(|(i, o)| o.operation_by_id(id).map(|op| (*i, *o, op)))
         .collect();
+    // Sources that share a name (already an error) count once.
+    let mut distinct: Vec<&str> = found
+        .iter()
+        .map(|(i, _, _)| ck.doc.source_descriptions[*i].name.as_str())
+        .collect();
+    distinct.dedup();
+    let found = if distinct.len() == 1 {
+        found.into_iter().take(1).collect()
+    } else {
+        found
+    };
     match found.len() {
         1 => {
             let (source, openapi, op) = found.into_iter().next()?;

@@ -198,7 +198,14 @@ pub(super) fn lower(
         let (style_, explode) = match found {
             Some(d) => (style(d.style), d.explode),
             None => {
-                report_unknown(ck, &w, loc, &declared, &operation_name);
+                // OpenAPI ignores definitions of these headers (they come from content
+                // types and security schemes), so sending them is not a mistake.
+                let implicit = loc == ir::Location::Header
+                    && ["accept", "content-type", "authorization"]
+                        .contains(&w.param.name.to_ascii_lowercase().as_str());
+                if !implicit {
+                    report_unknown(ck, &w, loc, &declared, &operation_name);
+                }
                 if loc != ir::Location::Header {
                     continue;
                 }

@@ -1,0 +1,63 @@
+//! Diagnostics, the fast path: each `tests/diagnostics/<rule>.arazzo.yml` is checked and
+//! its rendered diagnostics are compared with `tests/diagnostics/<rule>.txt`. Run with
+//! `EXPECTORATE=overwrite` to accept changes, and review the diff.
+
+use std::path::Path;
+
+use arazzo_codegen::{Generator, Settings};
+
+#[track_caller]
+fn check(rule: &str) {
+    let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/diagnostics");
+    let output = Generator::new(&Settings::default())
+        .generate(&base, Path::new(&format!("{rule}.arazzo.yml")));
+    let mut rendered: String = output
+        .diagnostics
+        .iter()
+        .map(|d| d.render_full() + "\n\n")
+        .collect();
+    if rendered.is_empty() {
+        rendered = "no diagnostics\n".to_owned();
+    }
+    expectorate::assert_contents(format!("tests/diagnostics/{rule}.txt"), &rendered);
+}
+
+#[test]
+fn ok() {
+    check("ok");
+}
+
+#[test]
+fn document() {
+    check("document");
+}
+
+#[test]
+fn shape() {
+    check("shape");
+}
+
+#[test]
+fn operations() {
+    check("operations");
+}
+
+#[test]
+fn parameters() {
+    check("parameters");
+}
+
+#[test]
+fn expressions() {
+    check("expressions");
+}
+
+#[test]
+fn criteria() {
+    check("criteria");
+}
+
+#[test]
+fn flow() {
+    check("flow");
+}
