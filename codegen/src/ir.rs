@@ -44,6 +44,9 @@ pub(crate) struct Workflow {
     pub description: Option<String>,
     /// The inputs struct and the structs nested in it, the inputs struct first.
     pub input_types: Vec<StructDef>,
+    /// The `inputs` JSON Schema as written (with `$ref`s resolved where they could be),
+    /// for the JSON entry point.
+    pub inputs_schema: Value,
     /// The workflow's outputs, in document order.
     pub outputs: Vec<Output>,
     pub steps: Vec<Step>,

@@ -500,7 +500,10 @@ impl<'a> Loader<'a> {
                         "source description `{name}` has a remote url `{url}`; map it to a local file, e.g. `sources = {{ {name} = \"path/to/file.yaml\" }}`"
                     ),
                 )
-                .note("the generator never fetches over the network");
+                .note("the generator never fetches over the network")
+                .help(format!(
+                    "on the command line: `--source {name}=PATH`; in build.rs: `Settings::with_source({name:?}, path)`"
+                ));
             return None;
         }
         let path = if lower.starts_with("file:") {

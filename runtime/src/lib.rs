@@ -24,6 +24,17 @@ pub use error::{BuildError, Error};
 pub use hooks::{Hooks, RequestEvent, ResponseEvent, RetryEvent};
 pub use response::Response;
 
+/// A generated workflow, as the JSON entry point lists it in `WORKFLOWS`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WorkflowInfo {
+    /// The `workflowId`.
+    pub id: &'static str,
+    /// The workflow's `summary`, if it has one.
+    pub summary: Option<&'static str>,
+    /// The workflow's `inputs` JSON Schema, as JSON text.
+    pub inputs_schema: &'static str,
+}
+
 /// Re-exported so that users need no direct dependency to pass a configured client.
 pub use reqwest;
 /// Re-exported: workflow values that have no more precise type are `serde_json::Value`.
@@ -40,6 +51,30 @@ pub mod __private {
     pub use crate::encode::Style;
     pub use crate::operation::{ApiKeyIn, Operation, Scheme, SchemeKind, Server, Source};
     pub use crate::run::{Request, Run};
+
+    /// Decodes the JSON inputs of the JSON entry point into a workflow's inputs type.
+    pub fn decode_inputs<T: serde::de::DeserializeOwned>(
+        workflow: &str,
+        inputs: Value,
+    ) -> Result<T, crate::Error> {
+        serde_json::from_value(inputs).map_err(|e| crate::Error::InvalidInputs {
+            workflow: workflow.to_owned(),
+            message: e.to_string(),
+        })
+    }
+
+    /// Encodes a workflow's outputs as JSON for the JSON entry point.
+    pub fn encode_outputs<T: serde::Serialize>(
+        workflow: &str,
+        outputs: &T,
+    ) -> Result<Value, crate::Error> {
+        serde_json::to_value(outputs).map_err(|e| crate::Error::InvalidOutput {
+            workflow: workflow.to_owned(),
+            step: String::new(),
+            expression: "$outputs".to_owned(),
+            message: e.to_string(),
+        })
+    }
 
     /// A value as text for a string template: strings as they are, others as JSON.
     pub fn text(value: &Value) -> String {

@@ -180,3 +180,41 @@ async fn a_transport_failure_names_the_step_and_url() {
         "{error}"
     );
 }
+
+#[tokio::test(start_paused = true)]
+async fn the_json_entry_point_runs_a_workflow_by_id() {
+    assert_eq!(kinde::WORKFLOWS.len(), 1);
+    let info = kinde::WORKFLOWS[0];
+    assert_eq!(info.id, "invite-user-to-organization");
+    let schema: serde_json::Value = serde_json::from_str(info.inputs_schema).unwrap();
+    assert_eq!(schema["required"], json!(["orgCode", "email", "roleKeys"]));
+
+    let mock = KindeMock::start(&KindeConfig::default()).await;
+    let out = kinde::run_workflow(
+        &client(&mock),
+        "invite-user-to-organization",
+        json!({"orgCode": "org_acme", "email": "ada@example.com", "roleKeys": ["admin"]}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        out,
+        json!({"inviteCode": "inv_1", "inviteLink": "https://org_acme.kinde.example/invite/inv_1"})
+    );
+
+    let error = kinde::run_workflow(&client(&mock), "invite-user", json!({}))
+        .await
+        .unwrap_err();
+    assert_eq!(error.to_string(), "unknown workflow `invite-user`");
+    let error = kinde::run_workflow(
+        &client(&mock),
+        "invite-user-to-organization",
+        json!({"orgCode": "org_acme", "email": "ada@example.com"}),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "workflow `invite-user-to-organization`: invalid inputs: missing field `roleKeys`"
+    );
+}

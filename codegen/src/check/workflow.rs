@@ -149,6 +149,10 @@ pub(super) fn lower(
         summary: wf.summary.clone(),
         description: wf.description.clone(),
         input_types,
+        inputs_schema: wf
+            .inputs
+            .clone()
+            .unwrap_or_else(|| serde_json::json!({"type": "object"})),
         outputs,
         steps,
     }

@@ -1,5 +1,6 @@
 //! Token emission: turns the IR into Rust. Nothing here can fail on user input.
 
+mod entry;
 mod types;
 mod value;
 mod workflow;
@@ -40,7 +41,11 @@ pub(crate) fn emit(plan: &Plan, settings: &Settings) -> TokenStream {
         .workflows
         .iter()
         .map(|wf| workflow::workflow(&ctx, plan, wf));
-    quote!(#(#workflows)*)
+    let entry = entry::entry_point(&ctx, plan);
+    quote! {
+        #(#workflows)*
+        #entry
+    }
 }
 
 /// Public types and signatures only, with `unimplemented!()` bodies: emitted next to the

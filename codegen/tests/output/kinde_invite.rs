@@ -326,3 +326,44 @@ pub async fn invite_user_to_organization(
             .clone(),
     })
 }
+/// Every workflow of the document: its id, summary and inputs JSON Schema.
+pub const WORKFLOWS: &[::arazzo::WorkflowInfo] = &[
+    ::arazzo::WorkflowInfo {
+        id: "invite-user-to-organization",
+        summary: ::std::option::Option::Some(
+            "Invite someone into an organization and wait for the email to go out.",
+        ),
+        inputs_schema: "{\"type\":\"object\",\"required\":[\"orgCode\",\"email\",\"roleKeys\"],\"properties\":{\"orgCode\":{\"type\":\"string\",\"description\":\"Code of the organization that the user joins.\"},\"email\":{\"type\":\"string\",\"description\":\"Email address the invitation goes to.\"},\"firstName\":{\"type\":\"string\",\"description\":\"The invitee's first name, if known.\"},\"lastName\":{\"type\":\"string\",\"description\":\"The invitee's last name, if known.\"},\"roleKeys\":{\"type\":\"array\",\"description\":\"Keys of the roles the invitee receives.\",\"items\":{\"type\":\"string\"}}}}",
+    },
+];
+/// Runs the workflow `workflow_id` with inputs given as JSON (as its inputs schema in
+/// [`WORKFLOWS`] describes them) and returns its outputs as JSON.
+///
+/// # Errors
+///
+/// `Error::UnknownWorkflow` for an id not in [`WORKFLOWS`], `Error::InvalidInputs`
+/// when the inputs do not fit the workflow's inputs type, and every error the
+/// workflow itself can return.
+pub async fn run_workflow(
+    client: &::arazzo::Client,
+    workflow_id: &str,
+    inputs: ::arazzo::serde_json::Value,
+) -> ::std::result::Result<::arazzo::serde_json::Value, ::arazzo::Error> {
+    match workflow_id {
+        "invite-user-to-organization" => {
+            let inputs = ::arazzo::__private::decode_inputs(
+                "invite-user-to-organization",
+                inputs,
+            )?;
+            ::arazzo::__private::encode_outputs(
+                "invite-user-to-organization",
+                &invite_user_to_organization(client, inputs).await?,
+            )
+        }
+        _ => {
+            ::std::result::Result::Err(::arazzo::Error::UnknownWorkflow {
+                workflow: workflow_id.to_owned(),
+            })
+        }
+    }
+}

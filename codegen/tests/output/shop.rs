@@ -644,3 +644,69 @@ pub async fn ping_forever(
     }
     ::std::result::Result::Ok(PingForeverOutputs {})
 }
+/// Every workflow of the document: its id, summary and inputs JSON Schema.
+pub const WORKFLOWS: &[::arazzo::WorkflowInfo] = &[
+    ::arazzo::WorkflowInfo {
+        id: "browse-all-items",
+        summary: ::std::option::Option::Some(
+            "Page through every item with a given tag.",
+        ),
+        inputs_schema: "{\"type\":\"object\",\"properties\":{\"tags\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}}}}",
+    },
+    ::arazzo::WorkflowInfo {
+        id: "place-order",
+        summary: ::std::option::Option::Some(
+            "Log in, order an item and wait until the order is paid.",
+        ),
+        inputs_schema: "{\"type\":\"object\",\"required\":[\"itemId\",\"quantity\",\"username\",\"password\"],\"properties\":{\"itemId\":{\"type\":\"integer\"},\"quantity\":{\"type\":\"integer\"},\"note\":{\"type\":\"string\"},\"username\":{\"type\":\"string\"},\"password\":{\"type\":\"string\"}}}",
+    },
+    ::arazzo::WorkflowInfo {
+        id: "ping-forever",
+        summary: ::std::option::Option::Some(
+            "A loop that never ends, to show the step budget.",
+        ),
+        inputs_schema: "{\"type\":\"object\"}",
+    },
+];
+/// Runs the workflow `workflow_id` with inputs given as JSON (as its inputs schema in
+/// [`WORKFLOWS`] describes them) and returns its outputs as JSON.
+///
+/// # Errors
+///
+/// `Error::UnknownWorkflow` for an id not in [`WORKFLOWS`], `Error::InvalidInputs`
+/// when the inputs do not fit the workflow's inputs type, and every error the
+/// workflow itself can return.
+pub async fn run_workflow(
+    client: &::arazzo::Client,
+    workflow_id: &str,
+    inputs: ::arazzo::serde_json::Value,
+) -> ::std::result::Result<::arazzo::serde_json::Value, ::arazzo::Error> {
+    match workflow_id {
+        "browse-all-items" => {
+            let inputs = ::arazzo::__private::decode_inputs("browse-all-items", inputs)?;
+            ::arazzo::__private::encode_outputs(
+                "browse-all-items",
+                &browse_all_items(client, inputs).await?,
+            )
+        }
+        "place-order" => {
+            let inputs = ::arazzo::__private::decode_inputs("place-order", inputs)?;
+            ::arazzo::__private::encode_outputs(
+                "place-order",
+                &place_order(client, inputs).await?,
+            )
+        }
+        "ping-forever" => {
+            let inputs = ::arazzo::__private::decode_inputs("ping-forever", inputs)?;
+            ::arazzo::__private::encode_outputs(
+                "ping-forever",
+                &ping_forever(client, inputs).await?,
+            )
+        }
+        _ => {
+            ::std::result::Result::Err(::arazzo::Error::UnknownWorkflow {
+                workflow: workflow_id.to_owned(),
+            })
+        }
+    }
+}
