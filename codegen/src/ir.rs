@@ -137,6 +137,18 @@ pub(crate) struct Step {
 #[derive(Debug)]
 pub(crate) enum Call {
     Operation(Operation),
+    Workflow(SubWorkflow),
+}
+
+/// The intermediate representation of a step that runs another workflow of the document.
+#[derive(Debug)]
+pub(crate) struct SubWorkflow {
+    /// Its `workflowId`.
+    pub id: String,
+    /// Its generated function.
+    pub fn_name: String,
+    /// Its inputs, by name.
+    pub inputs: Vec<(String, ValueSpec)>,
 }
 
 /// The intermediate representation of an operation call.
@@ -222,7 +234,7 @@ pub(crate) struct Body {
 
 /// A value built at run time from literals and runtime expressions: a parameter value, a
 /// payload or part of one.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) enum ValueSpec {
     /// A constant.
     Literal(Value),
@@ -237,7 +249,7 @@ pub(crate) enum ValueSpec {
 }
 
 /// A piece of a string template.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) enum TemplatePart {
     Text(String),
     Expr { expr: Expr, text: String },
@@ -266,6 +278,11 @@ pub(crate) enum Expr {
     ResponseBody(Option<String>),
     /// A value known at generation time (`$sourceDescriptions.x.url`).
     Constant(Value),
+    /// `$outputs.o` in a step that runs a workflow: an output of that workflow.
+    SubOutput {
+        ident: String,
+        pointer: Option<String>,
+    },
 }
 
 /// The intermediate representation of a criterion.
@@ -361,12 +378,20 @@ impl Workflow {
     /// Calls `f` on every runtime expression of the workflow.
     pub fn for_each_expr(&self, f: &mut dyn FnMut(&Expr)) {
         for step in &self.steps {
-            let Call::Operation(op) = &step.call;
-            for param in &op.params {
-                param.value.for_each_expr(f);
-            }
-            if let Some(body) = &op.body {
-                body.value.for_each_expr(f);
+            match &step.call {
+                Call::Operation(op) => {
+                    for param in &op.params {
+                        param.value.for_each_expr(f);
+                    }
+                    if let Some(body) = &op.body {
+                        body.value.for_each_expr(f);
+                    }
+                }
+                Call::Workflow(sub) => {
+                    for (_, value) in &sub.inputs {
+                        value.for_each_expr(f);
+                    }
+                }
             }
             let actions = step.on_success.iter().chain(&step.on_failure);
             for c in step.success.iter().chain(actions.flat_map(|a| &a.criteria)) {

@@ -72,13 +72,16 @@ impl<'c> Run<'c> {
         }
     }
 
-    /// The value of a runtime expression the request cannot do without.
+    /// The value of a runtime expression the request cannot do without; `null` (an absent
+    /// optional value) counts as no value.
     pub fn require(&self, value: Option<Value>, expression: &'static str) -> Result<Value, Error> {
-        value.ok_or_else(|| Error::MissingValue {
-            workflow: self.workflow.to_owned(),
-            step: self.step.to_owned(),
-            expression: expression.to_owned(),
-        })
+        value
+            .filter(|v| !v.is_null())
+            .ok_or_else(|| Error::MissingValue {
+                workflow: self.workflow.to_owned(),
+                step: self.step.to_owned(),
+                expression: expression.to_owned(),
+            })
     }
 
     /// A workflow value (an input, an output) as JSON.
@@ -375,25 +378,25 @@ impl Request {
         self.path.push((name, text));
     }
 
-    /// Adds the query parameter `name`; an absent value leaves it out.
+    /// Adds the query parameter `name`; an absent or `null` value leaves it out.
     pub fn query(&mut self, name: &str, value: Option<Value>, style: Style, explode: bool) {
-        if let Some(value) = value {
+        if let Some(value) = value.filter(|v| !v.is_null()) {
             self.query
                 .extend(encode::query(name, &value, style, explode));
         }
     }
 
-    /// Sets the header `name`; an absent value leaves it out.
+    /// Sets the header `name`; an absent or `null` value leaves it out.
     pub fn header(&mut self, name: &str, value: Option<Value>, explode: bool) {
-        if let Some(value) = value {
+        if let Some(value) = value.filter(|v| !v.is_null()) {
             self.headers
                 .push((name.to_owned(), encode::header(&value, explode)));
         }
     }
 
-    /// Adds the cookie `name`; an absent value leaves it out.
+    /// Adds the cookie `name`; an absent or `null` value leaves it out.
     pub fn cookie(&mut self, name: &str, value: Option<Value>, explode: bool) {
-        if let Some(value) = value {
+        if let Some(value) = value.filter(|v| !v.is_null()) {
             self.cookies.extend(encode::cookie(name, &value, explode));
         }
     }

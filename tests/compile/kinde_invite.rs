@@ -7,4 +7,5 @@ mod generated {
 
 fn main() {
     let _ = generated::invite_user_to_organization;
+    let _ = generated::run_workflow;
 }

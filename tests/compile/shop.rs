@@ -9,4 +9,6 @@ fn main() {
     let _ = generated::browse_all_items;
     let _ = generated::place_order;
     let _ = generated::ping_forever;
+    let _ = generated::order_and_confirm;
+    let _ = generated::run_workflow;
 }

@@ -286,3 +286,59 @@ async fn the_step_budget_stops_a_goto_loop() {
     );
     assert_eq!(server.requests().len(), 5);
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_step_runs_another_workflow_and_reads_its_outputs() {
+    let server = start(Shop::default()).await;
+    let started = tokio::time::Instant::now();
+    let out = shop::order_and_confirm(
+        &client(&server),
+        shop::OrderAndConfirmInputs {
+            item_id: 5,
+            username: "ada".into(),
+            password: "p&ss word".into(),
+        },
+    )
+    .await
+    .unwrap();
+    // `place-order`'s `orderId` is an `Option<i64>`, and so is this workflow's.
+    let order_id: Option<i64> = out.order_id;
+    assert_eq!(order_id, Some(7));
+    assert_eq!(out.confirmed_status.as_deref(), Some("paid"));
+    let requests = server.requests();
+    assert_eq!(
+        requests.iter().map(target).collect::<Vec<_>>(),
+        [
+            "POST /api/login",
+            "POST /api/orders",
+            "GET /api/orders/7",
+            "GET /api/orders/7",
+            "GET /api/orders/7",
+            "GET /api/orders/7",
+        ]
+    );
+    assert_eq!(
+        requests[1].json,
+        Some(json!({"itemId": 5, "quantity": 1, "source": "arazzo"}))
+    );
+    assert_eq!(started.elapsed(), Duration::from_secs(11));
+}
+
+#[tokio::test]
+async fn a_failing_called_workflow_fails_the_caller_with_its_error() {
+    let server = start(Shop::default()).await;
+    let error = shop::order_and_confirm(
+        &client(&server),
+        shop::OrderAndConfirmInputs {
+            item_id: 5,
+            username: "ada".into(),
+            password: "nope".into(),
+        },
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "step `login` of workflow `place-order`: unexpected status 401 (expected `$statusCode == 200`)"
+    );
+}

@@ -1,7 +1,7 @@
 //! Success and failure actions: references to components followed, targets checked.
 
 use super::criteria;
-use super::exprs::Names;
+use super::exprs::{Names, Phase};
 use super::Checker;
 use crate::diag::did_you_mean;
 use crate::expr::{self, ComponentKind, Expr};
@@ -66,6 +66,7 @@ impl<'a> From<&'a model::FailureAction> for ActionView<'a> {
 pub(super) fn success(
     ck: &Checker,
     names: &Names,
+    phase: Phase,
     list: &[ReusableOr<model::SuccessAction>],
     at: &Pointer,
     statuses: Option<&[String]>,
@@ -78,6 +79,7 @@ pub(super) fn success(
     lower_list(
         ck,
         names,
+        phase,
         list,
         at,
         statuses,
@@ -99,6 +101,7 @@ pub(super) fn success(
 pub(super) fn failure(
     ck: &Checker,
     names: &Names,
+    phase: Phase,
     list: &[ReusableOr<model::FailureAction>],
     at: &Pointer,
     statuses: Option<&[String]>,
@@ -111,6 +114,7 @@ pub(super) fn failure(
     lower_list(
         ck,
         names,
+        phase,
         list,
         at,
         statuses,
@@ -132,6 +136,7 @@ pub(super) fn failure(
 fn lower_list<'a, T: 'a>(
     ck: &Checker,
     names: &Names,
+    phase: Phase,
     list: &'a [ReusableOr<T>],
     at: &Pointer,
     statuses: Option<&[String]>,
@@ -184,7 +189,7 @@ where
                 (view, component_at)
             }
         };
-        if let Some(action) = lower_one(ck, names, &view, &view_at, statuses) {
+        if let Some(action) = lower_one(ck, names, phase, &view, &view_at, statuses) {
             out.push(action);
         }
     }
@@ -194,11 +199,19 @@ where
 fn lower_one(
     ck: &Checker,
     names: &Names,
+    phase: Phase,
     view: &ActionView,
     at: &Pointer,
     statuses: Option<&[String]>,
 ) -> Option<ir::Action> {
-    let criteria = criteria::lower_all(ck, names, view.criteria, &at.key("criteria"), statuses)?;
+    let criteria = criteria::lower_all(
+        ck,
+        names,
+        phase,
+        view.criteria,
+        &at.key("criteria"),
+        statuses,
+    )?;
     let target_step = |step_id: &str| -> Option<usize> {
         let index = names.steps.get_index_of(step_id);
         if index.is_none() {

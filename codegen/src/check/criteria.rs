@@ -13,6 +13,7 @@ use crate::source::Pointer;
 pub(super) fn lower_all(
     ck: &Checker,
     names: &Names,
+    phase: Phase,
     criteria: Option<&Vec<model::Criterion>>,
     at: &Pointer,
     statuses: Option<&[String]>,
@@ -20,7 +21,7 @@ pub(super) fn lower_all(
     let mut out = Vec::new();
     let mut ok = true;
     for (index, criterion) in criteria.into_iter().flatten().enumerate() {
-        match lower(ck, names, criterion, &at.index(index), statuses) {
+        match lower(ck, names, phase, criterion, &at.index(index), statuses) {
             Some(c) => out.push(c),
             None => ok = false,
         }
@@ -54,6 +55,7 @@ fn kind_name(kind: model::CriterionKind) -> &'static str {
 fn lower(
     ck: &Checker,
     names: &Names,
+    phase: Phase,
     criterion: &model::Criterion,
     at: &Pointer,
     statuses: Option<&[String]>,
@@ -105,7 +107,7 @@ fn lower(
         Some(context) => Some(exprs::resolve(
             ck,
             names,
-            Phase::Response,
+            phase,
             context,
             &context_at,
             criterion.context.as_deref().unwrap_or_default(),
@@ -116,7 +118,14 @@ fn lower(
     let kind = match parsed.test {
         CriterionTest::Simple(condition) => {
             check_declared_status(ck, &condition, &condition_at, statuses);
-            ir::CriterionKind::Simple(lower_condition(ck, names, &condition, &condition_at, text)?)
+            ir::CriterionKind::Simple(lower_condition(
+                ck,
+                names,
+                phase,
+                &condition,
+                &condition_at,
+                text,
+            )?)
         }
         CriterionTest::Regex { pattern } => ir::CriterionKind::Regex {
             context: context?,
@@ -204,6 +213,7 @@ fn op(o: CmpOp) -> ir::Op {
 fn lower_condition(
     ck: &Checker,
     names: &Names,
+    phase: Phase,
     c: &Condition,
     at: &Pointer,
     text: &str,
@@ -212,7 +222,7 @@ fn lower_condition(
                 join: fn(Box<ir::Condition>, Box<ir::Condition>) -> ir::Condition| {
         let lowered: Vec<Option<ir::Condition>> = items
             .iter()
-            .map(|item| lower_condition(ck, names, item, at, text))
+            .map(|item| lower_condition(ck, names, phase, item, at, text))
             .collect();
         lowered
             .into_iter()
@@ -224,20 +234,23 @@ fn lower_condition(
         Condition::Or(items) => many(items, ir::Condition::Or),
         Condition::And(items) => many(items, ir::Condition::And),
         Condition::Not(inner) => Some(ir::Condition::Not(Box::new(lower_condition(
-            ck, names, inner, at, text,
+            ck, names, phase, inner, at, text,
         )?))),
         Condition::Compare { lhs, op: o, rhs } => {
-            let lhs = operand(ck, names, lhs, at, text);
-            let rhs = operand(ck, names, rhs, at, text);
+            let lhs = operand(ck, names, phase, lhs, at, text);
+            let rhs = operand(ck, names, phase, rhs, at, text);
             Some(ir::Condition::Compare(lhs?, op(*o), rhs?))
         }
-        Condition::Operand(o) => Some(ir::Condition::Truthy(operand(ck, names, o, at, text)?)),
+        Condition::Operand(o) => Some(ir::Condition::Truthy(operand(
+            ck, names, phase, o, at, text,
+        )?)),
     }
 }
 
 fn operand(
     ck: &Checker,
     names: &Names,
+    phase: Phase,
     o: &Operand,
     at: &Pointer,
     text: &str,
@@ -245,7 +258,7 @@ fn operand(
     match o {
         Operand::Literal(value) => Some(ir::Operand::Literal(value.clone())),
         Operand::Expr { expr: e, nav, span } => {
-            let resolved = exprs::resolve(ck, names, Phase::Response, e, at, text, span.offset)?;
+            let resolved = exprs::resolve(ck, names, phase, e, at, text, span.offset)?;
             Some(ir::Operand::Expr {
                 expr: resolved,
                 nav: nav

@@ -34,11 +34,14 @@ pub(super) struct StepNames {
 
 /// Where an expression is evaluated.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum Phase {
+pub(super) enum Phase<'a> {
     /// Building a request: no response yet.
     Request,
     /// Criteria, actions and step outputs: the step's response is there.
     Response,
+    /// Criteria, actions and outputs of a step that ran a workflow: `$outputs` are that
+    /// workflow's outputs (name → field).
+    SubWorkflow(&'a IndexMap<String, String>),
     /// The workflow's outputs, after the last step.
     Outputs,
 }
@@ -61,12 +64,15 @@ pub(super) fn resolve(
         ck.error_in(at, text, offset, shown.len(), message);
     };
     let needs_response = |what: &str| -> bool {
-        if phase == Phase::Response {
-            return true;
+        match phase {
+            Phase::Response => return true,
+            Phase::SubWorkflow(_) => error(format!(
+                "`{what}` is not available in a step that runs a workflow: it has no HTTP response; use `$outputs.<name>`"
+            )),
+            _ => error(format!(
+                "`{what}` is only available after the step's request is sent: in success criteria, actions and step outputs"
+            )),
         }
-        error(format!(
-            "`{what}` is only available after the step's request is sent: in success criteria, actions and step outputs"
-        ));
         false
     };
     match e {
@@ -194,11 +200,34 @@ pub(super) fn resolve(
             ));
             None
         }
-        Expr::Output { .. } => {
-            error(format!(
-                "`{shown}`: `$outputs` can only be used in the outputs of a step that runs a workflow, which is not supported yet"
-            ));
-            None
+        Expr::Output { name, pointer } => {
+            let Phase::SubWorkflow(outputs) = phase else {
+                error(format!(
+                    "`{shown}`: `$outputs` can only be used in a step that runs a workflow, for that workflow's outputs"
+                ));
+                return None;
+            };
+            let Some(ident) = outputs.get(name) else {
+                let mut diag = ck.error_in(
+                    at,
+                    text,
+                    offset,
+                    shown.len(),
+                    format!("the workflow this step runs has no output `{name}`"),
+                );
+                if let Some(hint) = did_you_mean(name, outputs.keys().map(String::as_str)) {
+                    diag = diag.help(format!("did you mean `$outputs.{hint}`?"));
+                }
+                let _ = diag;
+                return None;
+            };
+            Some(ir::Expr::SubOutput {
+                ident: ident.clone(),
+                pointer: pointer
+                    .as_ref()
+                    .filter(|p| !p.is_root())
+                    .map(ToString::to_string),
+            })
         }
         Expr::Workflow { .. } => {
             error(format!(

@@ -122,14 +122,16 @@ pub(crate) fn check(cx: &Ctxt, loaded: &Loaded, _settings: &Settings) -> Option<
     document::check_unknown_fields(&ck);
 
     let sources = operations::plan_sources(&ck);
-    let mut names = workflow::Names::default();
-    let workflows = ck
-        .doc
-        .workflows
-        .iter()
-        .enumerate()
-        .map(|(index, wf)| workflow::lower(&ck, &mut names, &sources, index, wf))
-        .collect();
+    let signatures = workflow::signatures(&ck);
+    let mut workflows = Vec::with_capacity(ck.doc.workflows.len());
+    for (index, wf) in ck.doc.workflows.iter().enumerate() {
+        let others = workflow::Others {
+            signatures: &signatures,
+            lowered: &workflows,
+        };
+        let lowered = workflow::lower(&ck, &others, &sources, index, wf);
+        workflows.push(lowered);
+    }
     Some(ir::Plan {
         sources: sources.plan,
         workflows,

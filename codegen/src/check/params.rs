@@ -46,17 +46,17 @@ fn style(s: openapi::ParamStyle) -> ir::Style {
 }
 
 /// A parameter as written, after following a `reference`, with where it was written.
-struct Written<'a> {
-    param: &'a model::Parameter,
-    value: &'a Value,
+pub(super) struct Written<'a> {
+    pub param: &'a model::Parameter,
+    pub value: &'a Value,
     /// Where the value is (for expression errors).
-    value_at: Pointer,
+    pub value_at: Pointer,
     /// Where the entry is.
-    at: Pointer,
+    pub at: Pointer,
 }
 
 /// Follows a Reusable Object to `components.parameters`.
-fn written<'a>(
+pub(super) fn written<'a>(
     ck: &'a Checker<'a>,
     entry: &'a ReusableOr<model::Parameter>,
     at: Pointer,

@@ -3,43 +3,87 @@
 use super::exprs::{self, Names as ExprNames, Phase, StepNames};
 use super::operations::{self, Sources};
 use super::{actions, criteria, document, inputs, params, types, workflow_pointer, Checker};
+use crate::diag::did_you_mean;
 use crate::expr;
 use crate::ir;
 use crate::model;
 use crate::naming::{pascal, snake, Scope};
 use crate::source::Pointer;
 
-/// Names taken across the whole generated module: functions and types.
-#[derive(Default)]
-pub(super) struct Names {
-    functions: Scope,
-    types: Scope,
+/// What other workflows need to know of a workflow before it is lowered: its names, its
+/// inputs and its outputs' field names.
+pub(super) struct Signature {
+    pub id: String,
+    pub fn_name: String,
+    pub inputs_name: String,
+    pub outputs_name: String,
+    /// The inputs struct first, then the structs nested in it.
+    pub input_types: Vec<ir::StructDef>,
+    /// Output name → Rust field name.
+    pub outputs: indexmap::IndexMap<String, String>,
+}
+
+/// The signatures of every workflow, with names unique across the generated module.
+pub(super) fn signatures(ck: &Checker) -> Vec<Signature> {
+    let mut functions = Scope::default();
+    let mut types = Scope::with_reserved(&["WorkflowInfo"]);
+    ck.doc
+        .workflows
+        .iter()
+        .enumerate()
+        .map(|(index, wf)| {
+            let at = workflow_pointer(index);
+            let fn_name = functions.unique(snake(&wf.workflow_id));
+            let base = pascal(&wf.workflow_id);
+            let inputs_name = types.unique(format!("{base}Inputs"));
+            let outputs_name = types.unique(format!("{base}Outputs"));
+            let input_types = inputs::lower(
+                ck,
+                wf.inputs.as_ref(),
+                &at.key("inputs"),
+                &inputs_name,
+                format!("The inputs of the `{}` workflow.", wf.workflow_id),
+                &mut types,
+            );
+            let mut output_scope = Scope::default();
+            let outputs = wf
+                .outputs
+                .iter()
+                .flatten()
+                .map(|(name, _)| (name.clone(), output_scope.unique(snake(name))))
+                .collect();
+            Signature {
+                id: wf.workflow_id.clone(),
+                fn_name,
+                inputs_name,
+                outputs_name,
+                input_types,
+                outputs,
+            }
+        })
+        .collect()
+}
+
+/// What lowering a workflow can see of the others.
+pub(super) struct Others<'a> {
+    pub signatures: &'a [Signature],
+    /// The workflows lowered so far (those before this one in the document).
+    pub lowered: &'a [ir::Workflow],
 }
 
 /// Lowers one workflow. Parts with errors are left out; the errors are reported.
 pub(super) fn lower(
     ck: &Checker,
-    names: &mut Names,
+    others: &Others,
     sources: &Sources,
     index: usize,
     wf: &model::Workflow,
 ) -> ir::Workflow {
     let at = workflow_pointer(index);
     document::check_unique_step_ids(ck, index, wf);
+    let signature = &others.signatures[index];
+    let input_types = signature.input_types.clone();
 
-    let fn_name = names.functions.unique(snake(&wf.workflow_id));
-    let base = pascal(&wf.workflow_id);
-    let inputs_name = names.types.unique(format!("{base}Inputs"));
-    let outputs_name = names.types.unique(format!("{base}Outputs"));
-
-    let input_types = inputs::lower(
-        ck,
-        wf.inputs.as_ref(),
-        &at.key("inputs"),
-        &inputs_name,
-        format!("The inputs of the `{}` workflow.", wf.workflow_id),
-        &mut names.types,
-    );
     let mut expr_names = ExprNames {
         workflow_id: wf.workflow_id.clone(),
         ..ExprNames::default()
@@ -96,6 +140,7 @@ pub(super) fn lower(
         let lowered = lower_step(
             ck,
             &expr_names,
+            others,
             sources,
             wf,
             &at,
@@ -116,7 +161,6 @@ pub(super) fn lower(
     }
     let all_lowered = steps.len() == wf.steps.len();
 
-    let mut output_scope = Scope::default();
     let outputs = wf
         .outputs
         .iter()
@@ -132,7 +176,11 @@ pub(super) fn lower(
             let (ty, read) = workflow_output_type(&expr_names, &steps, all_lowered, &value);
             Some(ir::Output {
                 name: name.clone(),
-                ident: output_scope.unique(snake(name)),
+                ident: signature
+                    .outputs
+                    .get(name)
+                    .cloned()
+                    .unwrap_or_else(|| snake(name)),
                 ty,
                 text: text.clone(),
                 value,
@@ -143,9 +191,9 @@ pub(super) fn lower(
 
     ir::Workflow {
         id: wf.workflow_id.clone(),
-        fn_name,
-        inputs_name,
-        outputs_name,
+        fn_name: signature.fn_name.clone(),
+        inputs_name: signature.inputs_name.clone(),
+        outputs_name: signature.outputs_name.clone(),
         summary: wf.summary.clone(),
         description: wf.description.clone(),
         input_types,
@@ -156,6 +204,165 @@ pub(super) fn lower(
         outputs,
         steps,
     }
+}
+
+/// A step that runs another workflow of this document: its parameters are that
+/// workflow's inputs, and `$outputs` in its outputs and actions are that workflow's outputs.
+#[allow(clippy::too_many_arguments)]
+fn lower_workflow_step(
+    ck: &Checker,
+    names: &ExprNames,
+    others: &Others,
+    wf: &model::Workflow,
+    wf_at: &Pointer,
+    step: &model::Step,
+    at: &Pointer,
+    target: &str,
+    ident: String,
+    variant: String,
+) -> Option<ir::Step> {
+    let target_at = at.key("workflowId");
+    if target.starts_with('$') {
+        ck.error(
+            &target_at,
+            format!("`{target}`: running workflows of other Arazzo documents is not supported yet"),
+        );
+        return None;
+    }
+    let Some(index) = others.signatures.iter().position(|s| s.id == target) else {
+        let mut error = ck.error(&target_at, format!("unknown workflow `{target}`"));
+        if let Some(hint) = did_you_mean(target, others.signatures.iter().map(|s| s.id.as_str())) {
+            error = error.help(format!("did you mean `{hint}`?"));
+        }
+        let _ = error;
+        return None;
+    };
+    let signature = &others.signatures[index];
+    let fields: &[ir::Field] = signature
+        .input_types
+        .first()
+        .map_or(&[], |root| root.fields.as_slice());
+
+    let mut inputs = Vec::new();
+    let mut given = Vec::new();
+    for (position, entry) in step.parameters.iter().flatten().enumerate() {
+        let entry_at = at.key("parameters").index(position);
+        let Some(written) = params::written(ck, entry, entry_at) else {
+            continue;
+        };
+        let name = &written.param.name;
+        if written.param.location.is_some() {
+            ck.warning(
+                &written.at.key("in"),
+                format!("`in` is ignored: `{name}` is an input of the workflow `{target}`"),
+            );
+        }
+        if !fields.iter().any(|f| &f.name == name) {
+            let mut error = ck.error(
+                &written.at.key("name"),
+                format!("the workflow `{target}` has no input `{name}`"),
+            );
+            if let Some(hint) = did_you_mean(name, fields.iter().map(|f| f.name.as_str())) {
+                error = error.help(format!("did you mean `{hint}`?"));
+            }
+            let _ = error;
+            continue;
+        }
+        given.push(name.clone());
+        if let Some(value) = exprs::value(ck, names, written.value, &written.value_at) {
+            inputs.push((name.clone(), value));
+        }
+    }
+    for field in fields
+        .iter()
+        .filter(|f| f.required && !given.contains(&f.name))
+    {
+        ck.error(
+            at,
+            format!(
+                "missing required input `{}` of the workflow `{target}`",
+                field.name
+            ),
+        )
+        .help(format!(
+            "add `- name: {}` with a `value` to the step's parameters",
+            field.name
+        ));
+    }
+    if step
+        .success_criteria
+        .as_ref()
+        .is_some_and(|c| !c.is_empty())
+    {
+        ck.error(
+            &at.key("successCriteria"),
+            "success criteria on a step that runs a workflow are not supported yet; the step succeeds when the workflow does",
+        );
+    }
+    if step.on_failure.as_ref().is_some_and(|a| !a.is_empty()) {
+        ck.error(
+            &at.key("onFailure"),
+            "failure actions on a step that runs a workflow are not supported yet; the workflow's error is returned",
+        );
+    }
+    if step.request_body.is_some() {
+        ck.error(
+            &at.key("requestBody"),
+            "a step that runs a workflow has no request body",
+        );
+    }
+
+    let phase = Phase::SubWorkflow(&signature.outputs);
+    let on_success = match (&step.on_success, &wf.success_actions) {
+        (Some(list), _) => actions::success(ck, names, phase, list, &at.key("onSuccess"), None),
+        (None, Some(list)) => {
+            actions::success(ck, names, phase, list, &wf_at.key("successActions"), None)
+        }
+        (None, None) => Vec::new(),
+    };
+    let target_outputs = others.lowered.get(index).map(|w| w.outputs.as_slice());
+    let mut output_scope = Scope::default();
+    let outputs = step
+        .outputs
+        .iter()
+        .flatten()
+        .filter_map(|(name, text)| {
+            let ident = output_scope.unique(snake(name));
+            let value = output_expr(ck, names, phase, text, &at.key("outputs").key(name))?;
+            let ty = match &value {
+                ir::Expr::SubOutput {
+                    ident,
+                    pointer: None,
+                } => target_outputs
+                    .and_then(|outputs| outputs.iter().find(|o| &o.ident == ident))
+                    .map_or(ir::Type::Json, |o| o.ty.clone()),
+                _ => ir::Type::Json,
+            };
+            Some(ir::Output {
+                name: name.clone(),
+                ident,
+                ty,
+                text: text.clone(),
+                value,
+                read: ir::Read::Decode,
+            })
+        })
+        .collect();
+    Some(ir::Step {
+        id: step.step_id.clone(),
+        ident,
+        variant,
+        description: step.description.clone(),
+        call: ir::Call::Workflow(ir::SubWorkflow {
+            id: target.to_owned(),
+            fn_name: signature.fn_name.clone(),
+            inputs,
+        }),
+        success: Vec::new(),
+        on_success,
+        on_failure: Vec::new(),
+        outputs,
+    })
 }
 
 /// The type of a workflow output, and how it is read.
@@ -337,6 +544,7 @@ fn output_expr(
 fn lower_step(
     ck: &Checker,
     names: &ExprNames,
+    others: &Others,
     sources: &Sources,
     wf: &model::Workflow,
     wf_at: &Pointer,
@@ -363,12 +571,10 @@ fn lower_step(
         );
         return None;
     }
-    if step.workflow_id.is_some() {
-        ck.error(
-            &at.key("workflowId"),
-            "steps that run a workflow (`workflowId`) are not supported yet",
+    if let Some(target) = &step.workflow_id {
+        return lower_workflow_step(
+            ck, names, others, wf, wf_at, step, at, target, ident, variant,
         );
-        return None;
     }
     let resolved = operations::resolve(ck, step, at)?;
     let statuses: Vec<String> = resolved
@@ -394,6 +600,7 @@ fn lower_step(
     let success = criteria::lower_all(
         ck,
         names,
+        Phase::Response,
         step.success_criteria.as_ref(),
         &at.key("successCriteria"),
         Some(&statuses),
@@ -403,10 +610,18 @@ fn lower_step(
     // The step's own actions replace the workflow's defaults (the reading Redocly and
     // others take of "override"; see the README).
     let on_success = match (&step.on_success, &wf.success_actions) {
-        (Some(list), _) => actions::success(ck, names, list, &at.key("onSuccess"), Some(&statuses)),
+        (Some(list), _) => actions::success(
+            ck,
+            names,
+            Phase::Response,
+            list,
+            &at.key("onSuccess"),
+            Some(&statuses),
+        ),
         (None, Some(list)) => actions::success(
             ck,
             names,
+            Phase::Response,
             list,
             &wf_at.key("successActions"),
             Some(&statuses),
@@ -414,10 +629,18 @@ fn lower_step(
         (None, None) => Vec::new(),
     };
     let on_failure = match (&step.on_failure, &wf.failure_actions) {
-        (Some(list), _) => actions::failure(ck, names, list, &at.key("onFailure"), Some(&statuses)),
+        (Some(list), _) => actions::failure(
+            ck,
+            names,
+            Phase::Response,
+            list,
+            &at.key("onFailure"),
+            Some(&statuses),
+        ),
         (None, Some(list)) => actions::failure(
             ck,
             names,
+            Phase::Response,
             list,
             &wf_at.key("failureActions"),
             Some(&statuses),

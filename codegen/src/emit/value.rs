@@ -96,6 +96,16 @@ pub(crate) fn expr(e: &Expr) -> TokenStream {
             let value = json(value);
             quote!(::std::option::Option::Some(#value))
         }
+        Expr::SubOutput {
+            ident: field,
+            pointer,
+        } => {
+            let field = ident(field);
+            with_pointer(
+                quote!(::std::option::Option::Some(run.to_value(&called.#field)?)),
+                pointer.as_deref(),
+            )
+        }
     }
 }
 

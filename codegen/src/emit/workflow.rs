@@ -16,7 +16,7 @@ use super::value::{criterion, expr, negated, optional, required, Place, Statics}
 use super::{doc_lines, ident, Ctx};
 use crate::ir::{
     Action, ActionKind, Call, Encoding, Expr, Location, Operation, Plan, Read, Scheme, SchemeKind,
-    Step, Style, Workflow,
+    Step, Style, SubWorkflow, ValueSpec, Workflow,
 };
 
 /// The types and the function of one workflow.
@@ -91,6 +91,14 @@ fn fn_doc(wf: &Workflow) -> String {
                 if let Some(id) = &op.operation_id {
                     let _ = write!(doc, " (`{id}`)");
                 }
+            }
+            Call::Workflow(sub) => {
+                let _ = write!(
+                    doc,
+                    ": runs the workflow `{}` ([`{}`])",
+                    sub.id,
+                    sub.fn_name.trim_start_matches("r#")
+                );
             }
         }
         doc.push('.');
@@ -245,8 +253,9 @@ fn operation_statics(plan: &Plan, wf: &Workflow) -> Vec<TokenStream> {
     let mut sources_used: Vec<usize> = wf
         .steps
         .iter()
-        .map(|step| match &step.call {
-            Call::Operation(op) => op.source,
+        .filter_map(|step| match &step.call {
+            Call::Operation(op) => Some(op.source),
+            Call::Workflow(_) => None,
         })
         .collect();
     sources_used.sort_unstable();
@@ -274,7 +283,9 @@ fn operation_statics(plan: &Plan, wf: &Workflow) -> Vec<TokenStream> {
         });
     }
     for step in &wf.steps {
-        let Call::Operation(op) = &step.call;
+        let Call::Operation(op) = &step.call else {
+            continue;
+        };
         let name = operation_static(step);
         let source = source_static(op.source);
         let method = &op.method;
@@ -380,6 +391,22 @@ fn request(step: &Step, op: &Operation) -> TokenStream {
     }
 }
 
+/// The statements that run another workflow of the document; its outputs are `called`.
+fn run_workflow(sub: &SubWorkflow) -> TokenStream {
+    let function = ident(&sub.fn_name);
+    let id = &sub.id;
+    let inputs = required(&ValueSpec::Object(
+        sub.inputs
+            .iter()
+            .map(|(name, value)| (name.clone(), value.clone()))
+            .collect(),
+    ));
+    quote! {
+        let called_inputs = rt::decode_inputs(#id, #inputs)?;
+        let called = ::std::boxed::Box::pin(#function(run.client(), called_inputs)).await?;
+    }
+}
+
 /// The next step after `index` by default: the following one, or none after the last.
 fn following(wf: &Workflow, index: usize) -> TokenStream {
     match wf.steps.get(index + 1) {
@@ -424,8 +451,10 @@ fn step_arm(
         .on_failure
         .iter()
         .any(|a| matches!(a.kind, ActionKind::Retry { .. }));
-    let Call::Operation(op) = &step.call;
-    let request = request(step, op);
+    let call = match &step.call {
+        Call::Operation(op) => request(step, op),
+        Call::Workflow(sub) => run_workflow(sub),
+    };
 
     // The first unmet success criterion, with whether it was a status check.
     let checks = step.success.iter().map(|c| {
@@ -566,20 +595,29 @@ fn step_arm(
     };
     let exhausted_decl = exhausted_flag.then(|| quote!(let mut exhausted = false;));
 
-    let outcome = quote! {
-        #unmet
-        match unmet {
-            ::std::option::Option::None => {
-                #store
-                #on_success
-            }
-            ::std::option::Option::Some((criterion, status_check)) => {
-                #exhausted_decl
-                #(#failure)*
-                #final_failure
+    let outcome = if matches!(step.call, Call::Workflow(_)) {
+        // The called workflow succeeded (its errors return early): no criteria to check.
+        quote! {
+            #store
+            #on_success
+        }
+    } else {
+        quote! {
+            #unmet
+            match unmet {
+                ::std::option::Option::None => {
+                    #store
+                    #on_success
+                }
+                ::std::option::Option::Some((criterion, status_check)) => {
+                    #exhausted_decl
+                    #(#failure)*
+                    #final_failure
+                }
             }
         }
     };
+
     let label = labeled.then(|| quote!('step:));
     if retries {
         quote! {
@@ -588,7 +626,7 @@ fn step_arm(
                 loop {
                     attempt += 1;
                     run.start_step(#step_id, attempt)?;
-                    #request
+                    #call
                     #outcome
                 }
             }
@@ -597,7 +635,7 @@ fn step_arm(
         quote! {
             Step::#variant => #label {
                 run.start_step(#step_id, 1)?;
-                #request
+                #call
                 #outcome
             }
         }

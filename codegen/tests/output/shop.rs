@@ -644,6 +644,192 @@ pub async fn ping_forever(
     }
     ::std::result::Result::Ok(PingForeverOutputs {})
 }
+/// The inputs of the `order-and-confirm` workflow.
+#[derive(
+    Clone,
+    Debug,
+    PartialEq,
+    ::arazzo::__private::serde::Serialize,
+    ::arazzo::__private::serde::Deserialize
+)]
+#[serde(crate = "::arazzo::__private::serde")]
+pub struct OrderAndConfirmInputs {
+    #[serde(rename = "itemId")]
+    pub item_id: i64,
+    pub username: ::std::string::String,
+    pub password: ::std::string::String,
+}
+/// The outputs of the `order-and-confirm` workflow.
+#[derive(
+    Clone,
+    Debug,
+    PartialEq,
+    ::arazzo::__private::serde::Serialize,
+    ::arazzo::__private::serde::Deserialize
+)]
+#[serde(crate = "::arazzo::__private::serde")]
+pub struct OrderAndConfirmOutputs {
+    /// `$steps.order.outputs.orderId`
+    #[serde(rename = "orderId")]
+    pub order_id: ::std::option::Option<i64>,
+    /// `$steps.confirm.outputs.status`
+    #[serde(rename = "confirmedStatus")]
+    pub confirmed_status: ::std::option::Option<::std::string::String>,
+}
+/// Place an order through `place-order`, then read it back unless it has shipped.
+///
+/// Workflow `order-and-confirm`.
+///
+/// # Steps
+///
+/// 1. `order`: runs the workflow `place-order` ([`place_order`]).
+/// 2. `confirm`: `GET /orders/{orderId}` (`getOrder`). Succeeds when `$statusCode == 200`.
+///
+/// # Errors
+///
+/// Returns an error naming the step when a request fails, when a step's success criteria are not met and no failure action applies, or when its retries run out.
+pub async fn order_and_confirm(
+    client: &::arazzo::Client,
+    inputs: OrderAndConfirmInputs,
+) -> ::std::result::Result<OrderAndConfirmOutputs, ::arazzo::Error> {
+    use ::arazzo::__private as rt;
+    static SOURCE_0: rt::Source = rt::Source {
+        name: "shop",
+        server: ::std::option::Option::Some(
+            &rt::Server {
+                url: "http://localhost:8080/api",
+                variables: &[],
+            },
+        ),
+    };
+    static CONFIRM: rt::Operation = rt::Operation {
+        source: &SOURCE_0,
+        method: "GET",
+        path: "/orders/{orderId}",
+        security: &[
+            &[
+                rt::Scheme {
+                    name: "apiKey",
+                    kind: rt::SchemeKind::ApiKey {
+                        location: rt::ApiKeyIn::Header,
+                        name: "X-Api-Key",
+                    },
+                },
+            ],
+        ],
+    };
+    struct OrderOutputs {
+        order_id: ::std::option::Option<i64>,
+    }
+    struct ConfirmOutputs {
+        status: ::std::string::String,
+    }
+    enum Step {
+        Order,
+        Confirm,
+        Done,
+    }
+    let mut run = rt::Run::new(client, "order-and-confirm");
+    let mut order: ::std::option::Option<OrderOutputs> = ::std::option::Option::None;
+    let mut confirm: ::std::option::Option<ConfirmOutputs> = ::std::option::Option::None;
+    let mut step = Step::Order;
+    loop {
+        step = match step {
+            Step::Order => {
+                run.start_step("order", 1)?;
+                let called_inputs = rt::decode_inputs(
+                    "place-order",
+                    {
+                        let mut object = rt::Map::new();
+                        object
+                            .insert("itemId".to_owned(), run.to_value(&inputs.item_id)?);
+                        object.insert("quantity".to_owned(), rt::json!(1));
+                        object
+                            .insert(
+                                "username".to_owned(),
+                                run.to_value(&inputs.username)?,
+                            );
+                        object
+                            .insert(
+                                "password".to_owned(),
+                                run.to_value(&inputs.password)?,
+                            );
+                        rt::Value::Object(object)
+                    },
+                )?;
+                let called = ::std::boxed::Box::pin(
+                        place_order(run.client(), called_inputs),
+                    )
+                    .await?;
+                order = ::std::option::Option::Some(OrderOutputs {
+                    order_id: run
+                        .decode_output(
+                            ::std::option::Option::Some(run.to_value(&called.order_id)?),
+                            "$outputs.orderId",
+                        )?,
+                });
+                if rt::compare(
+                    ::std::option::Option::Some(run.to_value(&called.status)?).as_ref(),
+                    rt::Op::Eq,
+                    ::std::option::Option::Some(&rt::json!("shipped")),
+                ) {
+                    Step::Done
+                } else {
+                    Step::Confirm
+                }
+            }
+            Step::Confirm => {
+                run.start_step("confirm", 1)?;
+                let mut request = run.request(&CONFIRM);
+                request
+                    .path(
+                        "orderId",
+                        &run
+                            .require(
+                                order
+                                    .as_ref()
+                                    .map(|outputs| run.to_value(&outputs.order_id))
+                                    .transpose()?,
+                                "$steps.order.outputs.orderId",
+                            )?,
+                        rt::Style::Simple,
+                        false,
+                    );
+                let response = run.send(request).await?;
+                let unmet = if response.status() != 200 {
+                    ::std::option::Option::Some(("$statusCode == 200", true))
+                } else {
+                    ::std::option::Option::None
+                };
+                match unmet {
+                    ::std::option::Option::None => {
+                        confirm = ::std::option::Option::Some(ConfirmOutputs {
+                            status: run
+                                .decode_output(
+                                    response.body_pointer("/status")?,
+                                    "$response.body#/status",
+                                )?,
+                        });
+                        Step::Done
+                    }
+                    ::std::option::Option::Some((criterion, status_check)) => {
+                        return ::std::result::Result::Err(
+                            run.failed(&response, criterion, status_check),
+                        );
+                    }
+                }
+            }
+            Step::Done => break,
+        };
+    }
+    ::std::result::Result::Ok(OrderAndConfirmOutputs {
+        order_id: run
+            .output_of(order.as_ref(), "$steps.order.outputs.orderId")?
+            .order_id
+            .clone(),
+        confirmed_status: confirm.as_ref().map(|outputs| outputs.status.clone()),
+    })
+}
 /// Every workflow of the document: its id, summary and inputs JSON Schema.
 pub const WORKFLOWS: &[::arazzo::WorkflowInfo] = &[
     ::arazzo::WorkflowInfo {
@@ -666,6 +852,13 @@ pub const WORKFLOWS: &[::arazzo::WorkflowInfo] = &[
             "A loop that never ends, to show the step budget.",
         ),
         inputs_schema: "{\"type\":\"object\"}",
+    },
+    ::arazzo::WorkflowInfo {
+        id: "order-and-confirm",
+        summary: ::std::option::Option::Some(
+            "Place an order through `place-order`, then read it back unless it has shipped.",
+        ),
+        inputs_schema: "{\"type\":\"object\",\"required\":[\"itemId\",\"username\",\"password\"],\"properties\":{\"itemId\":{\"type\":\"integer\"},\"username\":{\"type\":\"string\"},\"password\":{\"type\":\"string\"}}}",
     },
 ];
 /// Runs the workflow `workflow_id` with inputs given as JSON (as its inputs schema in
@@ -701,6 +894,16 @@ pub async fn run_workflow(
             ::arazzo::__private::encode_outputs(
                 "ping-forever",
                 &ping_forever(client, inputs).await?,
+            )
+        }
+        "order-and-confirm" => {
+            let inputs = ::arazzo::__private::decode_inputs(
+                "order-and-confirm",
+                inputs,
+            )?;
+            ::arazzo::__private::encode_outputs(
+                "order-and-confirm",
+                &order_and_confirm(client, inputs).await?,
             )
         }
         _ => {
