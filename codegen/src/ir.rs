@@ -136,7 +136,7 @@ pub(crate) struct Step {
 /// What a step calls.
 #[derive(Debug)]
 pub(crate) enum Call {
-    Operation(Operation),
+    Operation(Box<Operation>),
     Workflow(SubWorkflow),
 }
 

@@ -680,7 +680,7 @@ fn lower_step(
         ident,
         variant,
         description: step.description.clone(),
-        call: ir::Call::Operation(ir::Operation {
+        call: ir::Call::Operation(Box::new(ir::Operation {
             source: sources
                 .index
                 .get(&resolved.source)
@@ -693,7 +693,7 @@ fn lower_step(
             security: operations::security(&resolved),
             params,
             body,
-        }),
+        })),
         success,
         on_success,
         on_failure,
