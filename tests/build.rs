@@ -1,10 +1,24 @@
-//! Detects the shared material beside the project (`../shared`) and sets the cfg
-//! `arazzo_shared` when the real specs are there, so that the tests that use them are
-//! compiled only then. Without it they are skipped, and `shared_material` says so.
+//! Two jobs:
+//!
+//! - Generates the Kinde workflow with `Generator::build_script`, the build.rs path users
+//!   take instead of the macro; `tests/build_script.rs` includes and runs the result.
+//! - Detects the shared material beside the project (`../shared`) and sets the cfg
+//!   `arazzo_shared` when the real specs are there, so that the tests that use them are
+//!   compiled only then. Without it they are skipped, and say so.
 
 use std::path::Path;
 
+use arazzo_codegen::{Generator, Settings};
+
 fn main() {
+    let generator = Generator::new(&Settings::default());
+    if let Err(e) = generator.build_script(
+        "../examples/arazzo/kinde-invite.arazzo.yml",
+        "kinde_invite.rs",
+    ) {
+        panic!("{e}");
+    }
+
     println!("cargo::rustc-check-cfg=cfg(arazzo_shared)");
     let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default();
     let seed = Path::new(&manifest_dir)

@@ -103,6 +103,79 @@ impl Generator {
     }
 }
 
+/// Why [`Generator::build_script`] wrote nothing.
+#[derive(Debug)]
+pub enum BuildScriptError {
+    /// The document has errors; each is also printed as a `cargo:warning` line.
+    Diagnostics(Vec<Diagnostic>),
+    /// An environment variable cargo sets for build scripts is missing.
+    MissingEnv(&'static str),
+    /// The generated file could not be written.
+    Write(std::io::Error),
+}
+
+impl std::fmt::Display for BuildScriptError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BuildScriptError::Diagnostics(diagnostics) => {
+                for d in diagnostics.iter().filter(|d| d.severity == Severity::Error) {
+                    writeln!(f, "{d}")?;
+                }
+                Ok(())
+            }
+            BuildScriptError::MissingEnv(var) => {
+                write!(f, "`{var}` is not set; is this running as a build script?")
+            }
+            BuildScriptError::Write(e) => write!(f, "couldn't write the generated code: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for BuildScriptError {}
+
+impl Generator {
+    /// Generates code from a build script: reads `file` (relative to the package's
+    /// `CARGO_MANIFEST_DIR`), prints `cargo:rerun-if-changed` for every file read and
+    /// `cargo:warning` for every diagnostic, and writes the pretty-printed code to
+    /// `$OUT_DIR/<out_name>`, whose path it returns. Include it with
+    /// `include!(concat!(env!("OUT_DIR"), "/<out_name>"));`.
+    ///
+    /// ```no_run
+    /// // build.rs
+    /// fn main() {
+    ///     let generator = arazzo_codegen::Generator::new(&arazzo_codegen::Settings::default());
+    ///     if let Err(e) = generator.build_script("arazzo/kinde.arazzo.yml", "kinde.rs") {
+    ///         panic!("{e}");
+    ///     }
+    /// }
+    /// ```
+    pub fn build_script(
+        &self,
+        file: impl AsRef<Path>,
+        out_name: &str,
+    ) -> Result<PathBuf, BuildScriptError> {
+        let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR")
+            .ok_or(BuildScriptError::MissingEnv("CARGO_MANIFEST_DIR"))?;
+        let out_dir = std::env::var_os("OUT_DIR").ok_or(BuildScriptError::MissingEnv("OUT_DIR"))?;
+        let output = self.generate(Path::new(&manifest_dir), file.as_ref());
+        for path in &output.files {
+            println!("cargo:rerun-if-changed={}", path.display());
+        }
+        for diagnostic in &output.diagnostics {
+            // Cargo shows one line per `cargo:warning`.
+            for line in diagnostic.render_full().lines() {
+                println!("cargo:warning={line}");
+            }
+        }
+        if output.has_errors() {
+            return Err(BuildScriptError::Diagnostics(output.diagnostics));
+        }
+        let path = Path::new(&out_dir).join(out_name);
+        std::fs::write(&path, output.to_pretty_string()).map_err(BuildScriptError::Write)?;
+        Ok(path)
+    }
+}
+
 impl Output {
     /// Whether any diagnostic is an error.
     pub fn has_errors(&self) -> bool {

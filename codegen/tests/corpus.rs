@@ -41,6 +41,9 @@ const MAX_WORKERS: usize = 4;
 /// The stack each worker gets: rustc runs proc macros on an 8 MiB stack.
 const STACK_SIZE: usize = 8 << 20;
 
+/// Print every error of every rejected document, not just the first.
+const VERBOSE: bool = false;
+
 /// The prefix `Output::to_pretty_string` puts on tokens that do not parse.
 const INVALID_CODE: &str = "// Invalid code generated";
 
@@ -278,7 +281,7 @@ struct Report {
     outcome: Outcome,
     /// Every error diagnostic (also for panics and invalid code, when there were some).
     errors: Vec<Diagnostic>,
-    warnings: usize,
+    warnings: Vec<Diagnostic>,
     /// Sources mapped to mirrors, as `name=path`.
     mapped: Vec<String>,
     /// Odd things that are not failures.
@@ -362,7 +365,7 @@ fn generate_one(shared: &Path, file: &Path) -> Report {
         file: slashes(file),
         outcome: Outcome::Generated,
         errors: Vec::new(),
-        warnings: 0,
+        warnings: Vec::new(),
         mapped: mirrored.iter().map(|(n, p)| format!("{n}={p}")).collect(),
         notes: Vec::new(),
         elapsed,
@@ -384,7 +387,12 @@ fn generate_one(shared: &Path, file: &Path) -> Report {
         .filter(|d| d.severity == Severity::Error)
         .cloned()
         .collect();
-    report.warnings = output.diagnostics.len() - report.errors.len();
+    report.warnings = output
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity != Severity::Error)
+        .cloned()
+        .collect();
     if has_errors != !report.errors.is_empty() {
         report
             .notes
@@ -565,6 +573,11 @@ fn summarize(
                 n => format!("  (+{} more)", n - 1),
             };
             let _ = writeln!(out, "{} → {first}{more}", r.file);
+            if VERBOSE {
+                for d in r.errors.iter().skip(1) {
+                    let _ = writeln!(out, "      {}", one_line(d));
+                }
+            }
         }
     }
 
