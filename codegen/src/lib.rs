@@ -141,12 +141,10 @@ impl Generator {
     /// `include!(concat!(env!("OUT_DIR"), "/<out_name>"));`.
     ///
     /// ```no_run
-    /// // build.rs
-    /// fn main() {
-    ///     let generator = arazzo_codegen::Generator::new(&arazzo_codegen::Settings::default());
-    ///     if let Err(e) = generator.build_script("arazzo/kinde.arazzo.yml", "kinde.rs") {
-    ///         panic!("{e}");
-    ///     }
+    /// // In build.rs's `main`:
+    /// let generator = arazzo_codegen::Generator::new(&arazzo_codegen::Settings::default());
+    /// if let Err(e) = generator.build_script("arazzo/kinde.arazzo.yml", "kinde.rs") {
+    ///     panic!("{e}");
     /// }
     /// ```
     pub fn build_script(
