@@ -267,9 +267,9 @@ pub(crate) fn did_you_mean<'a>(
         if candidate.to_lowercase() == lower {
             return Some(candidate);
         }
-        let distance = strsim::levenshtein(&lower, &candidate.to_lowercase());
+        let distance = strsim::damerau_levenshtein(&lower, &candidate.to_lowercase());
         let limit = (name.chars().count().max(3)) / 3;
-        let rank = (distance, strsim::levenshtein(name, candidate));
+        let rank = (distance, strsim::damerau_levenshtein(name, candidate));
         if distance <= limit && best.is_none_or(|(r, _)| rank < r) {
             best = Some((rank, candidate));
         }

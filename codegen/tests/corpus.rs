@@ -42,7 +42,7 @@ const MAX_WORKERS: usize = 4;
 const STACK_SIZE: usize = 8 << 20;
 
 /// Print every error of every rejected document, not just the first.
-const VERBOSE: bool = false;
+const VERBOSE: bool = true;
 
 /// The prefix `Output::to_pretty_string` puts on tokens that do not parse.
 const INVALID_CODE: &str = "// Invalid code generated";
@@ -558,6 +558,20 @@ fn summarize(
         }
     }
 
+    let _ = writeln!(out, "\n---- generated ok ({generated}) ----");
+    for r in reports {
+        if matches!(r.outcome, Outcome::Generated) {
+            match r.warnings.len() {
+                0 => {
+                    let _ = writeln!(out, "{}", r.file);
+                }
+                n => {
+                    let _ = writeln!(out, "{}  ({n} warning(s))", r.file);
+                }
+            }
+        }
+    }
+
     let _ = writeln!(
         out,
         "\n---- rejected: first error of each ({rejected}) ----"
@@ -647,15 +661,37 @@ fn summarize(
         }
     }
 
-    // Every error, grouped by kind.
+    let _ = writeln!(
+        out,
+        "\n---- warnings by kind, all documents (docs = documents with at least one, \
+         total = occurrences) ----"
+    );
+    let _ = writeln!(out, " docs       total  kind");
+    for (kind, k) in kind_table(reports, |r| &r.warnings) {
+        let _ = writeln!(out, "{:5}       {:5}  {kind}", k.documents, k.total);
+    }
+    let _ = writeln!(
+        out,
+        "\n---- errors by kind (docs = documents with at least one, first = documents \
+         where it is the first error, total = occurrences) ----"
+    );
+    let _ = writeln!(out, " docs first total  kind");
+    for (kind, k) in kind_table(reports, |r| &r.errors) {
+        let _ = writeln!(out, "{:5} {:5} {:5}  {kind}", k.documents, k.first, k.total);
+    }
+    out
+}
+
+/// Diagnostics grouped by [`kind`], most widespread first.
+fn kind_table(reports: &[Report], pick: fn(&Report) -> &Vec<Diagnostic>) -> Vec<(String, Kind)> {
     let mut kinds: BTreeMap<String, Kind> = BTreeMap::new();
     for r in reports {
         let mut seen = BTreeSet::new();
-        for (i, d) in r.errors.iter().enumerate() {
+        for (i, d) in pick(r).iter().enumerate() {
             let kind = kind(&d.message);
             let entry = kinds.entry(kind.clone()).or_default();
             entry.total += 1;
-            if i == 0 && matches!(r.outcome, Outcome::Rejected) {
+            if i == 0 {
                 entry.first += 1;
             }
             if seen.insert(kind) {
@@ -664,21 +700,8 @@ fn summarize(
         }
     }
     let mut kinds: Vec<(String, Kind)> = kinds.into_iter().collect();
-    kinds.sort_by(|a, b| {
-        b.1.documents
-            .cmp(&a.1.documents)
-            .then(b.1.total.cmp(&a.1.total))
-    });
-    let _ = writeln!(
-        out,
-        "\n---- errors by kind (docs = documents with at least one, first = documents \
-         where it is the first error, total = occurrences) ----"
-    );
-    let _ = writeln!(out, " docs first total  kind");
-    for (kind, k) in &kinds {
-        let _ = writeln!(out, "{:5} {:5} {:5}  {kind}", k.documents, k.first, k.total);
-    }
-    out
+    kinds.sort_by(|a, b| (b.1.documents, b.1.total, &a.0).cmp(&(a.1.documents, a.1.total, &b.0)));
+    kinds
 }
 
 #[derive(Default)]

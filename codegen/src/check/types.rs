@@ -40,6 +40,18 @@ pub(super) fn success_status(criteria: &[ir::Criterion], declared: &[String]) ->
         .cloned()
 }
 
+/// What following a pointer through a schema found.
+#[derive(Debug, PartialEq)]
+pub(super) enum Found {
+    /// The pointer resolves; this is the Rust type of its value.
+    Type(ir::Type),
+    /// The schema does not say (no schema, `oneOf`, open objects, too deep).
+    Unknown,
+    /// The schema says the value cannot be there: the `index`-th token names a property
+    /// the object schema does not have. `known` lists the properties it has.
+    Missing { index: usize, known: Vec<String> },
+}
+
 /// The type of `$response.body` (`tokens` empty) or `$response.body#/…`.
 pub(super) fn response_body_type(
     openapi: &OpenApiSource,
@@ -47,8 +59,21 @@ pub(super) fn response_body_type(
     status: &str,
     tokens: &[String],
 ) -> ir::Type {
+    match response_body(openapi, op, status, tokens) {
+        Found::Type(ty) => ty,
+        Found::Unknown | Found::Missing { .. } => ir::Type::Json,
+    }
+}
+
+/// Follows `$response.body#/…` through the response schema of `status`.
+pub(super) fn response_body(
+    openapi: &OpenApiSource,
+    op: &OperationRef,
+    status: &str,
+    tokens: &[String],
+) -> Found {
     let Some(response) = openapi.response(op, status) else {
-        return ir::Type::Json;
+        return Found::Unknown;
     };
     let media = response
         .content
@@ -59,49 +84,80 @@ pub(super) fn response_body_type(
         })
         .map(|(_, media)| media);
     let Some(schema) = media.and_then(|m| m.schema.as_ref()) else {
-        return ir::Type::Json;
+        return Found::Unknown;
     };
     let Some(schema) = openapi.resolve_schema(schema) else {
-        return ir::Type::Json;
+        return Found::Unknown;
     };
-    follow(openapi, schema, tokens, 0).unwrap_or(ir::Type::Json)
+    follow(openapi, schema, tokens, 0, 0)
 }
 
+/// Follows `tokens`, the first `index` tokens of the whole pointer already followed.
 fn follow(
     openapi: &OpenApiSource,
     schema: &Schema,
     tokens: &[String],
+    index: usize,
     depth: usize,
-) -> Option<ir::Type> {
+) -> Found {
     if depth > MAX_DEPTH {
-        return None;
+        return Found::Unknown;
     }
     let Some((first, rest)) = tokens.split_first() else {
-        return leaf(openapi, schema, depth);
+        return leaf(openapi, schema, depth).map_or(Found::Unknown, Found::Type);
+    };
+    let next = |schema: Option<&Schema>| match schema {
+        Some(schema) => follow(openapi, schema, rest, index + 1, depth + 1),
+        None => Found::Unknown,
     };
     match &schema.schema_kind {
         SchemaKind::Type(OaType::Object(object)) => match object.properties.get(first.as_str()) {
-            Some(property) => {
-                let property = openapi.resolve_boxed_schema(property)?;
-                follow(openapi, property, rest, depth + 1)
-            }
+            Some(property) => next(openapi.resolve_boxed_schema(property)),
             None => match &object.additional_properties {
                 Some(openapiv3::AdditionalProperties::Schema(extra)) => {
-                    let extra = openapi.resolve_schema(extra)?;
-                    follow(openapi, extra, rest, depth + 1)
+                    next(openapi.resolve_schema(extra))
                 }
-                _ => None,
+                // Closed when it says so, or when it lists properties and says nothing
+                // else (how descriptions are written in practice).
+                Some(openapiv3::AdditionalProperties::Any(false)) | None
+                    if !object.properties.is_empty() =>
+                {
+                    Found::Missing {
+                        index,
+                        known: object.properties.keys().cloned().collect(),
+                    }
+                }
+                _ => Found::Unknown,
             },
         },
-        SchemaKind::Type(OaType::Array(array)) if first.parse::<usize>().is_ok() => {
-            let items = openapi.resolve_boxed_schema(array.items.as_ref()?)?;
-            follow(openapi, items, rest, depth + 1)
+        SchemaKind::Type(OaType::Array(array)) if first.parse::<usize>().is_ok() => next(
+            array
+                .items
+                .as_ref()
+                .and_then(|items| openapi.resolve_boxed_schema(items)),
+        ),
+        SchemaKind::AllOf { all_of } => {
+            let members: Vec<&Schema> = all_of
+                .iter()
+                .filter_map(|m| openapi.resolve_schema(m))
+                .collect();
+            let mut missing: Option<(usize, Vec<String>)> = None;
+            for member in &members {
+                match follow(openapi, member, tokens, index, depth + 1) {
+                    Found::Missing { index, known } => {
+                        missing.get_or_insert((index, Vec::new())).1.extend(known);
+                    }
+                    found => return found,
+                }
+            }
+            match missing {
+                Some((index, known)) if members.len() == all_of.len() => {
+                    Found::Missing { index, known }
+                }
+                _ => Found::Unknown,
+            }
         }
-        SchemaKind::AllOf { all_of } => all_of
-            .iter()
-            .filter_map(|member| openapi.resolve_schema(member))
-            .find_map(|member| follow(openapi, member, tokens, depth + 1)),
-        _ => None,
+        _ => Found::Unknown,
     }
 }
 

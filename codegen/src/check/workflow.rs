@@ -365,6 +365,84 @@ fn lower_workflow_step(
     })
 }
 
+/// `$response.body#/invite/cod` in a step's outputs or success criteria, where the
+/// schema of the response the step succeeds with has no `cod`.
+fn check_response_pointers(
+    ck: &Checker,
+    resolved: &operations::Resolved,
+    status: &str,
+    step: &model::Step,
+    at: &Pointer,
+) {
+    let mut places: Vec<(Pointer, &str)> = Vec::new();
+    for (name, text) in step.outputs.iter().flatten() {
+        places.push((at.key("outputs").key(name), text.as_str()));
+    }
+    for (index, criterion) in step.success_criteria.iter().flatten().enumerate() {
+        places.push((
+            at.key("successCriteria").index(index).key("condition"),
+            criterion.condition.as_str(),
+        ));
+        if let Some(context) = &criterion.context {
+            places.push((
+                at.key("successCriteria").index(index).key("context"),
+                context.as_str(),
+            ));
+        }
+    }
+    let operation = resolved
+        .op
+        .operation
+        .operation_id
+        .clone()
+        .unwrap_or_else(|| format!("{} {}", resolved.op.method, resolved.op.path));
+    for (place, text) in places {
+        let mut search = 0;
+        while let Some(found) = text[search..].find("$response.body#") {
+            let start = search + found;
+            let pointer_start = start + "$response.body#".len();
+            let end = text[pointer_start..]
+                .find(|c: char| {
+                    c.is_whitespace() || matches!(c, ')' | '}' | '=' | '!' | '<' | '>' | '&' | '|')
+                })
+                .map_or(text.len(), |i| pointer_start + i);
+            search = end.max(start + 1);
+            let pointer = &text[pointer_start..end];
+            if !pointer.starts_with('/') {
+                continue;
+            }
+            let tokens = crate::source::split_pointer(pointer);
+            if let types::Found::Missing { index, known } =
+                types::response_body(resolved.openapi, &resolved.op, status, &tokens)
+            {
+                let missing = &tokens[index];
+                let mut error = ck.error_in(
+                    &place,
+                    text,
+                    start,
+                    end - start,
+                    format!(
+                        "the `{status}` response of `{operation}` has no `{missing}` at `{}`",
+                        if index == 0 {
+                            "#".to_owned()
+                        } else {
+                            format!("#/{}", tokens[..index].join("/"))
+                        }
+                    ),
+                );
+                error = match did_you_mean(missing, known.iter().map(String::as_str)) {
+                    Some(hint) => error.help(format!("did you mean `{hint}`?")),
+                    None => {
+                        let list: Vec<String> = known.iter().map(|k| format!("`{k}`")).collect();
+                        error.help(format!("it has {}", list.join(", ")))
+                    }
+                };
+                let _ = error;
+            }
+        }
+    }
+}
+
 /// The type of a workflow output, and how it is read.
 fn workflow_output_type(
     names: &ExprNames,
@@ -650,6 +728,9 @@ fn lower_step(
 
     let mut output_scope = Scope::default();
     let status = types::success_status(&success, &statuses);
+    if let Some(status) = &status {
+        check_response_pointers(ck, &resolved, status, step, at);
+    }
     let outputs = step
         .outputs
         .iter()
