@@ -160,6 +160,9 @@ pub(super) fn lower(
         }
     }
     let all_lowered = steps.len() == wf.steps.len();
+    if all_lowered {
+        check_reachable(ck, &at, &steps);
+    }
 
     let outputs = wf
         .outputs
@@ -439,6 +442,44 @@ fn check_response_pointers(
                 };
                 let _ = error;
             }
+        }
+    }
+}
+
+/// A step that no path from the first step reaches (following the default next step,
+/// success and failure `goto`s) never runs: a warning.
+fn check_reachable(ck: &Checker, at: &Pointer, steps: &[ir::Step]) {
+    let mut seen = vec![false; steps.len()];
+    let mut stack = vec![0];
+    while let Some(index) = stack.pop() {
+        if index >= steps.len() || std::mem::replace(&mut seen[index], true) {
+            continue;
+        }
+        let step = &steps[index];
+        let mut unconditional_exit = false;
+        for action in &step.on_success {
+            match action.kind {
+                ir::ActionKind::GotoStep(to) => stack.push(to),
+                ir::ActionKind::End | ir::ActionKind::Retry { .. } => {}
+            }
+            unconditional_exit |= action.criteria.is_empty();
+        }
+        if !unconditional_exit {
+            stack.push(index + 1);
+        }
+        for action in &step.on_failure {
+            if let ir::ActionKind::GotoStep(to) = action.kind {
+                stack.push(to);
+            }
+        }
+    }
+    for (index, step) in steps.iter().enumerate() {
+        if !seen[index] {
+            ck.warning(
+                &at.key("steps").index(index).key("stepId"),
+                format!("step `{}` is never reached", step.id),
+            )
+            .note("no path from the first step leads here: an earlier step always ends or jumps past it");
         }
     }
 }
