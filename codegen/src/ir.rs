@@ -58,6 +58,36 @@ pub(crate) struct StructDef {
     pub name: String,
     pub doc: Option<String>,
     pub fields: Vec<Field>,
+    /// `anyOf` / `oneOf` alternatives that are sets of `required` fields (by name).
+    pub alternatives: Option<Alternatives>,
+}
+
+/// Alternatives of required field sets, as `anyOf: [{required: [roles]}, {required: [groups]}]`.
+#[derive(Debug, Clone)]
+pub(crate) struct Alternatives {
+    /// `oneOf` (exactly one set present) rather than `anyOf` (at least one).
+    pub exactly_one: bool,
+    pub sets: Vec<Vec<String>>,
+}
+
+/// A constraint of an input's schema that its Rust type does not express.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Constraint {
+    MinLength(u64),
+    MaxLength(u64),
+    Pattern(String),
+    Minimum {
+        value: f64,
+        exclusive: bool,
+    },
+    Maximum {
+        value: f64,
+        exclusive: bool,
+    },
+    MinItems(u64),
+    MaxItems(u64),
+    /// Allowed string values.
+    Enum(Vec<String>),
 }
 
 /// The intermediate representation of a struct field.
@@ -70,6 +100,7 @@ pub(crate) struct Field {
     pub ty: Type,
     pub required: bool,
     pub doc: Option<String>,
+    pub constraints: Vec<Constraint>,
 }
 
 /// The intermediate representation of a Rust type of a value.

@@ -32,3 +32,8 @@ fn test_kinde_invite() {
 fn test_shop() {
     verify("tests/fixtures/shop.arazzo.yml", "shop");
 }
+
+#[test]
+fn test_validation() {
+    verify("tests/fixtures/validation.arazzo.yml", "validation");
+}

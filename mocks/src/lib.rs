@@ -34,5 +34,6 @@
 mod server;
 
 pub mod kinde;
+pub mod krystal;
 
 pub use crate::server::{MockServer, RecordedRequest};

@@ -189,6 +189,11 @@ impl Pattern {
         }
     }
 
+    /// Whether the pattern matches `text` (for input constraints).
+    pub fn is_match(&self, text: &str) -> Result<bool, String> {
+        self.matches(Some(&Value::String(text.to_owned())))
+    }
+
     /// A `regex` criterion: whether the pattern matches the context. Strings are matched
     /// as they are; other values as their JSON text; an absent context never matches.
     pub fn matches(&self, context: Option<&Value>) -> Result<bool, String> {

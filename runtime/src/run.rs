@@ -43,6 +43,14 @@ impl<'c> Run<'c> {
         self.client
     }
 
+    /// Turns a failed `validate()` of the workflow's inputs into [`Error::InvalidInputs`].
+    pub fn check_inputs(&self, checked: Result<(), String>) -> Result<(), Error> {
+        checked.map_err(|message| Error::InvalidInputs {
+            workflow: self.workflow.to_owned(),
+            message,
+        })
+    }
+
     /// Records that `step` starts its `attempt`-th attempt (from 1), and fails once the
     /// run has executed more steps than the client allows.
     pub fn start_step(&mut self, step: &'static str, attempt: u32) -> Result<(), Error> {

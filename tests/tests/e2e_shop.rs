@@ -342,3 +342,77 @@ async fn a_failing_called_workflow_fails_the_caller_with_its_error() {
         "step `login` of workflow `place-order`: unexpected status 401 (expected `$statusCode == 200`)"
     );
 }
+
+mod validation {
+    arazzo::arazzo_workflow!("fixtures/validation.arazzo.yml");
+}
+
+fn valid_inputs() -> validation::TaggedItemsInputs {
+    validation::TaggedItemsInputs {
+        email: "ada@example.com".into(),
+        roles: Some(vec!["admin".into()]),
+        groups: None,
+        message: Some("é".repeat(500)),
+        page: Some(2),
+        profile: Some(validation::TaggedItemsInputsProfile {
+            locale: Some("fr".into()),
+        }),
+    }
+}
+
+#[tokio::test]
+async fn inputs_are_validated_before_any_request() {
+    let server = start(Shop::default()).await;
+    let client = client(&server);
+    let cases: Vec<(fn(&mut validation::TaggedItemsInputs), &str)> = vec![
+        (
+            |i| i.email = "not an email".into(),
+            "`email` must match the pattern `^[^@\\s]+@[^@\\s]+$`",
+        ),
+        (
+            |i| i.roles = None,
+            "at least one of `roles` or `groups` is required",
+        ),
+        (
+            |i| i.roles = Some(vec![]),
+            "`roles` must have at least 1 item",
+        ),
+        (
+            |i| i.message = Some("x".repeat(501)),
+            "`message` must be at most 500 characters long",
+        ),
+        (|i| i.page = Some(0), "`page` must be at least 1"),
+        (|i| i.page = Some(101), "`page` must be at most 100"),
+        (
+            |i| {
+                i.profile = Some(validation::TaggedItemsInputsProfile {
+                    locale: Some("de".into()),
+                })
+            },
+            "in `profile`: `locale` must be one of `en`, `fr`",
+        ),
+    ];
+    for (change, message) in cases {
+        let mut inputs = valid_inputs();
+        change(&mut inputs);
+        let error = validation::tagged_items(&client, inputs).await.unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            format!("workflow `tagged-items`: invalid inputs: {message}")
+        );
+    }
+    assert_eq!(server.requests().len(), 0);
+
+    // Groups alone satisfy the `anyOf`; 500 two-byte characters are 500 characters.
+    let mut inputs = valid_inputs();
+    inputs.roles = None;
+    inputs.groups = Some(vec!["ops".into()]);
+    validation::tagged_items(&client, inputs).await.unwrap();
+    validation::tagged_items(&client, valid_inputs())
+        .await
+        .unwrap();
+    assert_eq!(
+        server.requests().iter().map(target).collect::<Vec<_>>(),
+        ["GET /api/items?page=2", "GET /api/items?page=2&tag=admin"]
+    );
+}

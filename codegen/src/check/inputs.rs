@@ -30,9 +30,12 @@ pub(super) fn lower(
         types,
         out: &mut out,
     };
-    let fields = match schema {
-        Some(schema) => builder.fields(schema, at, name, 0),
-        None => Vec::new(),
+    let (fields, alternatives) = match schema {
+        Some(schema) => (
+            builder.fields(schema, at, name, 0),
+            builder.alternatives(schema, at, 0),
+        ),
+        None => (Vec::new(), None),
     };
     out.insert(
         0,
@@ -40,6 +43,7 @@ pub(super) fn lower(
             name: name.to_owned(),
             doc: Some(doc),
             fields,
+            alternatives,
         },
     );
     out
@@ -82,6 +86,7 @@ impl Builder<'_, '_> {
                     &format!("{parent}{}", pascal(name)),
                     depth + 1,
                 );
+                let constraints = self.constraints(property, &prop_at, depth + 1);
                 ir::Field {
                     name: name.clone(),
                     ident: scope.unique(snake(name)),
@@ -91,9 +96,105 @@ impl Builder<'_, '_> {
                         .get("description")
                         .and_then(Value::as_str)
                         .map(str::to_owned),
+                    constraints,
                 }
             })
             .collect()
+    }
+
+    /// The constraints of a property's schema that its Rust type does not express.
+    fn constraints(&self, schema: &Value, at: &Pointer, depth: usize) -> Vec<ir::Constraint> {
+        let Some((schema, at)) = self.resolve(schema, at, depth) else {
+            return Vec::new();
+        };
+        let count = |key: &str| schema.get(key).and_then(Value::as_u64);
+        let number = |key: &str| schema.get(key).and_then(Value::as_f64);
+        let mut out = Vec::new();
+        if let Some(n) = count("minLength") {
+            out.push(ir::Constraint::MinLength(n));
+        }
+        if let Some(n) = count("maxLength") {
+            out.push(ir::Constraint::MaxLength(n));
+        }
+        if let Some(pattern) = schema.get("pattern").and_then(Value::as_str) {
+            match regex::Regex::new(pattern) {
+                Ok(_) => out.push(ir::Constraint::Pattern(pattern.to_owned())),
+                Err(e) => {
+                    self.ck
+                        .error(&at.key("pattern"), format!("invalid `pattern`: {e}"));
+                }
+            }
+        }
+        // OpenAPI 3.0 style (`exclusiveMinimum: true`) and JSON Schema 2020-12 style
+        // (`exclusiveMinimum: 5`).
+        match (number("minimum"), schema.get("exclusiveMinimum")) {
+            (_, Some(Value::Number(n))) => out.push(ir::Constraint::Minimum {
+                value: n.as_f64().unwrap_or_default(),
+                exclusive: true,
+            }),
+            (Some(value), exclusive) => out.push(ir::Constraint::Minimum {
+                value,
+                exclusive: exclusive == Some(&Value::Bool(true)),
+            }),
+            _ => {}
+        }
+        match (number("maximum"), schema.get("exclusiveMaximum")) {
+            (_, Some(Value::Number(n))) => out.push(ir::Constraint::Maximum {
+                value: n.as_f64().unwrap_or_default(),
+                exclusive: true,
+            }),
+            (Some(value), exclusive) => out.push(ir::Constraint::Maximum {
+                value,
+                exclusive: exclusive == Some(&Value::Bool(true)),
+            }),
+            _ => {}
+        }
+        if let Some(n) = count("minItems") {
+            out.push(ir::Constraint::MinItems(n));
+        }
+        if let Some(n) = count("maxItems") {
+            out.push(ir::Constraint::MaxItems(n));
+        }
+        if let Some(values) = schema.get("enum").and_then(Value::as_array) {
+            let strings: Vec<String> = values
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect();
+            if strings.len() == values.len()
+                && schema.get("type").and_then(Value::as_str) == Some("string")
+            {
+                out.push(ir::Constraint::Enum(strings));
+            }
+        }
+        out
+    }
+
+    /// `anyOf` / `oneOf` whose every entry is just a `required` list.
+    fn alternatives(&self, schema: &Value, at: &Pointer, depth: usize) -> Option<ir::Alternatives> {
+        let (schema, _) = self.resolve(schema, at, depth)?;
+        for (key, exactly_one) in [("anyOf", false), ("oneOf", true)] {
+            let Some(entries) = schema.get(key).and_then(Value::as_array) else {
+                continue;
+            };
+            let sets: Option<Vec<Vec<String>>> = entries
+                .iter()
+                .map(|entry| {
+                    let object = entry.as_object()?;
+                    if object.keys().any(|k| k != "required" && k != "description") {
+                        return None;
+                    }
+                    let names = object.get("required")?.as_array()?;
+                    names
+                        .iter()
+                        .map(|n| n.as_str().map(str::to_owned))
+                        .collect()
+                })
+                .collect();
+            if let Some(sets) = sets.filter(|s| !s.is_empty()) {
+                return Some(ir::Alternatives { exactly_one, sets });
+            }
+        }
+        None
     }
 
     /// `schema` itself, or what its `$ref` points at.
@@ -157,7 +258,9 @@ impl Builder<'_, '_> {
             Some("object") | None if schema.get("properties").is_some_and(Value::is_object) => {
                 let struct_name = self.types.unique(name.to_owned());
                 let fields = self.fields(&schema, &at, &struct_name, depth);
+                let alternatives = self.alternatives(&schema, &at, depth);
                 self.out.push(ir::StructDef {
+                    alternatives,
                     name: struct_name.clone(),
                     doc: schema
                         .get("description")

@@ -1,10 +1,10 @@
 //! Structs for workflow inputs and outputs.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::{doc_lines, ident, Ctx};
-use crate::ir::{Output, StructDef, Type};
+use crate::ir::{Constraint, Output, StructDef, Type};
 
 /// The Rust type of a value.
 pub(crate) fn rust_type(ctx: &Ctx, ty: &Type) -> TokenStream {
@@ -112,6 +112,233 @@ pub(crate) fn outputs_struct(
         #derives
         pub struct #name {
             #(#fields)*
+        }
+    }
+}
+
+/// Whether the struct `name` (or one nested in it) has constraints to check.
+fn needs_validation(defs: &[StructDef], name: &str, depth: usize) -> bool {
+    let Some(def) = defs.iter().find(|d| d.name == name) else {
+        return false;
+    };
+    depth < 16
+        && (def.alternatives.is_some()
+            || def.fields.iter().any(|f| {
+                !f.constraints.is_empty()
+                    || nested(&f.ty).is_some_and(|n| needs_validation(defs, n, depth + 1))
+            }))
+}
+
+/// The struct a field holds, directly or in a `Vec`.
+fn nested(ty: &Type) -> Option<&str> {
+    match ty {
+        Type::Named(name) => Some(name),
+        Type::Array(item) | Type::Optional(item) => nested(item),
+        _ => None,
+    }
+}
+
+/// `validate` methods for the input structs that need one; `true` when the root does.
+pub(crate) fn validations(ctx: &Ctx, defs: &[StructDef]) -> (TokenStream, bool) {
+    let root = &ctx.root;
+    let impls = defs
+        .iter()
+        .filter(|def| needs_validation(defs, &def.name, 0))
+        .map(|def| {
+            let name = ident(&def.name);
+            let fields = def.fields.iter().map(|field| field_checks(defs, field));
+            let alternatives = def.alternatives.as_ref().map(|alt| alternatives(def, alt));
+            quote! {
+                impl #name {
+                    /// Checks the constraints of the inputs schema that the types cannot
+                    /// express (lengths, patterns, ranges, allowed values, required
+                    /// alternatives). The workflow function calls it before any request.
+                    ///
+                    /// # Errors
+                    ///
+                    /// The first constraint that does not hold, as a message.
+                    pub fn validate(&self) -> ::std::result::Result<(), ::std::string::String> {
+                        #(#fields)*
+                        #alternatives
+                        ::std::result::Result::Ok(())
+                    }
+                }
+            }
+        });
+    let _ = root;
+    let root_needs = defs
+        .first()
+        .is_some_and(|def| needs_validation(defs, &def.name, 0));
+    (quote!(#(#impls)*), root_needs)
+}
+
+fn field_checks(defs: &[StructDef], field: &crate::ir::Field) -> TokenStream {
+    let access = ident(&field.ident);
+    let name = &field.name;
+    let mut checks = Vec::new();
+    let base = match &field.ty {
+        Type::Optional(inner) => inner.as_ref(),
+        other => other,
+    };
+    let items = |n: u64| if n == 1 { "item" } else { "items" };
+    let characters = |n: u64| if n == 1 { "character" } else { "characters" };
+    for constraint in &field.constraints {
+        let fail =
+            |message: String| quote!(return ::std::result::Result::Err(#message.to_owned()););
+        let count = |n: &u64| Literal::u64_unsuffixed(*n);
+        checks.push(match constraint {
+            Constraint::MinLength(n) => {
+                let fail = fail(format!(
+                    "`{name}` must be at least {n} {} long",
+                    characters(*n)
+                ));
+                let n = count(n);
+                quote!(if (value.chars().count() as u64) < #n { #fail })
+            }
+            Constraint::MaxLength(n) => {
+                let fail = fail(format!(
+                    "`{name}` must be at most {n} {} long",
+                    characters(*n)
+                ));
+                let n = count(n);
+                quote!(if (value.chars().count() as u64) > #n { #fail })
+            }
+            Constraint::MinItems(n) => {
+                let fail = fail(format!("`{name}` must have at least {n} {}", items(*n)));
+                let n = count(n);
+                quote!(if (value.len() as u64) < #n { #fail })
+            }
+            Constraint::MaxItems(n) => {
+                let fail = fail(format!("`{name}` must have at most {n} {}", items(*n)));
+                let n = count(n);
+                quote!(if (value.len() as u64) > #n { #fail })
+            }
+            Constraint::Pattern(pattern) => {
+                let fail = fail(format!("`{name}` must match the pattern `{pattern}`"));
+                quote! {{
+                    static PATTERN: rt::Pattern = rt::Pattern::new(#pattern);
+                    if !PATTERN.is_match(value)? { #fail }
+                }}
+            }
+            Constraint::Minimum {
+                value: min,
+                exclusive,
+            } => {
+                let (op, words) = if *exclusive {
+                    (quote!(<=), "greater than")
+                } else {
+                    (quote!(<), "at least")
+                };
+                let fail = fail(format!("`{name}` must be {words} {min}"));
+                let number = number(base);
+                let min = Literal::f64_unsuffixed(*min);
+                quote!(if #number #op #min { #fail })
+            }
+            Constraint::Maximum {
+                value: max,
+                exclusive,
+            } => {
+                let (op, words) = if *exclusive {
+                    (quote!(>=), "less than")
+                } else {
+                    (quote!(>), "at most")
+                };
+                let fail = fail(format!("`{name}` must be {words} {max}"));
+                let number = number(base);
+                let max = Literal::f64_unsuffixed(*max);
+                quote!(if #number #op #max { #fail })
+            }
+            Constraint::Enum(values) => {
+                let list = values
+                    .iter()
+                    .map(|v| format!("`{v}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let fail = fail(format!("`{name}` must be one of {list}"));
+                quote!(if ![#(#values),*].contains(&value.as_str()) { #fail })
+            }
+        });
+    }
+    if let Some(inner) = nested(base).filter(|n| needs_validation(defs, n, 1)) {
+        let _ = inner;
+        let format = format!(
+            "in `{}`: {{message}}",
+            name.replace('{', "{{").replace('}', "}}")
+        );
+        checks.push(match base {
+            Type::Array(_) => quote! {
+                for item in value {
+                    item.validate().map_err(|message| ::std::format!(#format))?;
+                }
+            },
+            _ => quote!(value.validate().map_err(|message| ::std::format!(#format))?;),
+        });
+    }
+    if checks.is_empty() {
+        return TokenStream::new();
+    }
+    if field.required && !matches!(field.ty, Type::Optional(_)) {
+        quote! {{
+            let value = &self.#access;
+            #(#checks)*
+        }}
+    } else {
+        quote! {
+            if let ::std::option::Option::Some(value) = &self.#access {
+                #(#checks)*
+            }
+        }
+    }
+}
+
+/// The value of a numeric field as `f64`.
+fn number(ty: &Type) -> TokenStream {
+    match ty {
+        Type::Integer => quote!((*value as f64)),
+        _ => quote!(*value),
+    }
+}
+
+fn alternatives(def: &StructDef, alt: &crate::ir::Alternatives) -> TokenStream {
+    let present = |name: &str| -> TokenStream {
+        match def.fields.iter().find(|f| f.name == name) {
+            Some(field) if field.required && !matches!(field.ty, Type::Optional(_)) => quote!(true),
+            Some(field) => {
+                let access = ident(&field.ident);
+                quote!(self.#access.is_some())
+            }
+            None => quote!(false),
+        }
+    };
+    let sets = alt.sets.iter().map(|set| {
+        let parts = set.iter().map(|name| present(name));
+        quote!(#(#parts)&&*)
+    });
+    let described: Vec<String> = alt
+        .sets
+        .iter()
+        .map(|set| {
+            set.iter()
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(" and ")
+        })
+        .collect();
+    let (test, message) = if alt.exactly_one {
+        (
+            quote!(satisfied != 1),
+            format!("exactly one of {} is required", described.join(" or ")),
+        )
+    } else {
+        (
+            quote!(satisfied == 0),
+            format!("at least one of {} is required", described.join(" or ")),
+        )
+    };
+    quote! {
+        let satisfied = [#(#sets),*].iter().filter(|present| **present).count();
+        if #test {
+            return ::std::result::Result::Err(#message.to_owned());
         }
     }
 }

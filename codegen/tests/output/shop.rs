@@ -587,7 +587,7 @@ pub async fn ping_forever(
     inputs: PingForeverInputs,
 ) -> ::std::result::Result<PingForeverOutputs, ::arazzo::Error> {
     use ::arazzo::__private as rt;
-    let _ = inputs;
+    let _ = &inputs;
     static SOURCE_0: rt::Source = rt::Source {
         name: "shop",
         server: ::std::option::Option::Some(
