@@ -1011,6 +1011,10 @@ fn downgrade_parameter(parameter: &mut Value) {
 fn downgrade_response(response: &mut Value) {
     if let Some(map) = response.as_object_mut() {
         for_each_value(map.get_mut("headers"), downgrade_parameter);
+        // OpenAPI 3.2 makes a response's `description` optional; 3.0 requires it.
+        if !map.contains_key("$ref") && !map.contains_key("description") {
+            map.insert("description".to_owned(), Value::String(String::new()));
+        }
     }
     downgrade_with_content(response);
 }

@@ -61,3 +61,8 @@ fn criteria() {
 fn flow() {
     check("flow");
 }
+
+#[test]
+fn workflows() {
+    check("workflows");
+}

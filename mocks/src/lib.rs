@@ -33,6 +33,7 @@
 
 mod server;
 
+pub mod k0rdent;
 pub mod kinde;
 pub mod krystal;
 

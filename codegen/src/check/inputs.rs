@@ -207,7 +207,7 @@ impl Builder<'_, '_> {
                 .and_then(Value::as_str)
                 .map(str::to_owned)
             else {
-                return Some((current, current_at));
+                return Some((self.merge_all_of(current, &current_at, depth), current_at));
             };
             let Some(pointer) = reference.strip_prefix('#') else {
                 self.ck.error(
@@ -231,6 +231,49 @@ impl Builder<'_, '_> {
             }
         }
         None
+    }
+
+    /// Merges the `properties` and `required` of every `allOf` member into the schema, so
+    /// `allOf: [{$ref: '#/components/inputs/Auth'}, {properties: …}]` gives one struct.
+    fn merge_all_of(&self, mut schema: Value, at: &Pointer, depth: usize) -> Value {
+        let Some(members) = schema.get("allOf").and_then(Value::as_array).cloned() else {
+            return schema;
+        };
+        for (index, member) in members.iter().enumerate() {
+            let Some((member, _)) = self.resolve(member, &at.key("allOf").index(index), depth + 1)
+            else {
+                continue;
+            };
+            let Some(object) = schema.as_object_mut() else {
+                return schema;
+            };
+            if let Some(properties) = member.get("properties").and_then(Value::as_object) {
+                let merged = object
+                    .entry("properties")
+                    .or_insert_with(|| Value::Object(Default::default()));
+                if let Some(merged) = merged.as_object_mut() {
+                    for (name, property) in properties {
+                        merged
+                            .entry(name.clone())
+                            .or_insert_with(|| property.clone());
+                    }
+                }
+            }
+            if let Some(required) = member.get("required").and_then(Value::as_array) {
+                let merged = object
+                    .entry("required")
+                    .or_insert_with(|| Value::Array(Vec::new()));
+                if let Some(merged) = merged.as_array_mut() {
+                    merged.extend(required.iter().cloned());
+                }
+            }
+            if !object.contains_key("type") {
+                if let Some(ty) = member.get("type") {
+                    object.insert("type".to_owned(), ty.clone());
+                }
+            }
+        }
+        schema
     }
 
     fn ty(&mut self, schema: &Value, at: &Pointer, name: &str, depth: usize) -> ir::Type {

@@ -200,9 +200,7 @@ pub(super) fn lower(
             None => {
                 // OpenAPI ignores definitions of these headers (they come from content
                 // types and security schemes), so sending them is not a mistake.
-                let implicit = loc == ir::Location::Header
-                    && ["accept", "content-type", "authorization"]
-                        .contains(&w.param.name.to_ascii_lowercase().as_str());
+                let implicit = loc == ir::Location::Header && is_implicit_header(&w.param.name);
                 if !implicit {
                     report_unknown(ck, &w, loc, &declared, &operation_name);
                 }
@@ -228,9 +226,13 @@ pub(super) fn lower(
         });
     }
 
-    // Every required parameter must be supplied.
+    // Every required parameter must be supplied (OpenAPI ignores definitions of the
+    // implicit headers, so those are not required either).
     for d in &declared {
         let loc = location(d.location);
+        if loc == ir::Location::Header && is_implicit_header(d.name) {
+            continue;
+        }
         if (d.required || loc == ir::Location::Path)
             && !supplied.contains(&(d.name.to_owned(), loc))
         {
@@ -250,6 +252,12 @@ pub(super) fn lower(
         }
     }
     params
+}
+
+/// `Accept`, `Content-Type` and `Authorization`: OpenAPI says parameter definitions with
+/// these names are ignored (they come from content types and security schemes).
+fn is_implicit_header(name: &str) -> bool {
+    ["accept", "content-type", "authorization"].contains(&name.to_ascii_lowercase().as_str())
 }
 
 fn loc_name(l: ir::Location) -> &'static str {

@@ -47,9 +47,14 @@ pub(super) enum Found {
     Type(ir::Type),
     /// The schema does not say (no schema, `oneOf`, open objects, too deep).
     Unknown,
-    /// The schema says the value cannot be there: the `index`-th token names a property
-    /// the object schema does not have. `known` lists the properties it has.
-    Missing { index: usize, known: Vec<String> },
+    /// The `index`-th token names a property the object schema does not list. `known`
+    /// lists the properties it has; `closed` says whether the schema forbids others
+    /// (`additionalProperties: false`), which makes the pointer certainly wrong.
+    Missing {
+        index: usize,
+        known: Vec<String>,
+        closed: bool,
+    },
 }
 
 /// The type of `$response.body` (`tokens` empty) or `$response.body#/…`.
@@ -117,14 +122,15 @@ fn follow(
                 Some(openapiv3::AdditionalProperties::Schema(extra)) => {
                     next(openapi.resolve_schema(extra))
                 }
-                // Closed when it says so, or when it lists properties and says nothing
-                // else (how descriptions are written in practice).
+                // Listed properties: certainly wrong when the schema is closed, probably
+                // wrong when it just says nothing about others.
                 Some(openapiv3::AdditionalProperties::Any(false)) | None
                     if !object.properties.is_empty() =>
                 {
                     Found::Missing {
                         index,
                         known: object.properties.keys().cloned().collect(),
+                        closed: object.additional_properties.is_some(),
                     }
                 }
                 _ => Found::Unknown,
@@ -141,19 +147,27 @@ fn follow(
                 .iter()
                 .filter_map(|m| openapi.resolve_schema(m))
                 .collect();
-            let mut missing: Option<(usize, Vec<String>)> = None;
+            let mut missing: Option<(usize, Vec<String>, bool)> = None;
             for member in &members {
                 match follow(openapi, member, tokens, index, depth + 1) {
-                    Found::Missing { index, known } => {
-                        missing.get_or_insert((index, Vec::new())).1.extend(known);
+                    Found::Missing {
+                        index,
+                        known,
+                        closed,
+                    } => {
+                        let entry = missing.get_or_insert((index, Vec::new(), true));
+                        entry.1.extend(known);
+                        entry.2 &= closed;
                     }
                     found => return found,
                 }
             }
             match missing {
-                Some((index, known)) if members.len() == all_of.len() => {
-                    Found::Missing { index, known }
-                }
+                Some((index, known, closed)) if members.len() == all_of.len() => Found::Missing {
+                    index,
+                    known,
+                    closed,
+                },
                 _ => Found::Unknown,
             }
         }

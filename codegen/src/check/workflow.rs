@@ -226,10 +226,47 @@ fn lower_workflow_step(
 ) -> Option<ir::Step> {
     let target_at = at.key("workflowId");
     if target.starts_with('$') {
-        ck.error(
-            &target_at,
-            format!("`{target}`: running workflows of other Arazzo documents is not supported yet"),
-        );
+        match expr::parse_expression(target) {
+            Ok(expr::Expr::SourceDescription { source, .. }) => {
+                match ck.doc.source_descriptions.iter().find(|s| s.name == source) {
+                    None => {
+                        let mut error =
+                            ck.error(&target_at, format!("unknown source description `{source}`"));
+                        if let Some(hint) = did_you_mean(
+                            &source,
+                            ck.doc.source_descriptions.iter().map(|s| s.name.as_str()),
+                        ) {
+                            error = error.help(format!("did you mean `{hint}`?"));
+                        }
+                        let _ = error;
+                    }
+                    Some(description)
+                        if description.source_type == Some(model::SourceType::Openapi) =>
+                    {
+                        ck.error(
+                            &target_at,
+                            format!("source description `{source}` is an OpenAPI description; a step's `workflowId` names a workflow"),
+                        )
+                        .help("to call an operation, use `operationId`");
+                    }
+                    Some(_) => {
+                        ck.error(
+                            &target_at,
+                            format!("`{target}`: running workflows of other Arazzo documents is not supported yet"),
+                        );
+                    }
+                }
+            }
+            Ok(_) => {
+                ck.error(
+                    &target_at,
+                    format!("`{target}` is not a workflow: use a workflowId of this document or `$sourceDescriptions.<name>.<workflowId>`"),
+                );
+            }
+            Err(e) => {
+                ck.error_in(&target_at, target, e.offset, e.len, e.message);
+            }
+        }
         return None;
     }
     let Some(index) = others.signatures.iter().position(|s| s.id == target) else {
@@ -415,24 +452,27 @@ fn check_response_pointers(
                 continue;
             }
             let tokens = crate::source::split_pointer(pointer);
-            if let types::Found::Missing { index, known } =
-                types::response_body(resolved.openapi, &resolved.op, status, &tokens)
+            if let types::Found::Missing {
+                index,
+                known,
+                closed,
+            } = types::response_body(resolved.openapi, &resolved.op, status, &tokens)
             {
                 let missing = &tokens[index];
-                let mut error = ck.error_in(
-                    &place,
-                    text,
-                    start,
-                    end - start,
-                    format!(
-                        "the `{status}` response of `{operation}` has no `{missing}` at `{}`",
-                        if index == 0 {
-                            "#".to_owned()
-                        } else {
-                            format!("#/{}", tokens[..index].join("/"))
-                        }
-                    ),
+                let inside = if index == 0 {
+                    "the body".to_owned()
+                } else {
+                    format!("`#/{}`", tokens[..index].join("/"))
+                };
+                let message = format!(
+                    "the `{status}` response of `{operation}` declares no property `{missing}` in {inside}"
                 );
+                // A closed schema rules the property out; an open one only does not list it.
+                let mut error = if closed {
+                    ck.error_in(&place, text, start, end - start, message)
+                } else {
+                    ck.warning_in(&place, text, start, end - start, message)
+                };
                 error = match did_you_mean(missing, known.iter().map(String::as_str)) {
                     Some(hint) => error.help(format!("did you mean `{hint}`?")),
                     None => {
