@@ -50,6 +50,19 @@ pub(crate) struct Workflow {
     /// The workflow's outputs, in document order.
     pub outputs: Vec<Output>,
     pub steps: Vec<Step>,
+    /// The workflows of `dependsOn`, run first, in order.
+    pub dependencies: Vec<DependencyRun>,
+}
+
+/// A workflow of `dependsOn`: run before the steps with the dependent's inputs.
+#[derive(Debug)]
+pub(crate) struct DependencyRun {
+    /// Its `workflowId`.
+    pub id: String,
+    /// Its generated function.
+    pub fn_name: String,
+    /// The variable holding `(inputs, outputs)`.
+    pub var: String,
 }
 
 /// The intermediate representation of a generated struct.
@@ -311,6 +324,13 @@ pub(crate) enum Expr {
     Constant(Value),
     /// `$outputs.o` in a step that runs a workflow: an output of that workflow.
     SubOutput {
+        ident: String,
+        pointer: Option<String>,
+    },
+    /// `$workflows.w.inputs.i` or `$workflows.w.outputs.o` of a workflow in `dependsOn`.
+    Dependency {
+        var: String,
+        outputs: bool,
         ident: String,
         pointer: Option<String>,
     },

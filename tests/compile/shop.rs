@@ -10,5 +10,6 @@ fn main() {
     let _ = generated::place_order;
     let _ = generated::ping_forever;
     let _ = generated::order_and_confirm;
+    let _ = generated::order_after_login;
     let _ = generated::run_workflow;
 }

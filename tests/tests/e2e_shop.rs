@@ -416,3 +416,28 @@ async fn inputs_are_validated_before_any_request() {
         ["GET /api/items?page=2", "GET /api/items?page=2&tag=admin"]
     );
 }
+
+#[tokio::test]
+async fn dependencies_run_first_and_their_values_are_readable() {
+    let server = start(Shop::default()).await;
+    let out = shop::order_after_login(
+        &client(&server),
+        shop::OrderAfterLoginInputs {
+            username: "ada".into(),
+            password: "p&ss word".into(),
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(out.id, 7);
+    let requests = server.requests();
+    assert_eq!(
+        requests.iter().map(target).collect::<Vec<_>>(),
+        ["POST /api/login", "POST /api/orders"]
+    );
+    assert_eq!(requests[1].header("authorization"), Some("Bearer tok-1"));
+    assert_eq!(
+        requests[1].json,
+        Some(json!({"itemId": 3, "quantity": 1, "note": "for ada"}))
+    );
+}

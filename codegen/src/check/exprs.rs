@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::Checker;
 use crate::diag::did_you_mean;
-use crate::expr::{self, Expr, MessageSource, ValueKind};
+use crate::expr::{self, Expr, MessageSource, ValueKind, WorkflowField};
 use crate::ir;
 use crate::source::Pointer;
 
@@ -19,6 +19,19 @@ pub(super) struct Names {
     pub inputs: IndexMap<String, (String, bool, ir::Type)>,
     /// Step id → the step's names.
     pub steps: IndexMap<String, StepNames>,
+    /// The workflows of `dependsOn`, by id.
+    pub dependencies: IndexMap<String, Dependency>,
+}
+
+/// A workflow this one depends on, as `$workflows.<id>.…` sees it.
+#[derive(Debug, Default)]
+pub(super) struct Dependency {
+    /// The variable holding its inputs and outputs.
+    pub var: String,
+    /// Input name → Rust field name.
+    pub inputs: IndexMap<String, String>,
+    /// Output name → Rust field name.
+    pub outputs: IndexMap<String, String>,
 }
 
 /// The names of one step.
@@ -229,11 +242,54 @@ pub(super) fn resolve(
                     .map(ToString::to_string),
             })
         }
-        Expr::Workflow { .. } => {
-            error(format!(
-                "`{shown}`: `$workflows` expressions (with `dependsOn`) are not supported yet"
-            ));
-            None
+        Expr::Workflow {
+            workflow,
+            field,
+            name,
+            pointer,
+        } => {
+            let Some(dependency) = names.dependencies.get(workflow) else {
+                ck.error_in(
+                    at,
+                    text,
+                    offset,
+                    shown.len(),
+                    format!(
+                        "`$workflows.{workflow}` can only be read by a workflow that lists `{workflow}` in `dependsOn`"
+                    ),
+                );
+                return None;
+            };
+            let (fields, outputs) = match field {
+                WorkflowField::Inputs => (&dependency.inputs, false),
+                WorkflowField::Outputs => (&dependency.outputs, true),
+            };
+            let Some(ident) = fields.get(name) else {
+                let mut diag = ck.error_in(
+                    at,
+                    text,
+                    offset,
+                    shown.len(),
+                    format!(
+                        "the workflow `{workflow}` has no {} `{name}`",
+                        if outputs { "output" } else { "input" }
+                    ),
+                );
+                if let Some(hint) = did_you_mean(name, fields.keys().map(String::as_str)) {
+                    diag = diag.help(format!("did you mean `{hint}`?"));
+                }
+                let _ = diag;
+                return None;
+            };
+            Some(ir::Expr::Dependency {
+                var: dependency.var.clone(),
+                outputs,
+                ident: ident.clone(),
+                pointer: pointer
+                    .as_ref()
+                    .filter(|p| !p.is_root())
+                    .map(ToString::to_string),
+            })
         }
         Expr::SourceDescription { .. } | Expr::Component { .. } => {
             error(format!("`{shown}` is not a value"));

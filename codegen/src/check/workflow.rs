@@ -97,6 +97,8 @@ pub(super) fn lower(
         }
     }
 
+    let dependencies = dependencies(ck, others, &at, wf, &mut expr_names);
+
     // Every step's names first, so that expressions can refer to any step.
     let mut locals = Scope::with_reserved(&[
         "run",
@@ -206,7 +208,97 @@ pub(super) fn lower(
             .unwrap_or_else(|| serde_json::json!({"type": "object"})),
         outputs,
         steps,
+        dependencies,
     }
+}
+
+/// `dependsOn`: each entry a workflow of this document, run first; `$workflows.<id>.…`
+/// then reads its inputs and outputs. A cycle would recurse forever, so it is an error.
+fn dependencies(
+    ck: &Checker,
+    others: &Others,
+    at: &Pointer,
+    wf: &model::Workflow,
+    names: &mut ExprNames,
+) -> Vec<ir::DependencyRun> {
+    let mut runs = Vec::new();
+    for (position, id) in wf.depends_on.iter().flatten().enumerate() {
+        let entry_at = at.key("dependsOn").index(position);
+        if id.starts_with('$') {
+            ck.error(
+                &entry_at,
+                format!(
+                    "`{id}`: depending on workflows of other Arazzo documents is not supported yet"
+                ),
+            );
+            continue;
+        }
+        let Some(index) = others.signatures.iter().position(|s| &s.id == id) else {
+            let mut error = ck.error(&entry_at, format!("unknown workflow `{id}` in `dependsOn`"));
+            if let Some(hint) = did_you_mean(id, others.signatures.iter().map(|s| s.id.as_str())) {
+                error = error.help(format!("did you mean `{hint}`?"));
+            }
+            let _ = error;
+            continue;
+        };
+        if let Some(cycle) = dependency_cycle(ck.doc, &wf.workflow_id, id) {
+            ck.error(
+                &entry_at,
+                format!("`dependsOn` forms a cycle: {}", cycle.join(" → ")),
+            );
+            continue;
+        }
+        let signature = &others.signatures[index];
+        let var = format!("depends_on_{}", snake(id).trim_start_matches("r#"));
+        names.dependencies.insert(
+            id.clone(),
+            exprs::Dependency {
+                var: var.clone(),
+                inputs: signature
+                    .input_types
+                    .first()
+                    .map(|root| {
+                        root.fields
+                            .iter()
+                            .map(|f| (f.name.clone(), f.ident.clone()))
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                outputs: signature.outputs.clone(),
+            },
+        );
+        runs.push(ir::DependencyRun {
+            id: id.clone(),
+            fn_name: signature.fn_name.clone(),
+            var,
+        });
+    }
+    runs
+}
+
+/// The chain from `from` back to itself through `dependsOn`, starting with its entry
+/// `first`, if there is one.
+fn dependency_cycle(doc: &model::Document, from: &str, first: &str) -> Option<Vec<String>> {
+    let mut stack = vec![vec![from.to_owned(), first.to_owned()]];
+    let mut seen = std::collections::HashSet::new();
+    while let Some(path) = stack.pop() {
+        let last = path.last()?.clone();
+        if last == from {
+            return Some(path);
+        }
+        if !seen.insert(last.clone()) {
+            continue;
+        }
+        let Some(workflow) = doc.workflows.iter().find(|w| w.workflow_id == last) else {
+            continue;
+        };
+        for next in workflow.depends_on.iter().flatten() {
+            let mut longer = path.clone();
+            longer.push(next.clone());
+            stack.push(longer);
+        }
+    }
+    None
 }
 
 /// A step that runs another workflow of this document: its parameters are that

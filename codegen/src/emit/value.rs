@@ -96,6 +96,20 @@ pub(crate) fn expr(e: &Expr) -> TokenStream {
             let value = json(value);
             quote!(::std::option::Option::Some(#value))
         }
+        Expr::Dependency {
+            var,
+            outputs,
+            ident: field,
+            pointer,
+        } => {
+            let var = ident(var);
+            let field = ident(field);
+            let part = if *outputs { quote!(1) } else { quote!(0) };
+            with_pointer(
+                quote!(::std::option::Option::Some(run.to_value(&#var.#part.#field)?)),
+                pointer.as_deref(),
+            )
+        }
         Expr::SubOutput {
             ident: field,
             pointer,
@@ -155,24 +169,18 @@ pub(crate) fn required(spec: &ValueSpec) -> TokenStream {
             quote!(run.require(#e, #text)?)
         }),
         ValueSpec::Template(parts) => {
-            let mut format = String::new();
-            let mut args = Vec::new();
-            for part in parts {
-                match part {
-                    TemplatePart::Text(text) => {
-                        format.push_str(&text.replace('{', "{{").replace('}', "}}"))
-                    }
-                    TemplatePart::Expr { expr: e, text } => {
-                        format.push_str("{}");
-                        let value = certain(e).unwrap_or_else(|| {
-                            let e = expr(e);
-                            quote!(run.require(#e, #text)?)
-                        });
-                        args.push(quote!(rt::text(&#value)));
-                    }
+            // `[..].concat()` rather than `format!`, so the arguments are formatted too.
+            let pieces = parts.iter().map(|part| match part {
+                TemplatePart::Text(text) => quote!(#text),
+                TemplatePart::Expr { expr: e, text } => {
+                    let value = certain(e).unwrap_or_else(|| {
+                        let e = expr(e);
+                        quote!(run.require(#e, #text)?)
+                    });
+                    quote!(rt::text(&#value).as_str())
                 }
-            }
-            quote!(rt::Value::String(::std::format!(#format #(, #args)*)))
+            });
+            quote!(rt::Value::String([#(#pieces),*].concat()))
         }
         ValueSpec::Object(members) => {
             let inserts = members.iter().map(|(name, member)| match member {

@@ -234,6 +234,31 @@ fn body(ctx: &Ctx, plan: &Plan, wf: &Workflow) -> TokenStream {
     wf.for_each_expr(&mut |e| reads_inputs |= matches!(e, Expr::Input { .. }));
     let ignore_inputs = (!reads_inputs).then(|| quote!(let _ = &inputs;));
     let (_, validates) = validations(ctx, &wf.input_types);
+    let mut read_dependencies = BTreeSet::new();
+    wf.for_each_expr(&mut |e| {
+        if let Expr::Dependency { var, .. } = e {
+            read_dependencies.insert(var.clone());
+        }
+    });
+    // `dependsOn`: each dependency runs first, with this workflow's inputs by name.
+    let dependencies = wf.dependencies.iter().map(|dependency| {
+        let function = ident(&dependency.fn_name);
+        let id = &dependency.id;
+        if read_dependencies.contains(&dependency.var) {
+            let var = ident(&dependency.var);
+            quote! {
+                let #var = {
+                    let called_inputs = rt::decode_inputs(#id, run.to_value(&inputs)?)?;
+                    let called = ::std::boxed::Box::pin(#function(client, ::std::clone::Clone::clone(&called_inputs))).await?;
+                    (called_inputs, called)
+                };
+            }
+        } else {
+            quote! {
+                ::std::boxed::Box::pin(#function(client, rt::decode_inputs(#id, run.to_value(&inputs)?)?)).await?;
+            }
+        }
+    });
     let validate = validates.then(|| quote!(run.check_inputs(inputs.validate())?;));
     quote! {
         use #root::__private as rt;
@@ -247,6 +272,7 @@ fn body(ctx: &Ctx, plan: &Plan, wf: &Workflow) -> TokenStream {
         }
         let mut run = rt::Run::new(client, #workflow_id);
         #validate
+        #(#dependencies)*
         #(#step_vars)*
         let mut step = #first;
         loop {

@@ -378,11 +378,21 @@ pub async fn place_order(
                         "Authorization",
                         ::std::option::Option::Some(
                             rt::Value::String(
-                                ::std::format!(
-                                    "Bearer {}", rt::text(& run.require(login.as_ref().map(|
-                                    outputs | run.to_value(& outputs.token)).transpose() ?,
-                                    "$steps.login.outputs.token") ?)
-                                ),
+                                [
+                                    "Bearer ",
+                                    rt::text(
+                                            &run
+                                                .require(
+                                                    login
+                                                        .as_ref()
+                                                        .map(|outputs| run.to_value(&outputs.token))
+                                                        .transpose()?,
+                                                    "$steps.login.outputs.token",
+                                                )?,
+                                        )
+                                        .as_str(),
+                                ]
+                                    .concat(),
                             ),
                         ),
                         false,
@@ -392,9 +402,11 @@ pub async fn place_order(
                         "X-Request-Id",
                         ::std::option::Option::Some(
                             rt::Value::String(
-                                ::std::format!(
-                                    "order-{}", rt::text(& run.to_value(& inputs.item_id) ?)
-                                ),
+                                [
+                                    "order-",
+                                    rt::text(&run.to_value(&inputs.item_id)?).as_str(),
+                                ]
+                                    .concat(),
                             ),
                         ),
                         false,
@@ -830,6 +842,302 @@ pub async fn order_and_confirm(
         confirmed_status: confirm.as_ref().map(|outputs| outputs.status.clone()),
     })
 }
+/// The inputs of the `order-after-login` workflow.
+#[derive(
+    Clone,
+    Debug,
+    PartialEq,
+    ::arazzo::__private::serde::Serialize,
+    ::arazzo::__private::serde::Deserialize
+)]
+#[serde(crate = "::arazzo::__private::serde")]
+pub struct OrderAfterLoginInputs {
+    pub username: ::std::string::String,
+    pub password: ::std::string::String,
+}
+/// The outputs of the `order-after-login` workflow.
+#[derive(
+    Clone,
+    Debug,
+    PartialEq,
+    ::arazzo::__private::serde::Serialize,
+    ::arazzo::__private::serde::Deserialize
+)]
+#[serde(crate = "::arazzo::__private::serde")]
+pub struct OrderAfterLoginOutputs {
+    /// `$steps.order.outputs.id`
+    pub id: i64,
+}
+/// Order an item with the token of the `log-in` workflow it depends on.
+///
+/// Workflow `order-after-login`.
+///
+/// # Steps
+///
+/// 1. `order`: `POST /orders` (`createOrder`). Succeeds when `$statusCode == 201`.
+///
+/// # Errors
+///
+/// Returns an error naming the step when a request fails, when a step's success criteria are not met and no failure action applies, or when its retries run out.
+pub async fn order_after_login(
+    client: &::arazzo::Client,
+    inputs: OrderAfterLoginInputs,
+) -> ::std::result::Result<OrderAfterLoginOutputs, ::arazzo::Error> {
+    use ::arazzo::__private as rt;
+    let _ = &inputs;
+    static SOURCE_0: rt::Source = rt::Source {
+        name: "shop",
+        server: ::std::option::Option::Some(
+            &rt::Server {
+                url: "http://localhost:8080/api",
+                variables: &[],
+            },
+        ),
+    };
+    static ORDER: rt::Operation = rt::Operation {
+        source: &SOURCE_0,
+        method: "POST",
+        path: "/orders",
+        security: &[
+            &[
+                rt::Scheme {
+                    name: "apiKey",
+                    kind: rt::SchemeKind::ApiKey {
+                        location: rt::ApiKeyIn::Header,
+                        name: "X-Api-Key",
+                    },
+                },
+            ],
+        ],
+    };
+    struct OrderOutputs {
+        id: i64,
+    }
+    enum Step {
+        Order,
+        Done,
+    }
+    let mut run = rt::Run::new(client, "order-after-login");
+    let depends_on_log_in = {
+        let called_inputs = rt::decode_inputs("log-in", run.to_value(&inputs)?)?;
+        let called = ::std::boxed::Box::pin(
+                log_in(client, ::std::clone::Clone::clone(&called_inputs)),
+            )
+            .await?;
+        (called_inputs, called)
+    };
+    let mut order: ::std::option::Option<OrderOutputs> = ::std::option::Option::None;
+    let mut step = Step::Order;
+    loop {
+        step = match step {
+            Step::Order => {
+                run.start_step("order", 1)?;
+                let mut request = run.request(&ORDER);
+                request
+                    .header(
+                        "Authorization",
+                        ::std::option::Option::Some(
+                            rt::Value::String(
+                                [
+                                    "Bearer ",
+                                    rt::text(
+                                            &run
+                                                .require(
+                                                    ::std::option::Option::Some(
+                                                        run.to_value(&depends_on_log_in.1.token)?,
+                                                    ),
+                                                    "$workflows.log-in.outputs.token",
+                                                )?,
+                                        )
+                                        .as_str(),
+                                ]
+                                    .concat(),
+                            ),
+                        ),
+                        false,
+                    );
+                request
+                    .json_body(
+                        "application/json",
+                        &{
+                            let mut object = rt::Map::new();
+                            object.insert("itemId".to_owned(), rt::json!(3));
+                            object.insert("quantity".to_owned(), rt::json!(1));
+                            object
+                                .insert(
+                                    "note".to_owned(),
+                                    rt::Value::String(
+                                        [
+                                            "for ",
+                                            rt::text(
+                                                    &run
+                                                        .require(
+                                                            ::std::option::Option::Some(
+                                                                run.to_value(&depends_on_log_in.0.username)?,
+                                                            ),
+                                                            "$workflows.log-in.inputs.username",
+                                                        )?,
+                                                )
+                                                .as_str(),
+                                        ]
+                                            .concat(),
+                                    ),
+                                );
+                            rt::Value::Object(object)
+                        },
+                    );
+                let response = run.send(request).await?;
+                let unmet = if response.status() != 201 {
+                    ::std::option::Option::Some(("$statusCode == 201", true))
+                } else {
+                    ::std::option::Option::None
+                };
+                match unmet {
+                    ::std::option::Option::None => {
+                        order = ::std::option::Option::Some(OrderOutputs {
+                            id: run
+                                .decode_output(
+                                    response.body_pointer("/id")?,
+                                    "$response.body#/id",
+                                )?,
+                        });
+                        Step::Done
+                    }
+                    ::std::option::Option::Some((criterion, status_check)) => {
+                        return ::std::result::Result::Err(
+                            run.failed(&response, criterion, status_check),
+                        );
+                    }
+                }
+            }
+            Step::Done => break,
+        };
+    }
+    ::std::result::Result::Ok(OrderAfterLoginOutputs {
+        id: run.output_of(order.as_ref(), "$steps.order.outputs.id")?.id.clone(),
+    })
+}
+/// The inputs of the `log-in` workflow.
+#[derive(
+    Clone,
+    Debug,
+    PartialEq,
+    ::arazzo::__private::serde::Serialize,
+    ::arazzo::__private::serde::Deserialize
+)]
+#[serde(crate = "::arazzo::__private::serde")]
+pub struct LogInInputs {
+    pub username: ::std::string::String,
+    pub password: ::std::string::String,
+}
+/// The outputs of the `log-in` workflow.
+#[derive(
+    Clone,
+    Debug,
+    PartialEq,
+    ::arazzo::__private::serde::Serialize,
+    ::arazzo::__private::serde::Deserialize
+)]
+#[serde(crate = "::arazzo::__private::serde")]
+pub struct LogInOutputs {
+    /// `$steps.login.outputs.token`
+    pub token: ::std::string::String,
+}
+/// Log in and return the token.
+///
+/// Workflow `log-in`.
+///
+/// # Steps
+///
+/// 1. `login`: `POST /login` (`login`). Succeeds when `$statusCode == 200`.
+///
+/// # Errors
+///
+/// Returns an error naming the step when a request fails, when a step's success criteria are not met and no failure action applies, or when its retries run out.
+pub async fn log_in(
+    client: &::arazzo::Client,
+    inputs: LogInInputs,
+) -> ::std::result::Result<LogInOutputs, ::arazzo::Error> {
+    use ::arazzo::__private as rt;
+    static SOURCE_0: rt::Source = rt::Source {
+        name: "shop",
+        server: ::std::option::Option::Some(
+            &rt::Server {
+                url: "http://localhost:8080/api",
+                variables: &[],
+            },
+        ),
+    };
+    static LOGIN: rt::Operation = rt::Operation {
+        source: &SOURCE_0,
+        method: "POST",
+        path: "/login",
+        security: &[],
+    };
+    struct LoginOutputs {
+        token: ::std::string::String,
+    }
+    enum Step {
+        Login,
+        Done,
+    }
+    let mut run = rt::Run::new(client, "log-in");
+    let mut login: ::std::option::Option<LoginOutputs> = ::std::option::Option::None;
+    let mut step = Step::Login;
+    loop {
+        step = match step {
+            Step::Login => {
+                run.start_step("login", 1)?;
+                let mut request = run.request(&LOGIN);
+                request
+                    .form_body(
+                        "application/x-www-form-urlencoded",
+                        &{
+                            let mut object = rt::Map::new();
+                            object
+                                .insert(
+                                    "username".to_owned(),
+                                    run.to_value(&inputs.username)?,
+                                );
+                            object
+                                .insert(
+                                    "password".to_owned(),
+                                    run.to_value(&inputs.password)?,
+                                );
+                            rt::Value::Object(object)
+                        },
+                    );
+                let response = run.send(request).await?;
+                let unmet = if response.status() != 200 {
+                    ::std::option::Option::Some(("$statusCode == 200", true))
+                } else {
+                    ::std::option::Option::None
+                };
+                match unmet {
+                    ::std::option::Option::None => {
+                        login = ::std::option::Option::Some(LoginOutputs {
+                            token: run
+                                .decode_output(
+                                    response.body_pointer("/token")?,
+                                    "$response.body#/token",
+                                )?,
+                        });
+                        Step::Done
+                    }
+                    ::std::option::Option::Some((criterion, status_check)) => {
+                        return ::std::result::Result::Err(
+                            run.failed(&response, criterion, status_check),
+                        );
+                    }
+                }
+            }
+            Step::Done => break,
+        };
+    }
+    ::std::result::Result::Ok(LogInOutputs {
+        token: run.output_of(login.as_ref(), "$steps.login.outputs.token")?.token.clone(),
+    })
+}
 /// Every workflow of the document: its id, summary and inputs JSON Schema.
 pub const WORKFLOWS: &[::arazzo::WorkflowInfo] = &[
     ::arazzo::WorkflowInfo {
@@ -859,6 +1167,18 @@ pub const WORKFLOWS: &[::arazzo::WorkflowInfo] = &[
             "Place an order through `place-order`, then read it back unless it has shipped.",
         ),
         inputs_schema: "{\"type\":\"object\",\"required\":[\"itemId\",\"username\",\"password\"],\"properties\":{\"itemId\":{\"type\":\"integer\"},\"username\":{\"type\":\"string\"},\"password\":{\"type\":\"string\"}}}",
+    },
+    ::arazzo::WorkflowInfo {
+        id: "order-after-login",
+        summary: ::std::option::Option::Some(
+            "Order an item with the token of the `log-in` workflow it depends on.",
+        ),
+        inputs_schema: "{\"type\":\"object\",\"required\":[\"username\",\"password\"],\"properties\":{\"username\":{\"type\":\"string\"},\"password\":{\"type\":\"string\"}}}",
+    },
+    ::arazzo::WorkflowInfo {
+        id: "log-in",
+        summary: ::std::option::Option::Some("Log in and return the token."),
+        inputs_schema: "{\"type\":\"object\",\"required\":[\"username\",\"password\"],\"properties\":{\"username\":{\"type\":\"string\"},\"password\":{\"type\":\"string\"}}}",
     },
 ];
 /// Runs the workflow `workflow_id` with inputs given as JSON (as its inputs schema in
@@ -905,6 +1225,20 @@ pub async fn run_workflow(
                 "order-and-confirm",
                 &order_and_confirm(client, inputs).await?,
             )
+        }
+        "order-after-login" => {
+            let inputs = ::arazzo::__private::decode_inputs(
+                "order-after-login",
+                inputs,
+            )?;
+            ::arazzo::__private::encode_outputs(
+                "order-after-login",
+                &order_after_login(client, inputs).await?,
+            )
+        }
+        "log-in" => {
+            let inputs = ::arazzo::__private::decode_inputs("log-in", inputs)?;
+            ::arazzo::__private::encode_outputs("log-in", &log_in(client, inputs).await?)
         }
         _ => {
             ::std::result::Result::Err(::arazzo::Error::UnknownWorkflow {
