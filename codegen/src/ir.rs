@@ -274,6 +274,8 @@ pub(crate) struct Body {
     pub content_type: String,
     pub encoding: Encoding,
     pub value: ValueSpec,
+    /// Payload replacements: a JSON Pointer target and its new value, applied in order.
+    pub replacements: Vec<(String, ValueSpec)>,
 }
 
 /// A value built at run time from literals and runtime expressions: a parameter value, a
@@ -436,6 +438,9 @@ impl Workflow {
                     }
                     if let Some(body) = &op.body {
                         body.value.for_each_expr(f);
+                        for (_, value) in &body.replacements {
+                            value.for_each_expr(f);
+                        }
                     }
                 }
                 Call::Workflow(sub) => {

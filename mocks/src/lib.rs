@@ -33,6 +33,7 @@
 
 mod server;
 
+pub mod clerk;
 pub mod k0rdent;
 pub mod kinde;
 pub mod krystal;

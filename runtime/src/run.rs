@@ -205,6 +205,38 @@ impl<'c> Run<'c> {
         }
     }
 
+    /// A payload replacement: sets the value at the JSON Pointer `target` of `body`,
+    /// creating the last member of an object if needed (`-` appends to an array).
+    pub fn replace(&self, body: &mut Value, target: &str, value: Value) -> Result<(), Error> {
+        if target.is_empty() {
+            *body = value;
+            return Ok(());
+        }
+        let (parent, last) = target.rsplit_once('/').unwrap_or(("", target));
+        let last = last.replace("~1", "/").replace("~0", "~");
+        let missing = || {
+            self.invalid_request(format!(
+                "replacement target `{target}` is not in the payload"
+            ))
+        };
+        match body.pointer_mut(parent).ok_or_else(missing)? {
+            Value::Object(map) => {
+                map.insert(last, value);
+            }
+            Value::Array(items) if last == "-" => items.push(value),
+            Value::Array(items) => {
+                let slot = last
+                    .parse::<usize>()
+                    .ok()
+                    .and_then(|index| items.get_mut(index))
+                    .ok_or_else(missing)?;
+                *slot = value;
+            }
+            _ => return Err(missing()),
+        }
+        Ok(())
+    }
+
     /// A `jsonpath` criterion: whether `query` selects anything in `context`.
     pub fn jsonpath(&self, query: &JsonPathQuery, context: Option<&Value>) -> Result<bool, Error> {
         query.matches(context).map_err(|m| self.invalid_request(m))
@@ -437,7 +469,34 @@ impl Request {
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
     use super::*;
+
+    #[test]
+    fn replacements_set_add_append_or_fail() {
+        let client = Client::builder().build().unwrap();
+        let mut run = Run::new(&client, "wf");
+        run.start_step("step", 1).unwrap();
+        let mut body = json!({"pet": {"name": "rex", "tags": ["a"]}});
+        run.replace(&mut body, "/pet/name", json!("max")).unwrap();
+        run.replace(&mut body, "/pet/age", json!(3)).unwrap();
+        run.replace(&mut body, "/pet/tags/-", json!("b")).unwrap();
+        run.replace(&mut body, "/pet/tags/0", json!("z")).unwrap();
+        assert_eq!(
+            body,
+            json!({"pet": {"name": "max", "tags": ["z", "b"], "age": 3}})
+        );
+        let error = run
+            .replace(&mut body, "/owner/name", json!("x"))
+            .unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "step `step` of workflow `wf`: invalid request: replacement target `/owner/name` is not in the payload"
+        );
+        run.replace(&mut body, "", json!(null)).unwrap();
+        assert_eq!(body, json!(null));
+    }
 
     #[test]
     fn path_templates_fill_in_order() {

@@ -438,6 +438,7 @@ async fn dependencies_run_first_and_their_values_are_readable() {
     assert_eq!(requests[1].header("authorization"), Some("Bearer tok-1"));
     assert_eq!(
         requests[1].json,
-        Some(json!({"itemId": 3, "quantity": 1, "note": "for ada"}))
+        // After the payload's `replacements`: one member replaced, one added.
+        Some(json!({"itemId": 3, "quantity": 2, "note": "for ada", "source": "via ada"}))
     );
 }

@@ -396,11 +396,32 @@ pub(super) fn body(
     } else {
         ir::Encoding::Text
     };
-    if body.replacements.as_ref().is_some_and(|r| !r.is_empty()) {
-        ck.error(
-            &at.key("replacements"),
-            "payload `replacements` are not supported yet",
-        );
+    // Replacements apply, in order, to the evaluated payload. Their targets are JSON
+    // Pointers (XPath targets, for XML bodies, are not supported yet).
+    let mut replacements = Vec::new();
+    for (index, replacement) in body.replacements.iter().flatten().enumerate() {
+        let replacement_at = at.key("replacements").index(index);
+        let target = replacement.target.trim();
+        if encoding == ir::Encoding::Text {
+            ck.error(
+                &replacement_at.key("target"),
+                format!("replacements in `{content_type}` payloads (XPath targets) are not supported yet"),
+            );
+            continue;
+        }
+        if !(target.is_empty() || target.starts_with('/')) {
+            ck.error(
+                &replacement_at.key("target"),
+                format!("`{target}` is not a JSON Pointer"),
+            )
+            .help("a target such as `/pet/name` names the member to replace");
+            continue;
+        }
+        if let Some(value) =
+            exprs::value(ck, names, &replacement.value, &replacement_at.key("value"))
+        {
+            replacements.push((target.to_owned(), value));
+        }
     }
     let payload = body.payload.as_ref()?;
     let value = exprs::value(ck, names, payload, &at.key("payload"))?;
@@ -408,5 +429,6 @@ pub(super) fn body(
         content_type,
         encoding,
         value,
+        replacements,
     })
 }

@@ -415,6 +415,19 @@ fn request(step: &Step, op: &Operation) -> TokenStream {
     let body = op.body.as_ref().map(|body| {
         let content_type = &body.content_type;
         let value = required(&body.value);
+        let value = if body.replacements.is_empty() {
+            value
+        } else {
+            let replacements = body.replacements.iter().map(|(target, replacement)| {
+                let replacement = required(replacement);
+                quote!(run.replace(&mut body, #target, #replacement)?;)
+            });
+            quote! {{
+                let mut body = #value;
+                #(#replacements)*
+                body
+            }}
+        };
         let method = match body.encoding {
             Encoding::Json => quote!(json_body),
             Encoding::Form => quote!(form_body),

@@ -960,30 +960,54 @@ pub async fn order_after_login(
                     .json_body(
                         "application/json",
                         &{
-                            let mut object = rt::Map::new();
-                            object.insert("itemId".to_owned(), rt::json!(3));
-                            object.insert("quantity".to_owned(), rt::json!(1));
-                            object
-                                .insert(
-                                    "note".to_owned(),
-                                    rt::Value::String(
-                                        [
-                                            "for ",
-                                            rt::text(
-                                                    &run
-                                                        .require(
-                                                            ::std::option::Option::Some(
-                                                                run.to_value(&depends_on_log_in.0.username)?,
-                                                            ),
-                                                            "$workflows.log-in.inputs.username",
-                                                        )?,
-                                                )
-                                                .as_str(),
-                                        ]
-                                            .concat(),
-                                    ),
-                                );
-                            rt::Value::Object(object)
+                            let mut body = {
+                                let mut object = rt::Map::new();
+                                object.insert("itemId".to_owned(), rt::json!(3));
+                                object.insert("quantity".to_owned(), rt::json!(1));
+                                object
+                                    .insert(
+                                        "note".to_owned(),
+                                        rt::Value::String(
+                                            [
+                                                "for ",
+                                                rt::text(
+                                                        &run
+                                                            .require(
+                                                                ::std::option::Option::Some(
+                                                                    run.to_value(&depends_on_log_in.0.username)?,
+                                                                ),
+                                                                "$workflows.log-in.inputs.username",
+                                                            )?,
+                                                    )
+                                                    .as_str(),
+                                            ]
+                                                .concat(),
+                                        ),
+                                    );
+                                rt::Value::Object(object)
+                            };
+                            run.replace(&mut body, "/quantity", rt::json!(2))?;
+                            run.replace(
+                                &mut body,
+                                "/source",
+                                rt::Value::String(
+                                    [
+                                        "via ",
+                                        rt::text(
+                                                &run
+                                                    .require(
+                                                        ::std::option::Option::Some(
+                                                            run.to_value(&depends_on_log_in.0.username)?,
+                                                        ),
+                                                        "$workflows.log-in.inputs.username",
+                                                    )?,
+                                            )
+                                            .as_str(),
+                                    ]
+                                        .concat(),
+                                ),
+                            )?;
+                            body
                         },
                     );
                 let response = run.send(request).await?;
