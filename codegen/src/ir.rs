@@ -401,7 +401,6 @@ pub(crate) enum Op {
 /// The intermediate representation of a success or failure action.
 #[derive(Debug)]
 pub(crate) struct Action {
-    pub name: String,
     /// All must hold for the action to apply.
     pub criteria: Vec<Criterion>,
     pub kind: ActionKind,

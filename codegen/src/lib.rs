@@ -22,8 +22,6 @@
 //! }
 //! ```
 #![deny(missing_docs)]
-// While the pipeline is being built, some of it is not called yet.
-#![allow(dead_code)]
 
 mod check;
 mod diag;

@@ -9,6 +9,9 @@
 //! pointer names something the parse did not see (a merged key, a default), the nearest
 //! ancestor that has a position is used instead.
 
+// Some position queries are used only by tests so far.
+#![allow(dead_code)]
+
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;

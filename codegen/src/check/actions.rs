@@ -292,9 +292,5 @@ fn lower_one(
             "`retryAfter` and `retryLimit` only apply to `retry` actions",
         );
     }
-    Some(ir::Action {
-        name: view.name.to_owned(),
-        criteria,
-        kind,
-    })
+    Some(ir::Action { criteria, kind })
 }

@@ -71,72 +71,114 @@ pub(super) fn check_unique_step_ids(ck: &Checker, wf_index: usize, wf: &model::W
     }
 }
 
-/// `operationID: getPet` (a misspelt field) is ignored by serde; say so.
+/// `operationID: getPet` (a misspelt field) is ignored by serde; say so, for every object.
 pub(super) fn check_unknown_fields(ck: &Checker) {
+    use model::{
+        Components, Criterion, Document, FailureAction, Info, Parameter, PayloadReplacement,
+        RequestBody, Reusable, ReusableOr, SourceDescription, Step, SuccessAction, Workflow,
+    };
+
     let root = Pointer::root();
-    unknown(
-        ck,
-        &root,
-        &ck.doc.extensions,
-        &[
-            "arazzo",
-            "info",
-            "sourceDescriptions",
-            "workflows",
-            "components",
-        ],
-    );
-    unknown(
-        ck,
-        &root.key("info"),
-        &ck.doc.info.extensions,
-        &["title", "summary", "description", "version"],
-    );
-    for (index, source) in ck.doc.source_descriptions.iter().enumerate() {
-        unknown(
-            ck,
-            &root.key("sourceDescriptions").index(index),
-            &source.extensions,
-            &["name", "url", "type"],
-        );
+    let doc = ck.doc;
+    unknown(ck, &root, &doc.extensions, Document::FIELDS);
+    unknown(ck, &root.key("info"), &doc.info.extensions, Info::FIELDS);
+    for (index, source) in doc.source_descriptions.iter().enumerate() {
+        let at = root.key("sourceDescriptions").index(index);
+        unknown(ck, &at, &source.extensions, SourceDescription::FIELDS);
     }
-    for (wf_index, wf) in ck.doc.workflows.iter().enumerate() {
-        let wp = workflow_pointer(wf_index);
-        unknown(
-            ck,
-            &wp,
-            &wf.extensions,
-            &[
-                "workflowId",
-                "summary",
-                "description",
-                "inputs",
-                "dependsOn",
-                "steps",
-                "successActions",
-                "failureActions",
-                "outputs",
-                "parameters",
-            ],
-        );
-        for (index, step) in wf.steps.iter().enumerate() {
+    let criteria = |at: &Pointer, list: Option<&Vec<Criterion>>| {
+        for (index, criterion) in list.into_iter().flatten().enumerate() {
             unknown(
                 ck,
-                &wp.key("steps").index(index),
-                &step.extensions,
-                &[
-                    "stepId",
-                    "description",
-                    "operationId",
-                    "operationPath",
-                    "workflowId",
-                    "parameters",
-                    "requestBody",
-                    "successCriteria",
-                    "onSuccess",
-                    "onFailure",
-                    "outputs",
-                ],
+                &at.index(index),
+                &criterion.extensions,
+                Criterion::FIELDS,
+            );
+        }
+    };
+    let parameters = |at: &Pointer, list: Option<&Vec<ReusableOr<Parameter>>>| {
+        for (index, entry) in list.into_iter().flatten().enumerate() {
+            let (extensions, fields) = match entry {
+                ReusableOr::Item(p) => (&p.extensions, Parameter::FIELDS),
+                ReusableOr::Reusable(r) => (&r.extensions, Reusable::FIELDS),
+            };
+            unknown(ck, &at.index(index), extensions, fields);
+        }
+    };
+    let success = |at: &Pointer, list: Option<&Vec<ReusableOr<SuccessAction>>>| {
+        for (index, entry) in list.into_iter().flatten().enumerate() {
+            match entry {
+                ReusableOr::Item(a) => {
+                    unknown(ck, &at.index(index), &a.extensions, SuccessAction::FIELDS);
+                    criteria(&at.index(index).key("criteria"), a.criteria.as_ref());
+                }
+                ReusableOr::Reusable(r) => {
+                    unknown(ck, &at.index(index), &r.extensions, Reusable::FIELDS)
+                }
+            }
+        }
+    };
+    let failure = |at: &Pointer, list: Option<&Vec<ReusableOr<FailureAction>>>| {
+        for (index, entry) in list.into_iter().flatten().enumerate() {
+            match entry {
+                ReusableOr::Item(a) => {
+                    unknown(ck, &at.index(index), &a.extensions, FailureAction::FIELDS);
+                    criteria(&at.index(index).key("criteria"), a.criteria.as_ref());
+                }
+                ReusableOr::Reusable(r) => {
+                    unknown(ck, &at.index(index), &r.extensions, Reusable::FIELDS)
+                }
+            }
+        }
+    };
+    for (wf_index, wf) in doc.workflows.iter().enumerate() {
+        let wp = workflow_pointer(wf_index);
+        unknown(ck, &wp, &wf.extensions, Workflow::FIELDS);
+        parameters(&wp.key("parameters"), wf.parameters.as_ref());
+        success(&wp.key("successActions"), wf.success_actions.as_ref());
+        failure(&wp.key("failureActions"), wf.failure_actions.as_ref());
+        for (index, step) in wf.steps.iter().enumerate() {
+            let sp = wp.key("steps").index(index);
+            unknown(ck, &sp, &step.extensions, Step::FIELDS);
+            parameters(&sp.key("parameters"), step.parameters.as_ref());
+            criteria(&sp.key("successCriteria"), step.success_criteria.as_ref());
+            success(&sp.key("onSuccess"), step.on_success.as_ref());
+            failure(&sp.key("onFailure"), step.on_failure.as_ref());
+            if let Some(body) = &step.request_body {
+                let bp = sp.key("requestBody");
+                unknown(ck, &bp, &body.extensions, RequestBody::FIELDS);
+                for (r, replacement) in body.replacements.iter().flatten().enumerate() {
+                    let at = bp.key("replacements").index(r);
+                    unknown(ck, &at, &replacement.extensions, PayloadReplacement::FIELDS);
+                }
+            }
+        }
+    }
+    if let Some(components) = &doc.components {
+        let cp = root.key("components");
+        unknown(ck, &cp, &components.extensions, Components::FIELDS);
+        for (name, parameter) in components.parameters.iter().flatten() {
+            unknown(
+                ck,
+                &cp.key("parameters").key(name),
+                &parameter.extensions,
+                Parameter::FIELDS,
+            );
+        }
+        for (name, action) in components.success_actions.iter().flatten() {
+            unknown(
+                ck,
+                &cp.key("successActions").key(name),
+                &action.extensions,
+                SuccessAction::FIELDS,
+            );
+        }
+        for (name, action) in components.failure_actions.iter().flatten() {
+            unknown(
+                ck,
+                &cp.key("failureActions").key(name),
+                &action.extensions,
+                FailureAction::FIELDS,
             );
         }
     }

@@ -44,15 +44,6 @@ impl Checker<'_> {
         self.cx.warning(&self.file.span(pointer), message)
     }
 
-    /// Reports an error about the key of the entry at `pointer`.
-    pub fn key_error(
-        &self,
-        pointer: &Pointer,
-        message: impl Into<String>,
-    ) -> DiagnosticBuilder<'_> {
-        self.cx.error(&self.file.key_span(pointer), message)
-    }
-
     /// Reports an error at `len` bytes starting `offset` bytes into the string at `pointer`.
     pub fn error_in(
         &self,

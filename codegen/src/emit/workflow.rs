@@ -113,7 +113,11 @@ fn fn_doc(wf: &Workflow) -> String {
             }
         }
         doc.push('.');
-        if let Some(description) = &step.description {
+        let summary = match &step.call {
+            Call::Operation(op) => op.summary.as_ref(),
+            Call::Workflow(_) => None,
+        };
+        if let Some(description) = step.description.as_ref().or(summary) {
             let one_line = description.split_whitespace().collect::<Vec<_>>().join(" ");
             let _ = write!(doc, " {}.", one_line.trim_end_matches('.'));
         }

@@ -22,6 +22,9 @@
 //! that starts with `$` in `template.rs`, and condition syntax and semantics in
 //! `condition.rs`.
 
+// A few helpers are used only by tests so far.
+#![allow(dead_code)]
+
 mod condition;
 mod parse;
 mod pointer;

@@ -224,7 +224,7 @@ pub struct PlaceOrderOutputs {
 /// 1. `login`: `POST /login` (`login`). Succeeds when `$statusCode == 200`.
 /// 2. `createOrder`: `POST /orders` (`createOrder`). Succeeds when `$statusCode == 201`.
 /// 3. `waitForPayment`: `GET /orders/{orderId}` (`getOrder`). Succeeds when `$statusCode == 200` and `^(paid|shipped)$`.
-/// 4. `reportConflict`: `GET /items` (`listItems`). Succeeds when `$statusCode == 200`.
+/// 4. `reportConflict`: `GET /items` (`listItems`). List items, a page at a time. Succeeds when `$statusCode == 200`.
 ///
 /// # Errors
 ///
@@ -589,7 +589,7 @@ pub struct PingForeverOutputs {}
 ///
 /// # Steps
 ///
-/// 1. `ping`: `GET /items` (`listItems`). Succeeds when `$statusCode == 200`.
+/// 1. `ping`: `GET /items` (`listItems`). List items, a page at a time. Succeeds when `$statusCode == 200`.
 ///
 /// # Errors
 ///

@@ -138,7 +138,7 @@ pub struct TaggedItemsOutputs {}
 ///
 /// # Steps
 ///
-/// 1. `list`: `GET /items` (`listItems`). Succeeds when `$statusCode == 200`.
+/// 1. `list`: `GET /items` (`listItems`). List items, a page at a time. Succeeds when `$statusCode == 200`.
 ///
 /// # Errors
 ///
