@@ -401,6 +401,8 @@ pub(crate) enum Op {
 /// The intermediate representation of a success or failure action.
 #[derive(Debug)]
 pub(crate) struct Action {
+    /// The action's `name`, reported when a failure `end` ends the workflow.
+    pub name: String,
     /// All must hold for the action to apply.
     pub criteria: Vec<Criterion>,
     pub kind: ActionKind,

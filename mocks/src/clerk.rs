@@ -394,12 +394,12 @@ impl ClerkState {
         self.inner.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    fn organization(&self, id: &str) -> Result<&Organization, Response> {
+    fn organization(&self, id: &str) -> Result<&Organization, Box<Response>> {
         self.config
             .organizations
             .iter()
             .find(|o| o.id == id)
-            .ok_or_else(not_found)
+            .ok_or_else(|| Box::new(not_found()))
     }
 }
 
@@ -509,7 +509,7 @@ struct ListQuery {
 }
 
 /// Reads `limit`, `offset`, `status`, `query` and `order_by`; errors answer `status_code`.
-fn list_query(uri: &Uri, status_code: StatusCode) -> Result<ListQuery, Response> {
+fn list_query(uri: &Uri, status_code: StatusCode) -> Result<ListQuery, Box<Response>> {
     let pairs = query_pairs(uri);
     let param = |name: &str| {
         pairs
@@ -571,7 +571,7 @@ fn list_query(uri: &Uri, status_code: StatusCode) -> Result<ListQuery, Response>
             order_by,
         })
     } else {
-        Err(errors(status_code, problems))
+        Err(Box::new(errors(status_code, problems)))
     }
 }
 
@@ -606,7 +606,7 @@ fn page<'a>(mut invitations: Vec<&'a Invitation>, q: &ListQuery) -> (Vec<&'a Inv
 async fn list_instance(State(state): State<Arc<ClerkState>>, uri: Uri) -> Response {
     let q = match list_query(&uri, StatusCode::UNPROCESSABLE_ENTITY) {
         Ok(q) => q,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     let inner = state.lock();
     let (page, total) = page(inner.invitations.iter().collect(), &q);
@@ -662,11 +662,11 @@ fn list_organization(
         return not_found();
     };
     if let Err(response) = state.organization(&organization_id) {
-        return response;
+        return *response;
     }
     let mut q = match list_query(uri, StatusCode::BAD_REQUEST) {
         Ok(q) => q,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     if let Some(status) = status {
         q.status = Some(status.to_owned());
@@ -685,7 +685,7 @@ fn list_organization(
 }
 
 /// The body as JSON, or Clerk's error for a body that is not.
-fn json_body(headers: &HeaderMap, body: &[u8]) -> Result<Value, Response> {
+fn json_body(headers: &HeaderMap, body: &[u8]) -> Result<Value, Box<Response>> {
     let is_json = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -696,12 +696,12 @@ fn json_body(headers: &HeaderMap, body: &[u8]) -> Result<Value, Response> {
         None
     };
     parsed.ok_or_else(|| {
-        error(
+        Box::new(error(
             StatusCode::BAD_REQUEST,
             "request_body_invalid",
             "Request body invalid",
             "The request body must be a JSON document sent as application/json.",
-        )
+        ))
     })
 }
 
@@ -812,10 +812,10 @@ fn check_against_state(
     org: &Organization,
     invitations: &[Invitation],
     new: &NewInvitation,
-) -> Result<(), Response> {
+) -> Result<(), Box<Response>> {
     if let Some(inviter) = &new.inviter_user_id {
         if inviter != ADMIN_USER_ID {
-            return Err(not_an_admin(inviter));
+            return Err(Box::new(not_an_admin(inviter)));
         }
     }
     let email = &new.email_address;
@@ -824,24 +824,24 @@ fn check_against_state(
         .iter()
         .any(|m| m.eq_ignore_ascii_case(email))
     {
-        return Err(error(
+        return Err(Box::new(error(
             StatusCode::BAD_REQUEST,
             "already_a_member_in_organization",
             "already a member",
             &format!("{email} is already a member of the organization."),
-        ));
+        )));
     }
     if invitations.iter().any(|i| {
         i.organization_id == org.id
             && i.status == "pending"
             && i.email_address.eq_ignore_ascii_case(email)
     }) {
-        return Err(error(
+        return Err(Box::new(error(
             StatusCode::BAD_REQUEST,
             "duplicate_record",
             "duplicate invitation",
             &format!("There is already a pending invitation for {email} in this organization."),
-        ));
+        )));
     }
     Ok(())
 }
@@ -867,11 +867,11 @@ async fn create(
     };
     let org = match state.organization(&organization_id) {
         Ok(org) => org,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     let body = match json_body(&headers, &body) {
         Ok(body) => body,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     let new = match validate(&body, "") {
         Ok(new) => new,
@@ -879,7 +879,7 @@ async fn create(
     };
     let mut inner = state.lock();
     if let Err(response) = check_against_state(org, &inner.invitations, &new) {
-        return response;
+        return *response;
     }
     let invitation = inner.create(&organization_id, new, "pending");
     Json(invitation_json(&invitation)).into_response()
@@ -897,11 +897,11 @@ async fn create_bulk(
     };
     let org = match state.organization(&organization_id) {
         Ok(org) => org,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     let body = match json_body(&headers, &body) {
         Ok(body) => body,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     let items = match body {
         Value::Array(items) if (1..=MAX_BULK).contains(&items.len()) => items,
@@ -931,7 +931,7 @@ async fn create_bulk(
     let mut inner = state.lock();
     for (index, new) in news.iter().enumerate() {
         if let Err(response) = check_against_state(org, &inner.invitations, new) {
-            return response;
+            return *response;
         }
         let repeated = news[..index]
             .iter()
@@ -965,7 +965,7 @@ async fn get_one(
         return not_found();
     };
     if let Err(response) = state.organization(&organization_id) {
-        return response;
+        return *response;
     }
     let inner = state.lock();
     match inner
@@ -989,7 +989,7 @@ async fn revoke(
         return not_found();
     };
     if let Err(response) = state.organization(&organization_id) {
-        return response;
+        return *response;
     }
     let requesting_user = if body.is_empty() {
         None
@@ -1000,7 +1000,7 @@ async fn revoke(
                 _ => None,
             },
             Ok(_) => None,
-            Err(response) => return response,
+            Err(response) => return *response,
         }
     };
     if let Some(user) = requesting_user {

@@ -300,11 +300,11 @@ async fn create_invite(
     };
     let arguments = match json_arguments(&headers, &body) {
         Ok(arguments) => arguments,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     let properties = match parse_properties(&arguments) {
         Ok(properties) => properties,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     if state.config.unknown_organizations.contains(&organization) {
         return error(
@@ -340,7 +340,7 @@ async fn create_invite(
 
 /// The JSON arguments, as Apia reads them: only from an `application/json`
 /// body, and an empty set for anything but an object.
-fn json_arguments(headers: &HeaderMap, body: &[u8]) -> Result<Map<String, Value>, Response> {
+fn json_arguments(headers: &HeaderMap, body: &[u8]) -> Result<Map<String, Value>, Box<Response>> {
     let is_json = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -351,12 +351,12 @@ fn json_arguments(headers: &HeaderMap, body: &[u8]) -> Result<Map<String, Value>
     match serde_json::from_slice::<Value>(body) {
         Ok(Value::Object(arguments)) => Ok(arguments),
         Ok(_) => Ok(Map::new()),
-        Err(err) => Err(error(
+        Err(err) => Err(Box::new(error(
             StatusCode::BAD_REQUEST,
             "invalid_json_body",
             "The JSON body provided with this request is invalid",
             json!({ "details": err.to_string() }),
-        )),
+        ))),
     }
 }
 
@@ -368,8 +368,8 @@ struct Properties {
 }
 
 /// Apia's `missing_required_argument` error for the argument at `path`.
-fn missing(path: &[&str], description: &str) -> Response {
-    error(
+fn missing(path: &[&str], description: &str) -> Box<Response> {
+    Box::new(error(
         StatusCode::BAD_REQUEST,
         "missing_required_argument",
         &format!(
@@ -380,12 +380,12 @@ fn missing(path: &[&str], description: &str) -> Response {
             "path": path,
             "argument": { "name": path.last(), "description": description },
         }),
-    )
+    ))
 }
 
 /// Apia's `invalid_argument` error for the argument at `path`.
-fn invalid(path: &[&str], issue: &str, issue_description: &str) -> Response {
-    error(
+fn invalid(path: &[&str], issue: &str, issue_description: &str) -> Box<Response> {
+    Box::new(error(
         StatusCode::BAD_REQUEST,
         "invalid_argument",
         &format!("The '{}' argument is invalid", path.join(".")),
@@ -397,13 +397,13 @@ fn invalid(path: &[&str], issue: &str, issue_description: &str) -> Response {
             "errors": [],
             "argument": { "name": path.last() },
         }),
-    )
+    ))
 }
 
 const INVALID_SCALAR: &str = "The value provided was not of an appropriate type for the scalar that was requested. For example, you may have passed a string where an integer was required etc...";
 
 /// Checks the arguments' presence and types as Apia does, stopping at the first problem.
-fn parse_properties(arguments: &Map<String, Value>) -> Result<Properties, Response> {
+fn parse_properties(arguments: &Map<String, Value>) -> Result<Properties, Box<Response>> {
     let properties = match arguments.get("properties") {
         None | Some(Value::Null) => {
             return Err(missing(&["properties"], "The properties of the new invite"))

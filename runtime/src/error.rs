@@ -21,7 +21,8 @@ pub enum Error {
 
     /// A `$statusCode` success criterion was not met and no failure action applied.
     #[error(
-        "step `{step}` of workflow `{workflow}`: unexpected status {status} (expected `{criterion}`){}",
+        "step `{step}` of workflow `{workflow}`: unexpected status {status} (expected `{criterion}`){}{}",
+        ActionSuffix(action.as_deref()),
         BodySuffix(body)
     )]
     UnexpectedStatus {
@@ -33,6 +34,9 @@ pub enum Error {
         status: u16,
         /// The success criterion that failed, as written in the document.
         criterion: String,
+        /// The `name` of the failure action of type `end` that ended the workflow, if one
+        /// applied (none did when this is `None`).
+        action: Option<Box<str>>,
         /// The start of the response body (at most 512 bytes, lossily decoded).
         body: String,
     },
@@ -40,7 +44,8 @@ pub enum Error {
     /// A success criterion other than a plain status check was not met and no failure
     /// action applied.
     #[error(
-        "step `{step}` of workflow `{workflow}`: success criterion `{criterion}` not met (status {status}){}",
+        "step `{step}` of workflow `{workflow}`: success criterion `{criterion}` not met (status {status}){}{}",
+        ActionSuffix(action.as_deref()),
         BodySuffix(body)
     )]
     CriteriaNotMet {
@@ -52,6 +57,9 @@ pub enum Error {
         status: u16,
         /// The success criterion that failed, as written in the document.
         criterion: String,
+        /// The `name` of the failure action of type `end` that ended the workflow, if one
+        /// applied (none did when this is `None`).
+        action: Option<Box<str>>,
         /// The start of the response body (at most 512 bytes, lossily decoded).
         body: String,
     },
@@ -254,6 +262,29 @@ pub(crate) fn excerpt(body: &[u8]) -> String {
     format!("{}…", &text[..end])
 }
 
+struct ActionSuffix<'a>(Option<&'a str>);
+
+impl fmt::Display for ActionSuffix<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(action) => write!(f, ", ended by failure action `{action}`"),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Error {
+    /// The `name` of the failure action of type `end` that ended the workflow, if one did.
+    pub fn failure_action(&self) -> Option<&str> {
+        match self {
+            Error::UnexpectedStatus { action, .. } | Error::CriteriaNotMet { action, .. } => {
+                action.as_deref()
+            }
+            _ => None,
+        }
+    }
+}
+
 struct BodySuffix<'a>(&'a str);
 
 impl fmt::Display for BodySuffix<'_> {
@@ -271,6 +302,17 @@ mod tests {
     use super::*;
 
     #[test]
+    fn errors_stay_small_enough_for_clippy_result_large_err() {
+        // Generated functions return `Result<_, Error>`; clippy's `result_large_err` warns
+        // in users' crates from 128 bytes on.
+        assert!(
+            std::mem::size_of::<Error>() < 128,
+            "{}",
+            std::mem::size_of::<Error>()
+        );
+    }
+
+    #[test]
     fn excerpt_cuts_at_a_char_boundary() {
         let body = "é".repeat(400);
         let cut = excerpt(body.as_bytes());
@@ -286,6 +328,7 @@ mod tests {
             step: "createInvite".into(),
             status: 400,
             criterion: "$statusCode == 201".into(),
+            action: None,
             body: "{\"errors\":[]}".into(),
         };
         assert_eq!(

@@ -146,14 +146,38 @@ impl<'c> Run<'c> {
         criterion: &'static str,
         status_check: bool,
     ) -> Error {
+        self.failure(response, criterion, status_check, None)
+    }
+
+    /// The error for a step whose failure action `action`, of type `end`, ended the
+    /// workflow: as [`Run::failed`], naming the action.
+    pub fn ended(
+        &self,
+        response: &Response,
+        criterion: &'static str,
+        status_check: bool,
+        action: &'static str,
+    ) -> Error {
+        self.failure(response, criterion, status_check, Some(action))
+    }
+
+    fn failure(
+        &self,
+        response: &Response,
+        criterion: &'static str,
+        status_check: bool,
+        action: Option<&'static str>,
+    ) -> Error {
         let (workflow, step) = (self.workflow.to_owned(), self.step.to_owned());
         let (status, body, criterion) = (response.status, response.excerpt(), criterion.to_owned());
+        let action = action.map(Box::from);
         if status_check {
             Error::UnexpectedStatus {
                 workflow,
                 step,
                 status,
                 criterion,
+                action,
                 body,
             }
         } else {
@@ -162,6 +186,7 @@ impl<'c> Run<'c> {
                 step,
                 status,
                 criterion,
+                action,
                 body,
             }
         }

@@ -127,12 +127,13 @@ async fn an_unknown_organization_ends_with_organization_not_found() {
         .unwrap_err();
     assert_eq!(
         error.to_string(),
-        r#"step `createInvite` of workflow `invite-to-organization`: unexpected status 404 (expected `$statusCode == 200`): {"error":{"code":"organization_not_found","description":"No organization was found matching any of the criteria provided in the arguments","detail":{}}}"#
+        r#"step `createInvite` of workflow `invite-to-organization`: unexpected status 404 (expected `$statusCode == 200`), ended by failure action `organizationNotFound`: {"error":{"code":"organization_not_found","description":"No organization was found matching any of the criteria provided in the arguments","detail":{}}}"#
     );
     assert!(matches!(
         error,
         arazzo::Error::UnexpectedStatus { ref step, status: 404, .. } if step == "createInvite"
     ));
+    assert_eq!(error.failure_action(), Some("organizationNotFound"));
     assert_eq!(mock.requests().len(), 1);
     assert!(mock.invites().is_empty());
 }
@@ -147,9 +148,10 @@ async fn invalid_properties_end_with_validation_error() {
         .unwrap_err();
     assert_eq!(
         error.to_string(),
-        r#"step `createInvite` of workflow `invite-to-organization`: unexpected status 422 (expected `$statusCode == 200`): {"error":{"code":"validation_error","description":"An error ocurred with the input provided","detail":{"errors":{"email_address":["is not a valid email address"],"role_names":["includes an unknown role `root`"]}}}}"#
+        r#"step `createInvite` of workflow `invite-to-organization`: unexpected status 422 (expected `$statusCode == 200`), ended by failure action `invalidInvite`: {"error":{"code":"validation_error","description":"An error ocurred with the input provided","detail":{"errors":{"email_address":["is not a valid email address"],"role_names":["includes an unknown role `root`"]}}}}"#
     );
     assert_eq!(error.status(), Some(422));
+    assert_eq!(error.failure_action(), Some("invalidInvite"));
     assert!(mock.invites().is_empty());
 }
 
@@ -165,7 +167,7 @@ async fn inviting_the_same_address_twice_is_a_validation_error() {
         .unwrap_err();
     assert_eq!(
         error.to_string(),
-        r#"step `createInvite` of workflow `invite-to-organization`: unexpected status 422 (expected `$statusCode == 200`): {"error":{"code":"validation_error","description":"An error ocurred with the input provided","detail":{"errors":{"email_address":["already has a pending invite to this organization"]}}}}"#
+        r#"step `createInvite` of workflow `invite-to-organization`: unexpected status 422 (expected `$statusCode == 200`), ended by failure action `invalidInvite`: {"error":{"code":"validation_error","description":"An error ocurred with the input provided","detail":{"errors":{"email_address":["already has a pending invite to this organization"]}}}}"#
     );
     assert_eq!(mock.invites().len(), 1);
 }

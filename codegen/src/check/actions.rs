@@ -292,5 +292,9 @@ fn lower_one(
             "`retryAfter` and `retryLimit` only apply to `retry` actions",
         );
     }
-    Some(ir::Action { criteria, kind })
+    Some(ir::Action {
+        name: view.name.to_owned(),
+        criteria,
+        kind,
+    })
 }

@@ -136,13 +136,40 @@ fn follow(
                 _ => Found::Unknown,
             },
         },
-        SchemaKind::Type(OaType::Array(array)) if first.parse::<usize>().is_ok() => next(
-            array
-                .items
-                .as_ref()
-                .and_then(|items| openapi.resolve_boxed_schema(items)),
-        ),
-        SchemaKind::AllOf { all_of } => {
+        // An element of an array may not be there (an empty page): an `Option`.
+        SchemaKind::Type(OaType::Array(array)) if first.parse::<usize>().is_ok() => {
+            match next(
+                array
+                    .items
+                    .as_ref()
+                    .and_then(|items| openapi.resolve_boxed_schema(items)),
+            ) {
+                Found::Type(ty @ ir::Type::Optional(_)) => Found::Type(ty),
+                Found::Type(ty) => Found::Type(ir::Type::Optional(Box::new(ty))),
+                other => other,
+            }
+        }
+        // A schema without `type` but with `properties` (common in `allOf` members) is
+        // an object schema; one with `allOf` is a composition.
+        SchemaKind::Any(any) if !any.properties.is_empty() => {
+            match any.properties.get(first.as_str()) {
+                Some(property) => next(openapi.resolve_boxed_schema(property)),
+                None => match &any.additional_properties {
+                    Some(openapiv3::AdditionalProperties::Schema(extra)) => {
+                        next(openapi.resolve_schema(extra))
+                    }
+                    Some(openapiv3::AdditionalProperties::Any(false)) | None => Found::Missing {
+                        index,
+                        known: any.properties.keys().cloned().collect(),
+                        closed: any.additional_properties.is_some(),
+                    },
+                    _ => Found::Unknown,
+                },
+            }
+        }
+        SchemaKind::AllOf { all_of } | SchemaKind::Any(openapiv3::AnySchema { all_of, .. })
+            if !all_of.is_empty() =>
+        {
             let members: Vec<&Schema> = all_of
                 .iter()
                 .filter_map(|m| openapi.resolve_schema(m))

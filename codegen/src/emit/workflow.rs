@@ -594,7 +594,10 @@ fn step_arm(
     for (position, action) in step.on_failure.iter().enumerate() {
         let last = position + 1 == step.on_failure.len();
         let effect = match &action.kind {
-            ActionKind::End => fail.clone(),
+            ActionKind::End => {
+                let name = &action.name;
+                quote!(return ::std::result::Result::Err(run.ended(&response, criterion, status_check, #name));)
+            }
             ActionKind::GotoStep(target) => exit_failure(goto(wf, *target)),
             ActionKind::Retry { after, limit } => {
                 let after = match after {

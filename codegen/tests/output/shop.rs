@@ -25,7 +25,7 @@ pub struct BrowseAllItemsInputs {
 pub struct BrowseAllItemsOutputs {
     /// `$steps.listPage.outputs.firstId`
     #[serde(rename = "lastFirstId")]
-    pub last_first_id: i64,
+    pub last_first_id: ::std::option::Option<i64>,
     /// `$steps.listPage.outputs.total`
     pub total: ::std::option::Option<::std::string::String>,
 }
@@ -72,7 +72,7 @@ pub async fn browse_all_items(
     };
     struct ListPageOutputs {
         next: ::std::option::Option<i64>,
-        first_id: i64,
+        first_id: ::std::option::Option<i64>,
         total: ::std::option::Option<::std::string::String>,
     }
     enum Step {
