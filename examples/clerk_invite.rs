@@ -114,18 +114,30 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         },
     )
     .await?;
-    println!("  invitation_id: String = {:?}", out.invitation_id);
-    println!("  organization_id: String = {:?}", out.organization_id);
-    println!("  organization_name: String = {:?}", out.organization_name);
-    println!("  status: String = {:?}", out.status);
+    // Read through `data/0` of a page, so `Option`s: the workflow's criteria make sure the
+    // page is not empty.
+    println!("  invitation_id: Option<String> = {:?}", out.invitation_id);
+    println!(
+        "  organization_id: Option<String> = {:?}",
+        out.organization_id
+    );
+    println!(
+        "  organization_name: Option<String> = {:?}",
+        out.organization_name
+    );
+    println!("  status: Option<String> = {:?}", out.status);
     println!("  matches: i64 = {}", out.matches);
+    let (Some(organization_id), Some(invitation_id)) = (out.organization_id, out.invitation_id)
+    else {
+        return Err("the search found no invitation".into());
+    };
 
     println!("\nWorkflow `revoke-invitation`:");
     let out = revoke_invitation(
         &client,
         RevokeInvitationInputs {
-            organization_id: out.organization_id,
-            invitation_id: out.invitation_id,
+            organization_id,
+            invitation_id,
             requesting_user_id: Some(ADMIN_USER_ID.to_owned()),
         },
     )
