@@ -115,6 +115,24 @@ fn by_operation_id<'a>(ck: &'a Checker<'a>, id: &str, at: &Pointer) -> Option<Re
     match found.len() {
         1 => {
             let (source, openapi, op) = found.into_iter().next()?;
+            // The spec: with several (non-`arazzo`) source descriptions, an operationId
+            // "MUST be specified using a runtime expression".
+            let candidates = ck
+                .doc
+                .source_descriptions
+                .iter()
+                .filter(|s| s.source_type != Some(crate::model::SourceType::Arazzo))
+                .count();
+            if candidates > 1 {
+                ck.error(
+                    at,
+                    format!("operationId `{id}` must name its source: the document has {candidates} OpenAPI source descriptions"),
+                )
+                .help(format!(
+                    "write `$sourceDescriptions.{}.{id}`",
+                    ck.doc.source_descriptions[source].name
+                ));
+            }
             Some(Resolved {
                 source,
                 openapi,

@@ -10,9 +10,12 @@ use super::Checker;
 use crate::diag::did_you_mean;
 use crate::expr::{self, ComponentKind, Expr};
 use crate::ir;
+use crate::load::OpenApiSource;
 use crate::model::{self, ParameterIn, ReusableOr};
 use crate::openapi::{self, ResolvedParameter};
 use crate::source::Pointer;
+use indexmap::IndexMap;
+use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind, Type};
 
 /// An OpenAPI parameter location as the IR has it.
 pub(super) fn location(l: openapi::ParamLocation) -> ir::Location {
@@ -254,6 +257,125 @@ pub(super) fn lower(
     params
 }
 
+/// The properties an object schema declares (following `$ref` and `allOf`), which of them
+/// are required, and whether others are forbidden; `None` when the schema does not say
+/// (`oneOf`, `anyOf`, no properties).
+struct ObjectView<'a> {
+    properties: Vec<(&'a str, &'a ReferenceOr<Box<Schema>>)>,
+    required: Vec<&'a str>,
+    closed: bool,
+}
+
+fn object_view<'a>(
+    openapi: &'a OpenApiSource,
+    schema: &'a Schema,
+    depth: usize,
+) -> Option<ObjectView<'a>> {
+    if depth > 16 {
+        return None;
+    }
+    let own = |properties: &'a IndexMap<String, ReferenceOr<Box<Schema>>>,
+               required: &'a [String],
+               extra: &'a Option<AdditionalProperties>| ObjectView {
+        properties: properties.iter().map(|(k, v)| (k.as_str(), v)).collect(),
+        required: required.iter().map(String::as_str).collect(),
+        closed: matches!(extra, Some(AdditionalProperties::Any(false))),
+    };
+    let view = match &schema.schema_kind {
+        SchemaKind::Type(Type::Object(o)) => {
+            own(&o.properties, &o.required, &o.additional_properties)
+        }
+        SchemaKind::Any(any) if any.all_of.is_empty() => {
+            own(&any.properties, &any.required, &any.additional_properties)
+        }
+        SchemaKind::AllOf { all_of } | SchemaKind::Any(openapiv3::AnySchema { all_of, .. }) => {
+            let mut merged = ObjectView {
+                properties: Vec::new(),
+                required: Vec::new(),
+                closed: false,
+            };
+            for member in all_of {
+                let member = openapi.resolve_schema(member)?;
+                let view = object_view(openapi, member, depth + 1)?;
+                merged.properties.extend(view.properties);
+                merged.required.extend(view.required);
+            }
+            merged
+        }
+        _ => return None,
+    };
+    (!view.properties.is_empty()).then_some(view)
+}
+
+/// `payload: {nmae: rex}` for a request schema with `name` (required): members the
+/// schema does not declare (an error when it is closed, else a warning) and required
+/// members left out (an error), in nested literal objects too.
+#[allow(clippy::too_many_arguments)]
+fn check_payload(
+    ck: &Checker,
+    openapi: &OpenApiSource,
+    operation: &str,
+    schema: &Schema,
+    payload: &Value,
+    at: &Pointer,
+    supplied: &[&str],
+    depth: usize,
+) {
+    let Value::Object(members) = payload else {
+        return;
+    };
+    let Some(view) = object_view(openapi, schema, depth) else {
+        return;
+    };
+    let known = || view.properties.iter().map(|(name, _)| *name);
+    for (name, value) in members {
+        match view.properties.iter().find(|(p, _)| p == name) {
+            Some((_, property)) => {
+                if let Some(property) = openapi.resolve_boxed_schema(property) {
+                    check_payload(
+                        ck,
+                        openapi,
+                        operation,
+                        property,
+                        value,
+                        &at.key(name),
+                        &[],
+                        depth + 1,
+                    );
+                }
+            }
+            None => {
+                let message = format!(
+                    "the request body of `{operation}` declares no property `{name}`{}",
+                    if depth == 0 {
+                        String::new()
+                    } else {
+                        format!(" in `{}`", crate::source::display_pointer(at))
+                    }
+                );
+                let span = ck.file.key_span(&at.key(name));
+                let mut diag = if view.closed {
+                    ck.cx.error(&span, message)
+                } else {
+                    ck.cx.warning(&span, message)
+                };
+                if let Some(hint) = did_you_mean(name, known()) {
+                    diag = diag.help(format!("did you mean `{hint}`?"));
+                }
+                let _ = diag;
+            }
+        }
+    }
+    for required in &view.required {
+        if !members.contains_key(*required) && !supplied.contains(required) {
+            ck.error(
+                at,
+                format!("the request body of `{operation}` requires `{required}`, which the payload leaves out"),
+            );
+        }
+    }
+}
+
 /// `Accept`, `Content-Type` and `Authorization`: OpenAPI says parameter definitions with
 /// these names are ignored (they come from content types and security schemes).
 fn is_implicit_header(name: &str) -> bool {
@@ -424,6 +546,42 @@ pub(super) fn body(
         }
     }
     let payload = body.payload.as_ref()?;
+    if encoding != ir::Encoding::Text {
+        let schema = resolved
+            .openapi
+            .request_body(&resolved.op)
+            .and_then(|b| {
+                b.content
+                    .get(&content_type)
+                    .or_else(|| b.content.values().next())
+            })
+            .and_then(|media| media.schema.as_ref())
+            .and_then(|schema| resolved.openapi.resolve_schema(schema));
+        if let Some(schema) = schema {
+            // Members a replacement adds count as present.
+            let replaced: Vec<&str> = replacements
+                .iter()
+                .filter_map(|(target, _)| target.strip_prefix('/'))
+                .filter(|t| !t.contains('/'))
+                .collect();
+            let operation = resolved
+                .op
+                .operation
+                .operation_id
+                .as_deref()
+                .unwrap_or(resolved.op.path);
+            check_payload(
+                ck,
+                resolved.openapi,
+                operation,
+                schema,
+                payload,
+                &at.key("payload"),
+                &replaced,
+                0,
+            );
+        }
+    }
     let value = exprs::value(ck, names, payload, &at.key("payload"))?;
     Some(ir::Body {
         content_type,
