@@ -22,7 +22,6 @@ pub use auth::Credential;
 pub use client::{Client, ClientBuilder, DEFAULT_MAX_STEP_EXECUTIONS};
 pub use error::{BuildError, Error};
 pub use hooks::{Hooks, RequestEvent, ResponseEvent, RetryEvent};
-pub use response::Response;
 
 /// A generated workflow, as the JSON entry point lists it in `WORKFLOWS`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,6 +49,7 @@ pub mod __private {
     pub use crate::criteria::{compare, navigate, truthy, JsonPathQuery, Nav, Op, Pattern};
     pub use crate::encode::Style;
     pub use crate::operation::{ApiKeyIn, Operation, Scheme, SchemeKind, Server, Source};
+    pub use crate::response::Response;
     pub use crate::run::{Request, Run};
 
     /// Decodes the JSON inputs of the JSON entry point into a workflow's inputs type.
