@@ -190,6 +190,35 @@ fn version_string(value: &Value) -> String {
     }
 }
 
+/// OpenAPI descriptions parsed so far in this process, by absolute path, with the text they
+/// were parsed from. A proc-macro server expands many invocations, often over the same
+/// large description; a hit skips YAML parsing and the OpenAPI model, as long as the text
+/// is unchanged. Only successful parses are kept, so diagnostics are always fresh.
+static PARSED: std::sync::OnceLock<std::sync::Mutex<HashMap<PathBuf, ParsedOpenApi>>> =
+    std::sync::OnceLock::new();
+
+/// The description parsed before from the same text, shown as `display`.
+fn parsed_before(abs: &Path, text: &str, display: &Path) -> Option<ParsedOpenApi> {
+    let cache = PARSED.get()?.lock().ok()?;
+    let parsed = cache.get(abs).filter(|p| p.file.text == text)?;
+    Some(ParsedOpenApi {
+        file: SourceFile::new(
+            display.to_path_buf(),
+            abs.to_path_buf(),
+            parsed.file.text.clone(),
+        ),
+        spec: parsed.spec.clone(),
+        raw: parsed.raw.clone(),
+    })
+}
+
+fn remember_parsed(abs: &Path, parsed: &ParsedOpenApi) {
+    let cache = PARSED.get_or_init(Default::default);
+    if let Ok(mut cache) = cache.lock() {
+        cache.insert(abs.to_path_buf(), parsed.clone());
+    }
+}
+
 /// A parsed OpenAPI description, shared by every source description that names its file.
 #[derive(Clone)]
 struct ParsedOpenApi {
@@ -410,6 +439,12 @@ impl<'a> Loader<'a> {
                 return LoadedSource::Failed;
             }
         };
+        if description.source_type != Some(SourceType::Arazzo) {
+            if let Some(parsed) = parsed_before(&abs, &text, &display) {
+                self.openapi_cache.insert(abs, Some(parsed.clone()));
+                return openapi_source(name, parsed);
+            }
+        }
         let file = SourceFile::new(display.clone(), abs.clone(), text);
         let Some(value) = self.parse_value(&file) else {
             self.openapi_cache.insert(abs, None);
@@ -444,6 +479,9 @@ impl<'a> Loader<'a> {
             }
             (_, DocumentKind::OpenApi(version)) => {
                 let parsed = self.parse_openapi(file, value, &version);
+                if let Some(parsed) = &parsed {
+                    remember_parsed(&abs, parsed);
+                }
                 self.openapi_cache.insert(abs, parsed.clone());
                 match parsed {
                     Some(parsed) => openapi_source(name, parsed),
