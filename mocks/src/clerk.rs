@@ -56,7 +56,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::{json, Map, Value};
 
-use crate::server::{percent_decode, MockServer, RecordedRequest};
+use crate::server::{percent_decode, Mock};
 
 /// The secret key the mock accepts unless configured otherwise.
 pub const DEFAULT_SECRET_KEY: &str = "sk_test_arazzo_mock";
@@ -272,13 +272,9 @@ pub struct Invitation {
 /// let server_url = format!("{}/v1", clerk.base_url()); // http://127.0.0.1:<port>/v1
 /// # }
 /// ```
-#[derive(Debug)]
-pub struct ClerkMock {
-    server: MockServer,
-    state: Arc<ClerkState>,
-}
+pub type ClerkMock = Mock<ClerkState>;
 
-impl ClerkMock {
+impl Mock<ClerkState> {
     /// Starts the mock on a fresh local port.
     ///
     /// # Panics
@@ -286,8 +282,7 @@ impl ClerkMock {
     /// Panics if called outside a tokio runtime or if no local port can be bound.
     pub async fn start(config: &ClerkConfig) -> ClerkMock {
         let state = Arc::new(ClerkState::new(config.clone()));
-        let server = MockServer::start(router(Arc::clone(&state))).await;
-        ClerkMock { server, state }
+        Mock::serve(router(Arc::clone(&state)), state).await
     }
 
     /// The mock's routes, for serving them some other way.
@@ -295,40 +290,16 @@ impl ClerkMock {
         router(Arc::new(ClerkState::new(config.clone())))
     }
 
-    /// The underlying server.
-    pub fn server(&self) -> &MockServer {
-        &self.server
-    }
-
-    /// The base URL, `http://127.0.0.1:<port>`, without Clerk's `/v1`.
-    pub fn base_url(&self) -> String {
-        self.server.base_url()
-    }
-
-    /// Every request received so far; see [`MockServer::requests`].
-    pub fn requests(&self) -> Vec<RecordedRequest> {
-        self.server.requests()
-    }
-
-    /// Forgets the recorded requests; the invitations stay.
-    pub fn clear_requests(&self) {
-        self.server.clear_requests();
-    }
-
     /// Every invitation, seeded ones included, in creation order.
     pub fn invitations(&self) -> Vec<Invitation> {
         self.state.lock().invitations.clone()
     }
-
-    /// Shuts the server down and waits until it has stopped.
-    pub async fn shutdown(self) {
-        self.server.shutdown().await;
-    }
 }
 
 /// The mutable state of one mock instance.
+/// The state of a [`ClerkMock`]: its configuration and what it has stored (opaque).
 #[derive(Debug)]
-struct ClerkState {
+pub struct ClerkState {
     config: ClerkConfig,
     inner: Mutex<Inner>,
 }

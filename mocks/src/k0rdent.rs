@@ -41,7 +41,7 @@ use axum::routing::post;
 use axum::{Json, Router};
 use serde_json::{json, Map, Value};
 
-use crate::server::{MockServer, RecordedRequest};
+use crate::server::Mock;
 
 /// The bearer token the mock accepts unless configured otherwise.
 pub const DEFAULT_TOKEN: &str = "k0rdent-test-token";
@@ -150,13 +150,9 @@ pub struct Invitation {
 /// let base_url = k0rdent.base_url(); // http://127.0.0.1:<port>
 /// # }
 /// ```
-#[derive(Debug)]
-pub struct K0rdentMock {
-    server: MockServer,
-    state: Arc<K0rdentState>,
-}
+pub type K0rdentMock = Mock<K0rdentState>;
 
-impl K0rdentMock {
+impl Mock<K0rdentState> {
     /// Starts the mock on a fresh local port.
     ///
     /// # Panics
@@ -164,8 +160,7 @@ impl K0rdentMock {
     /// Panics if called outside a tokio runtime or if no local port can be bound.
     pub async fn start(config: &K0rdentConfig) -> K0rdentMock {
         let state = Arc::new(K0rdentState::new(config.clone()));
-        let server = MockServer::start(router(Arc::clone(&state))).await;
-        K0rdentMock { server, state }
+        Mock::serve(router(Arc::clone(&state)), state).await
     }
 
     /// The mock's routes, for serving them some other way.
@@ -173,40 +168,16 @@ impl K0rdentMock {
         router(Arc::new(K0rdentState::new(config.clone())))
     }
 
-    /// The underlying server.
-    pub fn server(&self) -> &MockServer {
-        &self.server
-    }
-
-    /// The base URL, `http://127.0.0.1:<port>`, to use as the API's server.
-    pub fn base_url(&self) -> String {
-        self.server.base_url()
-    }
-
-    /// Every request received so far; see [`MockServer::requests`].
-    pub fn requests(&self) -> Vec<RecordedRequest> {
-        self.server.requests()
-    }
-
-    /// Forgets the recorded requests; the invitations stay.
-    pub fn clear_requests(&self) {
-        self.server.clear_requests();
-    }
-
     /// The invitations created so far, in creation order.
     pub fn invitations(&self) -> Vec<Invitation> {
         self.state.lock().invitations.clone()
     }
-
-    /// Shuts the server down and waits until it has stopped.
-    pub async fn shutdown(self) {
-        self.server.shutdown().await;
-    }
 }
 
 /// The mutable state of one mock instance.
+/// The state of a [`K0rdentMock`]: its configuration and what it has stored (opaque).
 #[derive(Debug)]
-struct K0rdentState {
+pub struct K0rdentState {
     config: K0rdentConfig,
     inner: Mutex<Inner>,
 }

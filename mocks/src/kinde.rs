@@ -43,7 +43,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::{json, Map, Value};
 
-use crate::server::{MockServer, RecordedRequest};
+use crate::server::Mock;
 
 /// The bearer token the mock accepts unless configured otherwise.
 pub const DEFAULT_TOKEN: &str = "test-token";
@@ -203,13 +203,9 @@ pub struct Invite {
 /// let base_url = kinde.base_url(); // http://127.0.0.1:<port>
 /// # }
 /// ```
-#[derive(Debug)]
-pub struct KindeMock {
-    server: MockServer,
-    state: Arc<KindeState>,
-}
+pub type KindeMock = Mock<KindeState>;
 
-impl KindeMock {
+impl Mock<KindeState> {
     /// Starts the mock on a fresh local port.
     ///
     /// # Panics
@@ -217,8 +213,7 @@ impl KindeMock {
     /// Panics if called outside a tokio runtime or if no local port can be bound.
     pub async fn start(config: &KindeConfig) -> KindeMock {
         let state = Arc::new(KindeState::new(config.clone()));
-        let server = MockServer::start(router(Arc::clone(&state))).await;
-        KindeMock { server, state }
+        Mock::serve(router(Arc::clone(&state)), state).await
     }
 
     /// The mock's routes, for serving them some other way.
@@ -226,40 +221,16 @@ impl KindeMock {
         router(Arc::new(KindeState::new(config.clone())))
     }
 
-    /// The underlying server.
-    pub fn server(&self) -> &MockServer {
-        &self.server
-    }
-
-    /// The base URL, `http://127.0.0.1:<port>`, to use as the API's server.
-    pub fn base_url(&self) -> String {
-        self.server.base_url()
-    }
-
-    /// Every request received so far; see [`MockServer::requests`].
-    pub fn requests(&self) -> Vec<RecordedRequest> {
-        self.server.requests()
-    }
-
-    /// Forgets the recorded requests; the invitations stay.
-    pub fn clear_requests(&self) {
-        self.server.clear_requests();
-    }
-
     /// The invitations created so far, in creation order.
     pub fn invites(&self) -> Vec<Invite> {
         self.state.lock().invites.clone()
     }
-
-    /// Shuts the server down and waits until it has stopped.
-    pub async fn shutdown(self) {
-        self.server.shutdown().await;
-    }
 }
 
 /// The mutable state of one mock instance.
+/// The state of a [`KindeMock`]: its configuration and what it has stored (opaque).
 #[derive(Debug)]
-struct KindeState {
+pub struct KindeState {
     config: KindeConfig,
     inner: Mutex<Inner>,
 }

@@ -47,7 +47,7 @@ use axum::routing::post;
 use axum::{Json, Router};
 use serde_json::{json, Map, Value};
 
-use crate::server::{MockServer, RecordedRequest};
+use crate::server::Mock;
 
 /// The bearer token the mock accepts unless configured otherwise.
 pub const DEFAULT_TOKEN: &str = "krystal-test-token";
@@ -141,13 +141,9 @@ pub struct Invite {
 /// let base_url = krystal.base_url(); // http://127.0.0.1:<port>
 /// # }
 /// ```
-#[derive(Debug)]
-pub struct KrystalMock {
-    server: MockServer,
-    state: Arc<KrystalState>,
-}
+pub type KrystalMock = Mock<KrystalState>;
 
-impl KrystalMock {
+impl Mock<KrystalState> {
     /// Starts the mock on a fresh local port.
     ///
     /// # Panics
@@ -155,8 +151,7 @@ impl KrystalMock {
     /// Panics if called outside a tokio runtime or if no local port can be bound.
     pub async fn start(config: &KrystalConfig) -> KrystalMock {
         let state = Arc::new(KrystalState::new(config.clone()));
-        let server = MockServer::start(router(Arc::clone(&state))).await;
-        KrystalMock { server, state }
+        Mock::serve(router(Arc::clone(&state)), state).await
     }
 
     /// The mock's routes, for serving them some other way.
@@ -164,40 +159,16 @@ impl KrystalMock {
         router(Arc::new(KrystalState::new(config.clone())))
     }
 
-    /// The underlying server.
-    pub fn server(&self) -> &MockServer {
-        &self.server
-    }
-
-    /// The base URL, `http://127.0.0.1:<port>`, to use as the API's server.
-    pub fn base_url(&self) -> String {
-        self.server.base_url()
-    }
-
-    /// Every request received so far; see [`MockServer::requests`].
-    pub fn requests(&self) -> Vec<RecordedRequest> {
-        self.server.requests()
-    }
-
-    /// Forgets the recorded requests; the invites stay.
-    pub fn clear_requests(&self) {
-        self.server.clear_requests();
-    }
-
     /// The invites created so far, in creation order.
     pub fn invites(&self) -> Vec<Invite> {
         self.state.lock().invites.clone()
     }
-
-    /// Shuts the server down and waits until it has stopped.
-    pub async fn shutdown(self) {
-        self.server.shutdown().await;
-    }
 }
 
 /// The mutable state of one mock instance.
+/// The state of a [`KrystalMock`]: its configuration and what it has stored (opaque).
 #[derive(Debug)]
-struct KrystalState {
+pub struct KrystalState {
     config: KrystalConfig,
     inner: Mutex<Inner>,
 }

@@ -38,4 +38,4 @@ pub mod k0rdent;
 pub mod kinde;
 pub mod krystal;
 
-pub use crate::server::{MockServer, RecordedRequest};
+pub use crate::server::{Mock, MockServer, RecordedRequest};

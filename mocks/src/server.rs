@@ -293,3 +293,47 @@ mod tests {
         assert_eq!(percent_decode("caf%C3%A9"), "café");
     }
 }
+
+/// A mock server together with the state of the API it serves: what every API's mock
+/// (`KindeMock`, `ClerkMock`, …) shares. Each API adds `start`, `router` and accessors
+/// for its state.
+#[derive(Debug)]
+pub struct Mock<S> {
+    pub(crate) server: MockServer,
+    pub(crate) state: Arc<S>,
+}
+
+impl<S> Mock<S> {
+    /// Serves `router`, whose handlers share `state`.
+    pub(crate) async fn serve(router: Router, state: Arc<S>) -> Self {
+        Mock {
+            server: MockServer::start(router).await,
+            state,
+        }
+    }
+
+    /// The underlying server.
+    pub fn server(&self) -> &MockServer {
+        &self.server
+    }
+
+    /// The base URL, `http://127.0.0.1:<port>`, to use as the API's server.
+    pub fn base_url(&self) -> String {
+        self.server.base_url()
+    }
+
+    /// Every request received so far; see [`MockServer::requests`].
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        self.server.requests()
+    }
+
+    /// Forgets the recorded requests; what the API stored stays.
+    pub fn clear_requests(&self) {
+        self.server.clear_requests();
+    }
+
+    /// Shuts the server down and waits until it has stopped.
+    pub async fn shutdown(self) {
+        self.server.shutdown().await;
+    }
+}
