@@ -45,8 +45,11 @@ pub(super) fn success_status(criteria: &[ir::Criterion], declared: &[String]) ->
 pub(super) enum Found {
     /// The pointer resolves; this is the Rust type of its value.
     Type(ir::Type),
-    /// The schema does not say (no schema, `oneOf`, open objects, too deep).
+    /// The schema does not say (no schema, too deep, a type that has no members).
     Unknown,
+    /// The schema makes it unknowable: at the `index`-th token it is a `oneOf` or `anyOf`,
+    /// or an object open to any member (`keyword` names which).
+    Unknowable { index: usize, keyword: &'static str },
     /// The `index`-th token names a property the object schema does not list. `known`
     /// lists the properties it has; `closed` says whether the schema forbids others
     /// (`additionalProperties: false`), which makes the pointer certainly wrong.
@@ -66,7 +69,7 @@ pub(super) fn response_body_type(
 ) -> ir::Type {
     match response_body(openapi, op, status, tokens) {
         Found::Type(ty) => ty,
-        Found::Unknown | Found::Missing { .. } => ir::Type::Json,
+        Found::Unknown | Found::Unknowable { .. } | Found::Missing { .. } => ir::Type::Json,
     }
 }
 
@@ -133,6 +136,10 @@ fn follow(
                         closed: object.additional_properties.is_some(),
                     }
                 }
+                Some(openapiv3::AdditionalProperties::Any(true)) => Found::Unknowable {
+                    index,
+                    keyword: "additionalProperties",
+                },
                 _ => Found::Unknown,
             },
         },
@@ -198,6 +205,14 @@ fn follow(
                 _ => Found::Unknown,
             }
         }
+        SchemaKind::OneOf { .. } => Found::Unknowable {
+            index,
+            keyword: "oneOf",
+        },
+        SchemaKind::AnyOf { .. } => Found::Unknowable {
+            index,
+            keyword: "anyOf",
+        },
         _ => Found::Unknown,
     }
 }

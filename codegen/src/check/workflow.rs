@@ -544,11 +544,29 @@ fn check_response_pointers(
                 continue;
             }
             let tokens = crate::source::split_pointer(pointer);
+            let found = types::response_body(resolved.openapi, &resolved.op, status, &tokens);
+            if let types::Found::Unknowable { index, keyword } = found {
+                let at_schema = if index == 0 {
+                    "the body".to_owned()
+                } else {
+                    format!("`#/{}`", tokens[..index].join("/"))
+                };
+                ck.warning_in(
+                    &place,
+                    text,
+                    start,
+                    end - start,
+                    format!(
+                        "cannot check `#{pointer}` against the `{status}` response of `{operation}`: its schema uses `{keyword}` at {at_schema}"
+                    ),
+                );
+                continue;
+            }
             if let types::Found::Missing {
                 index,
                 known,
                 closed,
-            } = types::response_body(resolved.openapi, &resolved.op, status, &tokens)
+            } = found
             {
                 let missing = &tokens[index];
                 let inside = if index == 0 {
