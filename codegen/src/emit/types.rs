@@ -138,8 +138,14 @@ fn nested(ty: &Type) -> Option<&str> {
     }
 }
 
-/// `validate` methods for the input structs that need one; `true` when the root does.
-pub(crate) fn validations(ctx: &Ctx, defs: &[StructDef]) -> (TokenStream, bool) {
+/// Whether the workflow's inputs struct has a `validate` to call before any request.
+pub(crate) fn validates_inputs(defs: &[StructDef]) -> bool {
+    defs.first()
+        .is_some_and(|def| needs_validation(defs, &def.name, 0))
+}
+
+/// `validate` methods for the input structs that need one.
+pub(crate) fn validations(ctx: &Ctx, defs: &[StructDef]) -> TokenStream {
     let root = &ctx.root;
     let impls = defs
         .iter()
@@ -165,11 +171,18 @@ pub(crate) fn validations(ctx: &Ctx, defs: &[StructDef]) -> (TokenStream, bool) 
                 }
             }
         });
-    let _ = root;
-    let root_needs = defs
-        .first()
-        .is_some_and(|def| needs_validation(defs, &def.name, 0));
-    (quote!(#(#impls)*), root_needs)
+    let impls = quote!(#(#impls)*);
+    let patterns = defs.iter().flat_map(|d| &d.fields).any(|f| {
+        f.constraints
+            .iter()
+            .any(|c| matches!(c, Constraint::Pattern(_)))
+    });
+    if patterns {
+        // Patterns need the runtime; keep the alias out of the user's namespace.
+        quote!(const _: () = { use #root::__private as rt; #impls };)
+    } else {
+        impls
+    }
 }
 
 fn field_checks(defs: &[StructDef], field: &crate::ir::Field) -> TokenStream {
@@ -259,8 +272,7 @@ fn field_checks(defs: &[StructDef], field: &crate::ir::Field) -> TokenStream {
             }
         });
     }
-    if let Some(inner) = nested(base).filter(|n| needs_validation(defs, n, 1)) {
-        let _ = inner;
+    if nested(base).is_some_and(|n| needs_validation(defs, n, 1)) {
         let format = format!(
             "in `{}`: {{message}}",
             name.replace('{', "{{").replace('}', "}}")

@@ -11,7 +11,7 @@ use std::fmt::Write as _;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::types::{outputs_struct, rust_type, struct_def, validations};
+use super::types::{outputs_struct, rust_type, struct_def, validates_inputs, validations};
 use super::value::{criterion, expr, negated, optional, required, Place, Statics};
 use super::{doc_lines, ident, Ctx};
 use crate::ir::{
@@ -47,17 +47,8 @@ pub(crate) fn skeleton(ctx: &Ctx, wf: &Workflow) -> TokenStream {
 
 fn public_types(ctx: &Ctx, wf: &Workflow) -> TokenStream {
     let inputs = wf.input_types.iter().map(|def| struct_def(ctx, def));
-    let (validate, _) = validations(ctx, &wf.input_types);
+    let validate = validations(ctx, &wf.input_types);
     let outputs = outputs_struct(ctx, &wf.outputs_name, &wf.id, &wf.outputs);
-    let root = &ctx.root;
-    let uses_rt = validate.to_string().contains("rt ::");
-    let rt = uses_rt.then(|| quote!(use #root::__private as rt;));
-    let validate = if uses_rt {
-        // Patterns need the runtime; keep the alias out of the user's namespace.
-        quote!(const _: () = { #rt #validate };)
-    } else {
-        validate
-    };
     quote! {
         #(#inputs)*
         #validate
@@ -237,7 +228,7 @@ fn body(ctx: &Ctx, plan: &Plan, wf: &Workflow) -> TokenStream {
     let mut reads_inputs = false;
     wf.for_each_expr(&mut |e| reads_inputs |= matches!(e, Expr::Input { .. }));
     let ignore_inputs = (!reads_inputs).then(|| quote!(let _ = &inputs;));
-    let (_, validates) = validations(ctx, &wf.input_types);
+    let validates = validates_inputs(&wf.input_types);
     let mut read_dependencies = BTreeSet::new();
     wf.for_each_expr(&mut |e| {
         if let Expr::Dependency { var, .. } = e {
