@@ -596,32 +596,61 @@ fn check_response_pointers(
     }
 }
 
+/// Where a workflow can go after step `index`.
+struct Successors {
+    /// The steps that can run after its success: `goto` targets and, unless an action
+    /// always applies, the following step.
+    after_success: Vec<usize>,
+    /// The steps failure `goto`s lead to.
+    after_failure: Vec<usize>,
+    /// Whether its success can end the workflow (an `end`, or falling off the last step).
+    ends: bool,
+}
+
+fn successors(steps: &[ir::Step], index: usize) -> Successors {
+    let step = &steps[index];
+    let mut next = Successors {
+        after_success: Vec::new(),
+        after_failure: Vec::new(),
+        ends: false,
+    };
+    let mut unconditional = false;
+    for action in &step.on_success {
+        match action.kind {
+            ir::ActionKind::End => next.ends = true,
+            ir::ActionKind::GotoStep(to) => next.after_success.push(to),
+            ir::ActionKind::Retry { .. } => {}
+        }
+        unconditional |= action.criteria.is_empty();
+    }
+    if !unconditional {
+        match index + 1 < steps.len() {
+            true => next.after_success.push(index + 1),
+            false => next.ends = true,
+        }
+    }
+    for action in &step.on_failure {
+        if let ir::ActionKind::GotoStep(to) = action.kind {
+            next.after_failure.push(to);
+        }
+    }
+    next.after_success.retain(|to| *to < steps.len());
+    next.after_failure.retain(|to| *to < steps.len());
+    next
+}
+
 /// A step that no path from the first step reaches (following the default next step,
 /// success and failure `goto`s) never runs: a warning.
 fn check_reachable(ck: &Checker, at: &Pointer, steps: &[ir::Step]) {
     let mut seen = vec![false; steps.len()];
-    let mut stack = vec![0];
+    // The first step, if there is one.
+    let mut stack: Vec<usize> = (0..steps.len().min(1)).collect();
     while let Some(index) = stack.pop() {
-        if index >= steps.len() || std::mem::replace(&mut seen[index], true) {
+        if std::mem::replace(&mut seen[index], true) {
             continue;
         }
-        let step = &steps[index];
-        let mut unconditional_exit = false;
-        for action in &step.on_success {
-            match action.kind {
-                ir::ActionKind::GotoStep(to) => stack.push(to),
-                ir::ActionKind::End | ir::ActionKind::Retry { .. } => {}
-            }
-            unconditional_exit |= action.criteria.is_empty();
-        }
-        if !unconditional_exit {
-            stack.push(index + 1);
-        }
-        for action in &step.on_failure {
-            if let ir::ActionKind::GotoStep(to) = action.kind {
-                stack.push(to);
-            }
-        }
+        let next = successors(steps, index);
+        stack.extend(next.after_success.into_iter().chain(next.after_failure));
     }
     for (index, step) in steps.iter().enumerate() {
         if !seen[index] {
@@ -698,47 +727,22 @@ fn workflow_output_type(
 /// actions, the default next step and failure `goto`s (including the target's own).
 fn always_runs(steps: &[ir::Step], target: usize) -> bool {
     let mut seen = vec![false; steps.len()];
-    let mut stack = vec![0];
+    // The first step, if there is one.
+    let mut stack: Vec<usize> = (0..steps.len().min(1)).collect();
     while let Some(index) = stack.pop() {
         if std::mem::replace(&mut seen[index], true) {
             continue;
         }
-        let step = &steps[index];
+        let next = successors(steps, index);
         if index == target {
             // Past the target only by failing it: its outputs are not there.
-            for action in &step.on_failure {
-                if let ir::ActionKind::GotoStep(to) = action.kind {
-                    stack.push(to);
-                }
-            }
+            stack.extend(next.after_failure);
             continue;
         }
-        let mut next = Vec::new();
-        let mut exits = false;
-        let mut unconditional = false;
-        for action in &step.on_success {
-            match action.kind {
-                ir::ActionKind::End => exits = true,
-                ir::ActionKind::GotoStep(to) => next.push(to),
-                ir::ActionKind::Retry { .. } => {}
-            }
-            unconditional |= action.criteria.is_empty();
-        }
-        if !unconditional {
-            match index + 1 < steps.len() {
-                true => next.push(index + 1),
-                false => exits = true,
-            }
-        }
-        for action in &step.on_failure {
-            if let ir::ActionKind::GotoStep(to) = action.kind {
-                next.push(to);
-            }
-        }
-        if exits {
+        if next.ends {
             return false;
         }
-        stack.extend(next.into_iter().filter(|to| *to < steps.len()));
+        stack.extend(next.after_success.into_iter().chain(next.after_failure));
     }
     true
 }
