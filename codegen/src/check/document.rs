@@ -19,6 +19,34 @@ pub(super) fn check_version(ck: &Checker) {
     }
 }
 
+/// `workflows: []`, `sourceDescriptions: []` or a workflow with `steps: []`: the
+/// specification asks for at least one of each (the schema's `minItems: 1`).
+pub(super) fn check_non_empty_lists(ck: &Checker) {
+    if ck.doc.source_descriptions.is_empty() {
+        ck.error(
+            &Pointer::root().key("sourceDescriptions"),
+            "the document has no source descriptions; it needs at least one",
+        );
+    }
+    if ck.doc.workflows.is_empty() {
+        ck.error(
+            &Pointer::root().key("workflows"),
+            "the document has no workflows; it needs at least one",
+        );
+    }
+    for (index, wf) in ck.doc.workflows.iter().enumerate() {
+        if wf.steps.is_empty() {
+            ck.error(
+                &workflow_pointer(index).key("steps"),
+                format!(
+                    "workflow `{}` has no steps; it needs at least one",
+                    wf.workflow_id
+                ),
+            );
+        }
+    }
+}
+
 /// Two source descriptions named `petstore`.
 pub(super) fn check_unique_source_names(ck: &Checker) {
     let mut seen = HashMap::new();

@@ -108,6 +108,7 @@ pub(crate) fn check(cx: &Ctxt, loaded: &Loaded, _settings: &Settings) -> Option<
         raw: serde_json::to_value(&loaded.document).unwrap_or_default(),
     };
     document::check_version(&ck);
+    document::check_non_empty_lists(&ck);
     document::check_unique_source_names(&ck);
     document::check_unique_workflow_ids(&ck);
     document::check_unknown_fields(&ck);

@@ -239,15 +239,21 @@ pub(super) fn lower(
         if (d.required || loc == ir::Location::Path)
             && !supplied.contains(&(d.name.to_owned(), loc))
         {
-            ck.error(
-                step_at,
-                format!(
-                    "missing required {} parameter `{}` of operation `{operation_name}`",
-                    loc_name(loc),
-                    d.name
-                ),
-            )
-            .help(format!(
+            let message = format!(
+                "missing required {} parameter `{}` of operation `{operation_name}`",
+                loc_name(loc),
+                d.name
+            );
+            // Without a path parameter there is no URL to send the request to; other
+            // parameters may come from the client (default headers, proxies) or a server
+            // default, as real documents often rely on, so those are warnings.
+            let diag = if loc == ir::Location::Path {
+                ck.error(step_at, message)
+            } else {
+                ck.warning(step_at, message)
+                    .note("the request is sent without it; `strict = true` makes this an error")
+            };
+            diag.help(format!(
                 "add `- name: {}` with `in: {}` and a `value` to the step's parameters",
                 d.name,
                 loc_name(loc)
@@ -368,10 +374,13 @@ fn check_payload(
     }
     for required in &view.required {
         if !members.contains_key(*required) && !supplied.contains(required) {
-            ck.error(
+            // A warning: descriptions often mark as required what another channel supplies
+            // (OAuth client credentials in a Basic `Authorization` header, for one).
+            ck.warning(
                 at,
                 format!("the request body of `{operation}` requires `{required}`, which the payload leaves out"),
-            );
+            )
+            .note("the request is sent without it; `strict = true` makes this an error");
         }
     }
 }
