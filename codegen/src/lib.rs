@@ -34,6 +34,7 @@ mod naming;
 mod openapi;
 mod settings;
 mod source;
+mod swagger;
 
 use std::path::{Path, PathBuf};
 

@@ -28,6 +28,7 @@ use crate::model::{Document, SourceDescription, SourceType};
 pub(crate) use crate::openapi::OpenApiSource;
 use crate::settings::Settings;
 use crate::source::{file_span, normalize_path, Pointer, SourceFile};
+use crate::swagger;
 
 /// Everything read for one generation.
 #[derive(Clone, Debug)]
@@ -451,14 +452,36 @@ impl<'a> Loader<'a> {
             return LoadedSource::Failed;
         };
         match (description.source_type, document_kind(&value)) {
-            (_, DocumentKind::Swagger) => {
-                self.cx.error(
-                    &url_span,
-                    format!(
-                        "source description `{name}` is Swagger 2.0, which is not supported; convert it to OpenAPI 3"
-                    ),
-                );
+            (Some(SourceType::Arazzo), DocumentKind::Swagger) => {
+                self.report_type_mismatch(doc, &item, description, &display);
                 LoadedSource::Failed
+            }
+            (_, DocumentKind::Swagger) => {
+                let version = value.get("swagger").map(version_string).unwrap_or_default();
+                if !version.starts_with("2.") {
+                    self.cx.error(
+                        &file.span("/swagger"),
+                        format!(
+                            "`{}` is Swagger {version}, which is not supported; use Swagger 2.0 or OpenAPI 3",
+                            display_path(&file.path)
+                        ),
+                    );
+                    self.openapi_cache.insert(abs, None);
+                    return LoadedSource::Failed;
+                }
+                let converted = swagger::to_openapi3(&value);
+                for (pointer, note) in &converted.notes {
+                    self.cx.warning(&file.span(pointer), note.clone());
+                }
+                let parsed = self.parse_openapi(file, converted.document, "3.0.3");
+                if let Some(parsed) = &parsed {
+                    remember_parsed(&abs, parsed);
+                }
+                self.openapi_cache.insert(abs, parsed.clone());
+                match parsed {
+                    Some(parsed) => openapi_source(name, parsed),
+                    None => LoadedSource::Failed,
+                }
             }
             (_, DocumentKind::Unknown) => {
                 self.cx
@@ -1429,39 +1452,43 @@ workflows:
     }
 
     #[test]
-    fn swagger_and_missing_sources_are_all_reported() {
+    fn swagger_2_loads_and_other_versions_and_missing_sources_are_all_reported() {
         let doc = arazzo(
-            "  - name: old\n    url: swagger.json\n  - name: gone\n    url: nowhere.yaml\n  - name: pets\n    url: file:pets.yaml",
+            "  - name: old\n    url: swagger.json\n  - name: gone\n    url: nowhere.yaml\n  - name: older\n    url: swagger12.json",
         );
-        let swagger = "{\"swagger\": \"2.0\", \"info\": {\"title\": \"x\", \"version\": \"1\"}, \"paths\": {}}";
+        let swagger = "{\"swagger\": \"2.0\", \"info\": {\"title\": \"x\", \"version\": \"1\"}, \"host\": \"api.example.com\", \"paths\": {}}";
+        let swagger12 = "{\"swagger\": \"1.2\", \"info\": {\"title\": \"x\", \"version\": \"1\"}}";
         let base = fixture(
             "swagger",
             &[
                 ("doc.yaml", &doc),
                 ("swagger.json", swagger),
-                ("pets.yaml", OPENAPI),
+                ("swagger12.json", swagger12),
             ],
         );
         let (loaded, diagnostics) = run(&base, "doc.yaml", &Settings::default());
         let loaded = loaded.expect("the document itself loads");
-        assert!(matches!(loaded.sources[0], LoadedSource::Failed));
+        let old = loaded.sources[0]
+            .as_openapi()
+            .expect("Swagger 2.0 is converted");
+        assert_eq!(old.spec.openapi, "3.0.3");
+        assert_eq!(old.spec.servers[0].url, "https://api.example.com");
         assert!(matches!(loaded.sources[1], LoadedSource::Failed));
-        assert!(loaded.sources[2].as_openapi().is_some());
+        assert!(matches!(loaded.sources[2], LoadedSource::Failed));
         let messages: Vec<&str> = diagnostics.iter().map(|d| d.message.as_str()).collect();
         assert_eq!(
             messages,
             [
-                "source description `old` is Swagger 2.0, which is not supported; convert it to OpenAPI 3",
                 "couldn't read `nowhere.yaml` for source description `gone`: No such file or directory (os error 2)",
+                "`swagger12.json` is Swagger 1.2, which is not supported; use Swagger 2.0 or OpenAPI 3",
             ]
         );
-        assert_eq!(diagnostics[0].location, at(7, 10));
-        assert_eq!(diagnostics[1].location, at(9, 10));
+        assert_eq!(diagnostics[0].location, at(9, 10));
         assert_eq!(
-            diagnostics[1].notes,
+            diagnostics[0].notes,
             ["help: map it to a local file, e.g. `sources = { gone = \"path/to/file.yaml\" }`"]
         );
-        // The swagger file was read; the missing one was not.
+        // Both Swagger files were read; the missing one was not.
         assert_eq!(loaded.files.len(), 3);
     }
 
