@@ -30,6 +30,8 @@ use crate::settings::Settings;
 use crate::source::{file_span, normalize_path, Pointer, SourceFile};
 use crate::swagger;
 
+mod bundle;
+
 /// Everything read for one generation.
 #[derive(Clone, Debug)]
 pub(crate) struct Loaded {
@@ -447,10 +449,13 @@ impl<'a> Loader<'a> {
             }
         }
         let file = SourceFile::new(display.clone(), abs.clone(), text);
-        let Some(value) = self.parse_value(&file) else {
+        let Some(mut value) = self.parse_value(&file) else {
             self.openapi_cache.insert(abs, None);
             return LoadedSource::Failed;
         };
+        // A description split over several files is only as fresh as all of them, so it
+        // is not kept in the process-wide cache, which checks one file's text.
+        let split = !is_arazzo(&value) && self.bundle_external_refs(&file, &mut value);
         match (description.source_type, document_kind(&value)) {
             (Some(SourceType::Arazzo), DocumentKind::Swagger) => {
                 self.report_type_mismatch(doc, &item, description, &display);
@@ -474,7 +479,7 @@ impl<'a> Loader<'a> {
                     self.cx.warning(&file.span(pointer), note.clone());
                 }
                 let parsed = self.parse_openapi(file, converted.document, "3.0.3");
-                if let Some(parsed) = &parsed {
+                if let Some(parsed) = parsed.as_ref().filter(|_| !split) {
                     remember_parsed(&abs, parsed);
                 }
                 self.openapi_cache.insert(abs, parsed.clone());
@@ -502,7 +507,7 @@ impl<'a> Loader<'a> {
             }
             (_, DocumentKind::OpenApi(version)) => {
                 let parsed = self.parse_openapi(file, value, &version);
-                if let Some(parsed) = &parsed {
+                if let Some(parsed) = parsed.as_ref().filter(|_| !split) {
                     remember_parsed(&abs, parsed);
                 }
                 self.openapi_cache.insert(abs, parsed.clone());
