@@ -239,6 +239,32 @@ impl OpenApiSource {
         Some(self.operation_ref(key, upper, lower, operation, path_item))
     }
 
+    /// The operations of the Path Item a pointer such as `#/paths/~1pets` names, as
+    /// (lower-case method, operation), in the order of [`METHODS`]; `None` when the pointer
+    /// names no Path Item.
+    pub fn path_item_operations(&self, json_pointer: &str) -> Option<Vec<OperationRef<'_>>> {
+        let pointer = json_pointer.strip_prefix('#').unwrap_or(json_pointer);
+        let decoded = percent_decode(pointer);
+        let tokens = split_pointer(&decoded);
+        let [paths, path] = tokens.as_slice() else {
+            return None;
+        };
+        if paths != "paths" {
+            return None;
+        }
+        let (key, item) = self.spec.paths.paths.get_key_value(path.as_str())?;
+        let path_item = self.resolve_path_item(item)?;
+        Some(
+            METHODS
+                .into_iter()
+                .filter_map(|(lower, upper)| {
+                    let operation = path_item_operation(path_item, lower)?;
+                    Some(self.operation_ref(key, upper, lower, operation, path_item))
+                })
+                .collect(),
+        )
+    }
+
     /// The operation's parameters: the Path Item's merged with the operation's, the
     /// operation's winning when both have the same name and location.
     ///

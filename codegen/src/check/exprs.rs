@@ -344,11 +344,40 @@ pub(super) fn value(ck: &Checker, names: &Names, v: &Value, at: &Pointer) -> Opt
     }
 }
 
+/// An expression that does not parse: an error, unless it is a common non-standard
+/// spelling with one meaning (`$response.body.id`), which is a warning and yields the
+/// standard expression it means. `lead` is where the parsed text starts in `text`.
+pub(super) fn unparsed(
+    ck: &Checker,
+    at: &Pointer,
+    text: &str,
+    lead: usize,
+    e: expr::ExprError,
+) -> Option<expr::Expr> {
+    match e.fix {
+        Some(fixed) => {
+            ck.warning_in(at, text, e.offset + lead, e.len, e.message)
+                .note(format!(
+                    "read as `{fixed}`; `strict = true` makes this an error"
+                ));
+            Some(*fixed)
+        }
+        None => {
+            ck.error_in(at, text, e.offset + lead, e.len, e.message);
+            None
+        }
+    }
+}
+
 fn string(ck: &Checker, names: &Names, s: &str, at: &Pointer) -> Option<ir::ValueSpec> {
     match expr::classify(s) {
         Err(e) => {
-            ck.error_in(at, s, e.offset, e.len, e.message);
-            None
+            let e = unparsed(ck, at, s, 0, e)?;
+            let resolved = resolve(ck, names, Phase::Request, &e, at, s, 0)?;
+            Some(ir::ValueSpec::Expr {
+                expr: resolved,
+                text: e.to_string(),
+            })
         }
         Ok(ValueKind::Expression(e)) => {
             let offset = s.len() - s.trim_start().len();

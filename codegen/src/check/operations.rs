@@ -140,9 +140,25 @@ fn by_operation_id<'a>(ck: &'a Checker<'a>, id: &str, at: &Pointer) -> Option<Re
             })
         }
         0 => {
-            // Redocly's short form `source.operationId`.
+            // Redocly's short form `source.operationId`: accepted with a warning when it
+            // names an operation, since it can mean nothing else.
             if let Some((source, op)) = id.split_once('.') {
-                if ck.doc.source_descriptions.iter().any(|s| s.name == source) {
+                if let Some(index) = ck
+                    .doc
+                    .source_descriptions
+                    .iter()
+                    .position(|s| s.name == source)
+                {
+                    let openapi = ck.openapi(index);
+                    if let Some(found) = openapi.and_then(|o| o.operation_by_id(op)) {
+                        ck.warning(at, format!("`{id}` is not a standard operationId; read as `$sourceDescriptions.{source}.{op}`"))
+                            .note("`strict = true` makes this an error");
+                        return Some(Resolved {
+                            source: index,
+                            openapi: openapi?,
+                            op: found,
+                        });
+                    }
                     ck.error(at, format!("unknown operationId `{id}`"))
                         .help(format!(
                             "to name the source, write `$sourceDescriptions.{source}.{op}`"
@@ -265,11 +281,21 @@ fn by_operation_path<'a>(ck: &'a Checker<'a>, path: &str, at: &Pointer) -> Optio
         {
             (source.clone(), rest[1..].to_owned())
         }
-        _ => {
-            ck.error(at, "an operationPath must be `{$sourceDescriptions.<name>.url}#<JSON pointer to an operation>`")
-                .help("for example `{$sourceDescriptions.petstore.url}#/paths/~1pets~1{petId}/get`");
-            return None;
-        }
+        _ => match nonstandard_operation_path(ck, path) {
+            Some((source, pointer)) => {
+                ck.warning(
+                    at,
+                    format!("`{path}` is not a standard operationPath; read as `{{$sourceDescriptions.{source}.url}}#{pointer}`"),
+                )
+                .note("an operationPath is `{$sourceDescriptions.<name>.url}#<JSON pointer to an operation>`; `strict = true` makes this an error");
+                (source, pointer)
+            }
+            None => {
+                ck.error(at, "an operationPath must be `{$sourceDescriptions.<name>.url}#<JSON pointer to an operation>`")
+                    .help("for example `{$sourceDescriptions.petstore.url}#/paths/~1pets~1{petId}/get`");
+                return None;
+            }
+        },
     };
     let index = source_index(ck, &source, at)?;
     let Some(openapi) = ck.openapi(index) else {
@@ -279,21 +305,70 @@ fn by_operation_path<'a>(ck: &'a Checker<'a>, path: &str, at: &Pointer) -> Optio
         );
         return None;
     };
-    match openapi.operation_by_pointer(&pointer) {
-        Some(op) => Some(Resolved {
+    if let Some(op) = openapi.operation_by_pointer(&pointer) {
+        return Some(Resolved {
             source: index,
             openapi,
             op,
-        }),
-        None => {
-            ck.error(
-                at,
-                format!("`#{pointer}` is not an operation in source `{source}`"),
-            )
-            .help("the pointer must end in a path item's method, such as `#/paths/~1pets/get`");
-            None
-        }
+        });
     }
+    // A pointer to a Path Item with a single operation (as in the specification's own
+    // `LoginAndRetrievePets` example) can only mean that operation.
+    let operations = openapi.path_item_operations(&pointer).unwrap_or_default();
+    if let [op] = operations.as_slice() {
+        ck.warning(
+            at,
+            format!(
+                "`#{pointer}` is a path item, not an operation; its only operation, `{}`, is used",
+                op.method
+            ),
+        )
+        .help(format!(
+            "end the pointer with the method: `#{pointer}/{}`",
+            op.method.to_ascii_lowercase()
+        ));
+        return Some(Resolved {
+            source: index,
+            openapi,
+            op: op.clone(),
+        });
+    }
+    let error = ck.error(
+        at,
+        format!("`#{pointer}` is not an operation in source `{source}`"),
+    );
+    if operations.is_empty() {
+        error.help("the pointer must end in a path item's method, such as `#/paths/~1pets/get`");
+    } else {
+        let methods: Vec<String> = operations
+            .iter()
+            .map(|op| format!("`#{pointer}/{}`", op.method.to_ascii_lowercase()))
+            .collect();
+        error.help(format!(
+            "the path item has several operations; name one: {}",
+            methods.join(", ")
+        ));
+    }
+    None
+}
+
+/// `petstore#/paths/~1pets/get` (a source name instead of the expression) and
+/// `$sourceDescriptions.petstore.url#/paths/~1pets/get` (the expression without braces),
+/// both common in real documents, as (source name, pointer); `None` for anything else.
+fn nonstandard_operation_path(ck: &Checker, path: &str) -> Option<(String, String)> {
+    let (head, pointer) = path.trim().split_once('#')?;
+    if !pointer.starts_with('/') {
+        return None;
+    }
+    let name = head
+        .strip_prefix("$sourceDescriptions.")
+        .and_then(|rest| rest.strip_suffix(".url"))
+        .unwrap_or(head);
+    ck.doc
+        .source_descriptions
+        .iter()
+        .any(|s| s.name == name)
+        .then(|| (name.to_owned(), pointer.to_owned()))
 }
 
 /// The security requirements of an operation, as the IR has them.

@@ -800,15 +800,12 @@ fn output_expr(
     text: &str,
     at: &Pointer,
 ) -> Option<ir::Expr> {
+    let offset = text.len() - text.trim_start().len();
     match expr::parse_expression(text.trim()) {
-        Ok(e) => {
-            let offset = text.len() - text.trim_start().len();
-            exprs::resolve(ck, names, phase, &e, at, text, offset)
-        }
+        Ok(e) => exprs::resolve(ck, names, phase, &e, at, text, offset),
         Err(e) => {
-            let offset = text.len() - text.trim_start().len();
-            ck.error_in(at, text, e.offset + offset, e.len, e.message);
-            None
+            let e = exprs::unparsed(ck, at, text, offset, e)?;
+            exprs::resolve(ck, names, phase, &e, at, text, offset)
         }
     }
 }

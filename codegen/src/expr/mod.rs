@@ -444,6 +444,10 @@ pub(crate) struct ExprError {
     pub(crate) len: usize,
     /// Which string the offset refers to.
     pub(crate) site: ErrorSite,
+    /// The standard expression the text unambiguously means, when it is a common
+    /// non-standard spelling of one (`$response.body.id` for `$response.body#/id`). Checks
+    /// accept it with a warning.
+    pub(crate) fix: Option<Box<Expr>>,
 }
 
 impl ExprError {
@@ -454,7 +458,14 @@ impl ExprError {
             offset,
             len,
             site: ErrorSite::Input,
+            fix: None,
         }
+    }
+
+    /// Records the standard expression the text means.
+    pub(crate) fn with_fix(mut self, fix: Expr) -> Self {
+        self.fix = Some(Box::new(fix));
+        self
     }
 
     /// Moves the error right by `by` bytes, for errors found in a substring.

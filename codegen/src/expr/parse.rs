@@ -214,7 +214,8 @@ fn trailing_error(input: &str, expr: &Expr, end: usize) -> ExprError {
                     ),
                     end,
                     rest.len(),
-                );
+                )
+                .with_fix(fixed);
             }
         }
     }
@@ -232,7 +233,8 @@ fn trailing_error(input: &str, expr: &Expr, end: usize) -> ExprError {
                 ),
                 end,
                 rest.len(),
-            );
+            )
+            .with_fix(fixed);
         }
     }
     if rest.starts_with('{') || rest.starts_with('}') {
