@@ -59,6 +59,30 @@ pub(super) enum Phase<'a> {
     Outputs,
 }
 
+/// `$inputs.user.email` where there is no input `user.email` but an input `user`: the
+/// standard `$inputs.user#/email` it can only mean (the same for step and sub-workflow
+/// outputs). `None` when the dotted name is declared, or its head is not either.
+fn dotted_navigation(names: &Names, phase: Phase, e: &Expr) -> Option<Expr> {
+    let declared = |name: &str| match e {
+        Expr::Input { .. } => names.inputs.contains_key(name),
+        Expr::StepOutput { step, .. } => names
+            .steps
+            .get(step)
+            .is_some_and(|s| s.outputs.contains_key(name)),
+        Expr::Output { .. } => match phase {
+            Phase::SubWorkflow(outputs) => outputs.contains_key(name),
+            _ => false,
+        },
+        _ => false,
+    };
+    let name = e.name()?;
+    if !name.contains('.') || declared(name) {
+        return None;
+    }
+    let fixed = e.dotted_name_as_pointer()?;
+    declared(fixed.name()?).then_some(fixed)
+}
+
 /// Resolves a parsed expression; reports why not and returns `None` when it cannot be.
 ///
 /// `text` is the string the expression was parsed from and `offset` where the expression
@@ -73,6 +97,17 @@ pub(super) fn resolve(
     offset: usize,
 ) -> Option<ir::Expr> {
     let shown = e.to_string();
+    if let Some(fixed) = dotted_navigation(names, phase, e) {
+        ck.warning_in(
+            at,
+            text,
+            offset,
+            shown.len(),
+            format!("`{shown}` names no declared value; read as `{fixed}`"),
+        )
+        .note("a dot in an input or output name is part of the name; `#/…` reaches inside a value. `strict = true` makes this an error");
+        return resolve(ck, names, phase, &fixed, at, text, offset);
+    }
     let error = |message: String| {
         ck.error_in(at, text, offset, shown.len(), message);
     };
