@@ -68,6 +68,17 @@ fn by_operation_id<'a>(ck: &'a Checker<'a>, id: &str, at: &Pointer) -> Option<Re
     if id.starts_with('$') {
         let parsed = match expr::parse_expression(id) {
             Ok(parsed) => parsed,
+            Err(_) if pointer_operation_id(id).is_some() => {
+                // `$sourceDescriptions.petstore#/paths/~1pets/get`: an operationPath
+                // written as an operationId.
+                let (source, pointer) = pointer_operation_id(id)?;
+                ck.warning(
+                    at,
+                    format!("`{id}` is a JSON pointer, not an operationId; read as `operationPath: '{{$sourceDescriptions.{source}.url}}#{pointer}'`"),
+                )
+                .note("`strict = true` makes this an error");
+                return by_pointer(ck, source, pointer, at);
+            }
             Err(e) => {
                 ck.error_in(
                     at,
@@ -297,7 +308,17 @@ fn by_operation_path<'a>(ck: &'a Checker<'a>, path: &str, at: &Pointer) -> Optio
             }
         },
     };
-    let index = source_index(ck, &source, at)?;
+    by_pointer(ck, &source, &pointer, at)
+}
+
+/// The operation at `pointer` (`/paths/~1pets/get`) in the source named `source`.
+fn by_pointer<'a>(
+    ck: &'a Checker<'a>,
+    source: &str,
+    pointer: &str,
+    at: &Pointer,
+) -> Option<Resolved<'a>> {
+    let index = source_index(ck, source, at)?;
     let Some(openapi) = ck.openapi(index) else {
         ck.error(
             at,
@@ -305,7 +326,7 @@ fn by_operation_path<'a>(ck: &'a Checker<'a>, path: &str, at: &Pointer) -> Optio
         );
         return None;
     };
-    if let Some(op) = openapi.operation_by_pointer(&pointer) {
+    if let Some(op) = openapi.operation_by_pointer(pointer) {
         return Some(Resolved {
             source: index,
             openapi,
@@ -314,7 +335,7 @@ fn by_operation_path<'a>(ck: &'a Checker<'a>, path: &str, at: &Pointer) -> Optio
     }
     // A pointer to a Path Item with a single operation (as in the specification's own
     // `LoginAndRetrievePets` example) can only mean that operation.
-    let operations = openapi.path_item_operations(&pointer).unwrap_or_default();
+    let operations = openapi.path_item_operations(pointer).unwrap_or_default();
     if let [op] = operations.as_slice() {
         ck.warning(
             at,
@@ -350,6 +371,14 @@ fn by_operation_path<'a>(ck: &'a Checker<'a>, path: &str, at: &Pointer) -> Optio
         ));
     }
     None
+}
+
+/// `$sourceDescriptions.petstore#/paths/~1pets/get` as (source name, pointer).
+fn pointer_operation_id(id: &str) -> Option<(&str, &str)> {
+    let (head, pointer) = id.split_once('#')?;
+    let source = head.strip_prefix("$sourceDescriptions.")?;
+    (pointer.starts_with("/paths/") && !source.is_empty() && !source.contains('.'))
+        .then_some((source, pointer))
 }
 
 /// `petstore#/paths/~1pets/get` (a source name instead of the expression) and
