@@ -262,6 +262,13 @@ fn dependencies(
                 continue;
             }
         }
+        if names.dependencies.contains_key(id) {
+            ck.error(
+                &entry_at,
+                format!("`dependsOn` names two workflows `{id}`, so `$workflows.{id}` would be ambiguous"),
+            );
+            continue;
+        }
         let module = target.call.module.as_deref().map(|m| format!("{m}_"));
         let var = format!(
             "depends_on_{}{}",

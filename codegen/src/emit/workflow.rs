@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::{format_ident, quote, ToTokens};
 
 use super::types::{outputs_struct, rust_type, struct_def, validates_inputs, validations};
 use super::value::{criterion, expr, negated, optional, required, Place, Statics};
@@ -504,6 +504,15 @@ fn run_workflow(sub: &SubWorkflow) -> TokenStream {
     }
 }
 
+/// Whether `tokens` use the identifier `name`.
+fn uses_ident(tokens: &TokenStream, name: &str) -> bool {
+    tokens.clone().into_iter().any(|tree| match tree {
+        proc_macro2::TokenTree::Ident(i) => i == name,
+        proc_macro2::TokenTree::Group(g) => uses_ident(&g.stream(), name),
+        _ => false,
+    })
+}
+
 /// Whether a step has a `retry` that runs another step first, and so can be resumed.
 fn resumable(step: &Step) -> bool {
     step.on_failure.iter().any(|a| {
@@ -705,18 +714,23 @@ fn step_arm(
 
     // On failure: the failure actions in order; a retry that has attempts left waits and
     // runs the step again, one that ran out falls through to the next action.
+    // Whether every failure ends in an action: one that always applies and leaves, or an
+    // unconditional retry at the end of the list, which returns once it runs out.
+    let always_leaves = step
+        .on_failure
+        .iter()
+        .any(|a| a.criteria.is_empty() && !matches!(a.kind, ActionKind::Retry { .. }))
+        || step
+            .on_failure
+            .last()
+            .is_some_and(|a| a.criteria.is_empty());
     let mut failure = Vec::new();
     let mut exhausted_flag = false;
-    // Whether the failure path reads `failure` (a step that runs a workflow ends with it).
-    let mut reads_failure = false;
     let fail = ended(None);
     for (position, action) in step.on_failure.iter().enumerate() {
         let last = position + 1 == step.on_failure.len();
         let effect = match &action.kind {
-            ActionKind::End => {
-                reads_failure = true;
-                ended(Some(&action.name))
-            }
+            ActionKind::End => ended(Some(&action.name)),
             ActionKind::GotoStep(target) => exit_failure(goto(wf, *target)),
             ActionKind::GotoWorkflow(call) => exit_failure(goto_workflow(call)),
             ActionKind::Retry {
@@ -735,9 +749,11 @@ fn step_arm(
                     Some(_) => quote!(run.wait_retry_after(#after).await;),
                     None => quote!(run.wait_before_retry(&response, #after).await;),
                 };
-                reads_failure |= last;
                 let exhausted = if last {
                     retries_exhausted.clone()
+                } else if always_leaves {
+                    // A later action applies; nothing reads whether retries ran out.
+                    TokenStream::new()
                 } else {
                     exhausted_flag = true;
                     quote!(exhausted = true;)
@@ -785,15 +801,6 @@ fn step_arm(
             break;
         }
     }
-    // An unconditional retry at the end of the list returns once it runs out.
-    let always_leaves = step
-        .on_failure
-        .iter()
-        .any(|a| a.criteria.is_empty() && !matches!(a.kind, ActionKind::Retry { .. }))
-        || step
-            .on_failure
-            .last()
-            .is_some_and(|a| a.criteria.is_empty());
     let final_failure = if always_leaves {
         None
     } else if exhausted_flag {
@@ -807,10 +814,14 @@ fn step_arm(
         Some(fail)
     };
     let exhausted_decl = exhausted_flag.then(|| quote!(let mut exhausted = false;));
-    let failure_binding = match reads_failure || final_failure.is_some() {
-        true => quote!(failure),
+    // Bind only what the failure path reads.
+    let failure_path = quote!(#(#failure)* #final_failure);
+    let binding = |name: &str| match uses_ident(&failure_path, name) {
+        true => ident(name).into_token_stream(),
         false => quote!(_),
     };
+    let failure_binding = binding("failure");
+    let (criterion_binding, status_binding) = (binding("criterion"), binding("status_check"));
 
     let outcome = match runs_workflow {
         Some(_) => {
@@ -864,7 +875,7 @@ fn step_arm(
                     #store
                     #on_success
                 }
-                ::std::option::Option::Some((criterion, status_check)) => {
+                ::std::option::Option::Some((#criterion_binding, #status_binding)) => {
                     #exhausted_decl
                     #(#failure)*
                     #final_failure

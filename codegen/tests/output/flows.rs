@@ -410,8 +410,7 @@ pub async fn checkout(
                             });
                             break Step::Done;
                         }
-                        ::std::option::Option::Some((criterion, status_check)) => {
-                            let mut exhausted = false;
+                        ::std::option::Option::Some((_, _)) => {
                             if response.status() == 409 {
                                 if attempt <= 1 {
                                     run.wait_before_retry(
@@ -431,7 +430,6 @@ pub async fn checkout(
                                         .await?;
                                     continue;
                                 }
-                                exhausted = true;
                             }
                             break {
                                 ::std::boxed::Box::pin(
