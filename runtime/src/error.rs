@@ -376,4 +376,24 @@ mod tests {
         assert_eq!(error.step(), Some("createInvite"));
         assert_eq!(error.status(), Some(400));
     }
+
+    #[test]
+    fn workflow_criteria_name_the_called_workflow_and_attempts() {
+        let once = Error::WorkflowCriteriaNotMet {
+            workflow: "order".into(),
+            step: "auth".into(),
+            called: "log-in".into(),
+            criterion: "$outputs.token != 'locked'".into(),
+            attempts: 1,
+            action: Some("stop".into()),
+        };
+        assert_eq!(
+            once.to_string(),
+            "step `auth` of workflow `order`: success criterion `$outputs.token != 'locked'` \
+             not met by the outputs of workflow `log-in`, ended by failure action `stop`"
+        );
+        assert_eq!(once.step(), Some("auth"));
+        assert_eq!(once.failure_action(), Some("stop"));
+        assert_eq!(once.status(), None);
+    }
 }
