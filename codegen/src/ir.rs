@@ -11,6 +11,33 @@ pub(crate) struct Plan {
     pub sources: Vec<Source>,
     /// Every workflow, in document order.
     pub workflows: Vec<Workflow>,
+    /// The Arazzo documents of `type: arazzo` source descriptions, each generated as a
+    /// nested module.
+    pub modules: Vec<Module>,
+}
+
+/// The intermediate representation of another Arazzo document whose workflows this one
+/// runs: a nested module.
+#[derive(Debug)]
+pub(crate) struct Module {
+    /// The module's name.
+    pub name: String,
+    /// The source description's `name`.
+    pub source: String,
+    /// The document's file, as shown in diagnostics.
+    pub file: String,
+    pub plan: Plan,
+}
+
+/// A call of a generated workflow function, of this document or of a nested module.
+#[derive(Debug, Clone)]
+pub(crate) struct WorkflowCall {
+    /// Its `workflowId`.
+    pub id: String,
+    /// The nested module of its document, if it is not this one.
+    pub module: Option<String>,
+    /// Its generated function.
+    pub fn_name: String,
 }
 
 /// The intermediate representation of an OpenAPI source description.
@@ -57,10 +84,7 @@ pub(crate) struct Workflow {
 /// A workflow of `dependsOn`: run before the steps with the dependent's inputs.
 #[derive(Debug)]
 pub(crate) struct DependencyRun {
-    /// Its `workflowId`.
-    pub id: String,
-    /// Its generated function.
-    pub fn_name: String,
+    pub call: WorkflowCall,
     /// The variable holding `(inputs, outputs)`.
     pub var: String,
 }
@@ -187,10 +211,7 @@ pub(crate) enum Call {
 /// The intermediate representation of a step that runs another workflow of the document.
 #[derive(Debug)]
 pub(crate) struct SubWorkflow {
-    /// Its `workflowId`.
-    pub id: String,
-    /// Its generated function.
-    pub fn_name: String,
+    pub call: WorkflowCall,
     /// Its inputs, by name.
     pub inputs: Vec<(String, ValueSpec)>,
 }
@@ -414,10 +435,23 @@ pub(crate) enum ActionKind {
     End,
     /// Index into the workflow's steps.
     GotoStep(usize),
+    /// Runs the workflow with this workflow's inputs (by name), then ends this one.
+    GotoWorkflow(WorkflowCall),
     Retry {
         after: Option<f64>,
         limit: u32,
+        /// What runs before the step is tried again.
+        first: Option<RetryFirst>,
     },
+}
+
+/// What a `retry` with a `stepId` or `workflowId` runs before trying the step again.
+#[derive(Debug)]
+pub(crate) enum RetryFirst {
+    /// Index into the workflow's steps: that step runs, then control comes back.
+    Step(usize),
+    /// The workflow runs with this workflow's inputs (by name).
+    Workflow(WorkflowCall),
 }
 
 impl Workflow {
@@ -491,7 +525,7 @@ impl ValueSpec {
 }
 
 impl Criterion {
-    fn for_each_expr(&self, f: &mut dyn FnMut(&Expr)) {
+    pub fn for_each_expr(&self, f: &mut dyn FnMut(&Expr)) {
         match &self.kind {
             CriterionKind::Simple(condition) => condition.for_each_expr(f),
             CriterionKind::JsonPath { context, .. } | CriterionKind::Regex { context, .. } => {

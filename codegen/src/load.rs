@@ -11,8 +11,8 @@
 //! fails becomes [`LoadedSource::Failed`], keeping `sources` aligned with
 //! `sourceDescriptions`.
 
-// `ArazzoSource` and the lookups by name serve steps that run workflows of other Arazzo
-// documents, which `check` does not support yet; tests use them already.
+// The lookups by name (`source`, `as_openapi`, `as_arazzo`) serve the tests; `check`
+// walks the sources in order.
 #![allow(dead_code)]
 
 use std::collections::{BTreeSet, HashMap};

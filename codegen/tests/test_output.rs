@@ -37,3 +37,8 @@ fn test_shop() {
 fn test_validation() {
     verify("tests/fixtures/validation.arazzo.yml", "validation");
 }
+
+#[test]
+fn test_flows() {
+    verify("tests/fixtures/flows.arazzo.yml", "flows");
+}

@@ -64,6 +64,31 @@ pub enum Error {
         body: String,
     },
 
+    /// The outputs of the workflow a step ran did not meet one of the step's success
+    /// criteria, and no failure action applied (or a failure `end`, or a `retry` that ran
+    /// out, ended the workflow). When the called workflow itself fails, its own error is
+    /// returned instead.
+    #[error(
+        "step `{step}` of workflow `{workflow}`: success criterion `{criterion}` not met by the outputs of workflow `{called}`{}{}",
+        AttemptsSuffix(*attempts),
+        ActionSuffix(action.as_deref())
+    )]
+    WorkflowCriteriaNotMet {
+        /// The workflow's `workflowId`.
+        workflow: String,
+        /// The step's `stepId`.
+        step: String,
+        /// The `workflowId` of the workflow the step ran.
+        called: String,
+        /// The success criterion that failed, as written in the document.
+        criterion: String,
+        /// How many times the step ran.
+        attempts: u32,
+        /// The `name` of the failure action of type `end` that ended the workflow, if one
+        /// applied.
+        action: Option<Box<str>>,
+    },
+
     /// A `retry` failure action ran out of attempts and no later failure action applied.
     #[error(
         "step `{step}` of workflow `{workflow}`: still failing after {attempts} attempts (last status {status}, unmet criterion `{criterion}`)"
@@ -183,6 +208,7 @@ impl Error {
             Error::Transport { workflow, .. }
             | Error::UnexpectedStatus { workflow, .. }
             | Error::CriteriaNotMet { workflow, .. }
+            | Error::WorkflowCriteriaNotMet { workflow, .. }
             | Error::RetriesExhausted { workflow, .. }
             | Error::InvalidResponse { workflow, .. }
             | Error::InvalidOutput { workflow, .. }
@@ -201,6 +227,7 @@ impl Error {
             Error::Transport { step, .. }
             | Error::UnexpectedStatus { step, .. }
             | Error::CriteriaNotMet { step, .. }
+            | Error::WorkflowCriteriaNotMet { step, .. }
             | Error::RetriesExhausted { step, .. }
             | Error::InvalidResponse { step, .. }
             | Error::InvalidOutput { step, .. }
@@ -277,10 +304,21 @@ impl Error {
     /// The `name` of the failure action of type `end` that ended the workflow, if one did.
     pub fn failure_action(&self) -> Option<&str> {
         match self {
-            Error::UnexpectedStatus { action, .. } | Error::CriteriaNotMet { action, .. } => {
-                action.as_deref()
-            }
+            Error::UnexpectedStatus { action, .. }
+            | Error::CriteriaNotMet { action, .. }
+            | Error::WorkflowCriteriaNotMet { action, .. } => action.as_deref(),
             _ => None,
+        }
+    }
+}
+
+struct AttemptsSuffix(u32);
+
+impl fmt::Display for AttemptsSuffix {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            0 | 1 => Ok(()),
+            n => write!(f, " after {n} attempts"),
         }
     }
 }
@@ -337,5 +375,25 @@ mod tests {
         );
         assert_eq!(error.step(), Some("createInvite"));
         assert_eq!(error.status(), Some(400));
+    }
+
+    #[test]
+    fn workflow_criteria_name_the_called_workflow_and_attempts() {
+        let once = Error::WorkflowCriteriaNotMet {
+            workflow: "order".into(),
+            step: "auth".into(),
+            called: "log-in".into(),
+            criterion: "$outputs.token != 'locked'".into(),
+            attempts: 1,
+            action: Some("stop".into()),
+        };
+        assert_eq!(
+            once.to_string(),
+            "step `auth` of workflow `order`: success criterion `$outputs.token != 'locked'` \
+             not met by the outputs of workflow `log-in`, ended by failure action `stop`"
+        );
+        assert_eq!(once.step(), Some("auth"));
+        assert_eq!(once.failure_action(), Some("stop"));
+        assert_eq!(once.status(), None);
     }
 }

@@ -50,7 +50,7 @@ pub mod __private {
     pub use crate::encode::Style;
     pub use crate::operation::{ApiKeyIn, Operation, Scheme, SchemeKind, Server, Source};
     pub use crate::response::Response;
-    pub use crate::run::{Request, Run};
+    pub use crate::run::{Request, Run, StepFailure};
 
     /// Decodes the JSON inputs of the JSON entry point into a workflow's inputs type.
     pub fn decode_inputs<T: serde::de::DeserializeOwned>(

@@ -1,6 +1,9 @@
 //! One workflow run: the step budget, building and sending requests, and the errors that
 //! name the step they happened in.
 
+use std::future::Future;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde::de::DeserializeOwned;
@@ -16,6 +19,13 @@ use crate::hooks::{RequestEvent, ResponseEvent, RetryEvent};
 use crate::operation::Operation;
 use crate::response::Response;
 
+tokio::task_local! {
+    /// The step count of the outermost workflow run, shared with the workflows it runs
+    /// (steps that run a workflow, `dependsOn`, `goto` and `retry` to a workflow), so that
+    /// the step budget bounds the whole run, recursion included.
+    static EXECUTED: Arc<AtomicU32>;
+}
+
 /// The state of one workflow run that generated code threads through its steps.
 #[derive(Debug)]
 pub struct Run<'c> {
@@ -24,6 +34,18 @@ pub struct Run<'c> {
     step: &'static str,
     attempt: u32,
     executed: u32,
+    /// The count shared with the run that called this one, or with the workflows this
+    /// one called; `None` until either happens.
+    shared: Option<Arc<AtomicU32>>,
+}
+
+/// Why a step that runs a workflow failed.
+#[derive(Debug)]
+pub enum StepFailure {
+    /// The workflow's outputs did not meet this success criterion.
+    Criterion(&'static str),
+    /// The workflow returned this error.
+    Workflow(Error),
 }
 
 impl<'c> Run<'c> {
@@ -35,7 +57,21 @@ impl<'c> Run<'c> {
             step: "",
             attempt: 0,
             executed: 0,
+            shared: EXECUTED.try_with(Arc::clone).ok(),
         }
+    }
+
+    /// Runs `workflow` (the future of another generated workflow function) as part of this
+    /// run: its steps count against this run's step budget.
+    pub fn within<F: Future>(
+        &mut self,
+        workflow: F,
+    ) -> tokio::task::futures::TaskLocalFuture<Arc<AtomicU32>, F> {
+        let executed = self.executed;
+        let shared = self
+            .shared
+            .get_or_insert_with(|| Arc::new(AtomicU32::new(executed)));
+        EXECUTED.scope(Arc::clone(shared), workflow)
     }
 
     /// The client the run uses (sub-workflows run with it too).
@@ -57,8 +93,12 @@ impl<'c> Run<'c> {
         self.step = step;
         self.attempt = attempt;
         self.executed += 1;
+        let executed = match &self.shared {
+            Some(shared) => shared.fetch_add(1, Ordering::Relaxed) + 1,
+            None => self.executed,
+        };
         let limit = self.client.inner.max_step_executions;
-        if self.executed > limit {
+        if executed > limit {
             return Err(Error::StepBudgetExceeded {
                 workflow: self.workflow.to_owned(),
                 limit,
@@ -203,10 +243,42 @@ impl<'c> Run<'c> {
         }
     }
 
+    /// The error for a step that runs the workflow `called` when it failed and no failure
+    /// action applied, or a failure `end` (named `action`) or a `retry` that ran out ended
+    /// it: the workflow's own error as it is, or [`Error::WorkflowCriteriaNotMet`].
+    pub fn workflow_step_failed(
+        &self,
+        failure: StepFailure,
+        called: &'static str,
+        action: Option<&'static str>,
+    ) -> Error {
+        match failure {
+            StepFailure::Workflow(error) => error,
+            StepFailure::Criterion(criterion) => Error::WorkflowCriteriaNotMet {
+                workflow: self.workflow.to_owned(),
+                step: self.step.to_owned(),
+                called: called.to_owned(),
+                criterion: criterion.to_owned(),
+                attempts: self.attempt,
+                action: action.map(Box::from),
+            },
+        }
+    }
+
     /// Waits before a retry: as long as the response's `Retry-After` header says, else
     /// `retry_after` seconds (the failure action's `retryAfter`), else not at all.
     pub async fn wait_before_retry(&self, response: &Response, retry_after: Option<f64>) {
-        let delay = response.retry_after().unwrap_or_else(|| {
+        self.wait(response.retry_after(), retry_after).await;
+    }
+
+    /// Waits `retry_after` seconds before retrying a step that has no HTTP response (one
+    /// that runs a workflow).
+    pub async fn wait_retry_after(&self, retry_after: Option<f64>) {
+        self.wait(None, retry_after).await;
+    }
+
+    async fn wait(&self, header: Option<Duration>, retry_after: Option<f64>) {
+        let delay = header.unwrap_or_else(|| {
             retry_after
                 .and_then(|secs| Duration::try_from_secs_f64(secs).ok())
                 .unwrap_or_default()

@@ -1,8 +1,8 @@
 //! Success and failure actions: references to components followed, targets checked.
 
-use super::criteria;
 use super::exprs::{Names, Phase};
 use super::Checker;
+use super::{criteria, targets};
 use crate::diag::did_you_mean;
 use crate::expr::{self, ComponentKind, Expr};
 use crate::ir;
@@ -233,12 +233,9 @@ fn lower_one(
         Kind::End => ir::ActionKind::End,
         Kind::Goto => match (view.step_id, view.workflow_id) {
             (Some(step_id), None) => ir::ActionKind::GotoStep(target_step(step_id)?),
-            (None, Some(_)) => {
-                ck.error(
-                    &at.key("workflowId"),
-                    "`goto` to a workflow is not supported yet",
-                );
-                return None;
+            (None, Some(written)) => {
+                let call = target_workflow(ck, names, written, at, view.name, "`goto`")?;
+                ir::ActionKind::GotoWorkflow(call)
             }
             _ => {
                 ck.error(
@@ -252,13 +249,23 @@ fn lower_one(
             }
         },
         Kind::Retry => {
-            if view.step_id.is_some() || view.workflow_id.is_some() {
-                ck.error(
-                    at,
-                    "a `retry` that first runs a step or workflow is not supported yet",
-                );
-                return None;
-            }
+            let first = match (view.step_id, view.workflow_id) {
+                (None, None) => None,
+                (Some(step_id), None) => Some(ir::RetryFirst::Step(target_step(step_id)?)),
+                (None, Some(written)) => Some(ir::RetryFirst::Workflow(target_workflow(
+                    ck, names, written, at, view.name, "`retry`",
+                )?)),
+                (Some(_), Some(_)) => {
+                    ck.error(
+                        at,
+                        format!(
+                            "`retry` action `{}` can name a `stepId` or a `workflowId` to run first, not both",
+                            view.name
+                        ),
+                    );
+                    return None;
+                }
+            };
             let after = match view.retry_after {
                 Some(after) if !after.is_finite() || after < 0.0 => {
                     ck.error(
@@ -283,9 +290,19 @@ fn lower_one(
                     }
                 },
             };
-            ir::ActionKind::Retry { after, limit }
+            ir::ActionKind::Retry {
+                after,
+                limit,
+                first,
+            }
         }
     };
+    if view.kind == Kind::End && (view.step_id.is_some() || view.workflow_id.is_some()) {
+        ck.warning(
+            at,
+            "`stepId` and `workflowId` are ignored on an `end` action",
+        );
+    }
     if view.kind != Kind::Retry && (view.retry_after.is_some() || view.retry_limit.is_some()) {
         ck.warning(
             at,
@@ -297,4 +314,19 @@ fn lower_one(
         criteria,
         kind,
     })
+}
+
+/// The workflow a `goto` or `retry` action runs, with this workflow's inputs by name.
+fn target_workflow(
+    ck: &Checker,
+    names: &Names,
+    written: &str,
+    at: &Pointer,
+    name: &str,
+    kind: &str,
+) -> Option<ir::WorkflowCall> {
+    let target = targets::resolve(ck, written, &at.key("workflowId"), "")?;
+    let what = format!("{kind} action `{name}`");
+    targets::check_inputs_by_name(ck, &names.inputs, target, &at.key("workflowId"), &what);
+    Some(target.call.clone())
 }

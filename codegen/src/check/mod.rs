@@ -13,6 +13,7 @@ mod exprs;
 mod inputs;
 mod operations;
 mod params;
+mod targets;
 mod types;
 mod workflow;
 
@@ -31,6 +32,11 @@ pub(crate) struct Checker<'a> {
     pub loaded: &'a Loaded,
     /// The document as JSON, for following `$ref`s inside it.
     pub raw: serde_json::Value,
+    /// The workflows of this document, as steps, `dependsOn` and actions run them.
+    pub local_targets: Vec<targets::CallTarget>,
+    /// The workflows of the Arazzo documents of `type: arazzo` source descriptions, by
+    /// source description name.
+    pub external: indexmap::IndexMap<String, targets::External>,
 }
 
 impl Checker<'_> {
@@ -99,13 +105,15 @@ fn char_range(text: &str, offset: usize, len: usize) -> (usize, usize) {
 
 /// Checks the loaded document and lowers it to the IR. `None` only when there is nothing
 /// to generate from.
-pub(crate) fn check(cx: &Ctxt, loaded: &Loaded, _settings: &Settings) -> Option<ir::Plan> {
-    let ck = Checker {
+pub(crate) fn check(cx: &Ctxt, loaded: &Loaded, settings: &Settings) -> Option<ir::Plan> {
+    let mut ck = Checker {
         cx,
         file: &loaded.arazzo,
         doc: &loaded.document,
         loaded,
         raw: serde_json::to_value(&loaded.document).unwrap_or_default(),
+        local_targets: Vec::new(),
+        external: indexmap::IndexMap::new(),
     };
     document::check_version(&ck);
     document::check_non_empty_lists(&ck);
@@ -113,8 +121,10 @@ pub(crate) fn check(cx: &Ctxt, loaded: &Loaded, _settings: &Settings) -> Option<
     document::check_unique_workflow_ids(&ck);
     document::check_unknown_fields(&ck);
 
+    let modules = other_documents(&mut ck, settings);
     let sources = operations::plan_sources(&ck);
     let signatures = workflow::signatures(&ck);
+    ck.local_targets = workflow::local_targets(&signatures);
     let mut workflows = Vec::with_capacity(ck.doc.workflows.len());
     for (index, wf) in ck.doc.workflows.iter().enumerate() {
         let others = workflow::Others {
@@ -127,7 +137,58 @@ pub(crate) fn check(cx: &Ctxt, loaded: &Loaded, _settings: &Settings) -> Option<
     Some(ir::Plan {
         sources: sources.plan,
         workflows,
+        modules,
     })
+}
+
+/// Checks and lowers the Arazzo documents of `type: arazzo` source descriptions, each with
+/// its own sources, into nested modules named after the source descriptions. The loader
+/// has broken cycles between documents, so this recursion ends.
+fn other_documents(ck: &mut Checker, settings: &Settings) -> Vec<ir::Module> {
+    // Module names share the namespace of the generated types; these never clash with
+    // them (types are in PascalCase), only with each other.
+    let mut names = crate::naming::Scope::with_reserved(&["WORKFLOWS", "run_workflow"]);
+    let mut modules = Vec::new();
+    for (description, source) in ck.doc.source_descriptions.iter().zip(&ck.loaded.sources) {
+        let LoadedSource::Arazzo(other) = source else {
+            if description.source_type == Some(model::SourceType::Arazzo) {
+                ck.external
+                    .insert(description.name.clone(), targets::External::Failed);
+            }
+            continue;
+        };
+        if ck.external.contains_key(&description.name) {
+            continue;
+        }
+        let nested = Loaded {
+            arazzo: other.file.clone(),
+            document: other.document.clone(),
+            sources: other.sources.clone(),
+            files: Vec::new(),
+        };
+        let Some(plan) = check(ck.cx, &nested, settings) else {
+            ck.external
+                .insert(description.name.clone(), targets::External::Failed);
+            continue;
+        };
+        let name = names.unique(crate::naming::snake(&description.name));
+        let targets = plan
+            .workflows
+            .iter()
+            .map(|wf| targets::CallTarget::external(&name, wf))
+            .collect();
+        ck.external.insert(
+            description.name.clone(),
+            targets::External::Loaded { targets },
+        );
+        modules.push(ir::Module {
+            name,
+            source: description.name.clone(),
+            file: crate::diag::display_path(&other.file.path),
+            plan,
+        });
+    }
+    modules
 }
 
 /// The pointer to a workflow.

@@ -2,7 +2,9 @@
 
 use super::exprs::{self, Names as ExprNames, Phase, StepNames};
 use super::operations::{self, Sources};
-use super::{actions, criteria, document, inputs, params, types, workflow_pointer, Checker};
+use super::{
+    actions, criteria, document, inputs, params, targets, types, workflow_pointer, Checker,
+};
 use crate::diag::did_you_mean;
 use crate::expr;
 use crate::ir;
@@ -64,6 +66,29 @@ pub(super) fn signatures(ck: &Checker) -> Vec<Signature> {
         .collect()
 }
 
+/// The workflows of this document as steps, `dependsOn` and actions run them.
+pub(super) fn local_targets(signatures: &[Signature]) -> Vec<targets::CallTarget> {
+    signatures
+        .iter()
+        .enumerate()
+        .map(|(index, s)| targets::CallTarget {
+            call: ir::WorkflowCall {
+                id: s.id.clone(),
+                module: None,
+                fn_name: s.fn_name.clone(),
+            },
+            inputs: s
+                .input_types
+                .first()
+                .map(|root| root.fields.clone())
+                .unwrap_or_default(),
+            outputs: s.outputs.clone(),
+            output_types: Default::default(),
+            local: Some(index),
+        })
+        .collect()
+}
+
 /// What lowering a workflow can see of the others.
 pub(super) struct Others<'a> {
     pub signatures: &'a [Signature],
@@ -97,7 +122,7 @@ pub(super) fn lower(
         }
     }
 
-    let dependencies = dependencies(ck, others, &at, wf, &mut expr_names);
+    let dependencies = dependencies(ck, &at, wf, &mut expr_names);
 
     // Every step's names first, so that expressions can refer to any step.
     let mut locals = Scope::with_reserved(&[
@@ -164,6 +189,7 @@ pub(super) fn lower(
     let all_lowered = steps.len() == wf.steps.len();
     if all_lowered {
         check_reachable(ck, &at, &steps);
+        check_retry_steps(ck, &at, &steps);
     }
 
     let outputs = wf
@@ -216,60 +242,53 @@ pub(super) fn lower(
 /// then reads its inputs and outputs. A cycle would recurse forever, so it is an error.
 fn dependencies(
     ck: &Checker,
-    others: &Others,
     at: &Pointer,
     wf: &model::Workflow,
     names: &mut ExprNames,
 ) -> Vec<ir::DependencyRun> {
     let mut runs = Vec::new();
-    for (position, id) in wf.depends_on.iter().flatten().enumerate() {
+    for (position, written) in wf.depends_on.iter().flatten().enumerate() {
         let entry_at = at.key("dependsOn").index(position);
-        if id.starts_with('$') {
-            ck.error(
-                &entry_at,
-                format!(
-                    "`{id}`: depending on workflows of other Arazzo documents is not supported yet"
-                ),
-            );
-            continue;
-        }
-        let Some(index) = others.signatures.iter().position(|s| &s.id == id) else {
-            let mut error = ck.error(&entry_at, format!("unknown workflow `{id}` in `dependsOn`"));
-            if let Some(hint) = did_you_mean(id, others.signatures.iter().map(|s| s.id.as_str())) {
-                error = error.help(format!("did you mean `{hint}`?"));
-            }
-            let _ = error;
+        let Some(target) = targets::resolve(ck, written, &entry_at, " in `dependsOn`") else {
             continue;
         };
-        if let Some(cycle) = dependency_cycle(ck.doc, &wf.workflow_id, id) {
+        let id = &target.call.id;
+        if target.local.is_some() {
+            if let Some(cycle) = dependency_cycle(ck.doc, &wf.workflow_id, id) {
+                ck.error(
+                    &entry_at,
+                    format!("`dependsOn` forms a cycle: {}", cycle.join(" → ")),
+                );
+                continue;
+            }
+        }
+        if names.dependencies.contains_key(id) {
             ck.error(
                 &entry_at,
-                format!("`dependsOn` forms a cycle: {}", cycle.join(" → ")),
+                format!("`dependsOn` names two workflows `{id}`, so `$workflows.{id}` would be ambiguous"),
             );
             continue;
         }
-        let signature = &others.signatures[index];
-        let var = format!("depends_on_{}", snake(id).trim_start_matches("r#"));
+        let module = target.call.module.as_deref().map(|m| format!("{m}_"));
+        let var = format!(
+            "depends_on_{}{}",
+            module.unwrap_or_default(),
+            snake(id).trim_start_matches("r#")
+        );
         names.dependencies.insert(
             id.clone(),
             exprs::Dependency {
                 var: var.clone(),
-                inputs: signature
-                    .input_types
-                    .first()
-                    .map(|root| {
-                        root.fields
-                            .iter()
-                            .map(|f| (f.name.clone(), f.ident.clone()))
-                            .collect()
-                    })
-                    .unwrap_or_default(),
-                outputs: signature.outputs.clone(),
+                inputs: target
+                    .inputs
+                    .iter()
+                    .map(|f| (f.name.clone(), f.ident.clone()))
+                    .collect(),
+                outputs: target.outputs.clone(),
             },
         );
         runs.push(ir::DependencyRun {
-            id: id.clone(),
-            fn_name: signature.fn_name.clone(),
+            call: target.call.clone(),
             var,
         });
     }
@@ -301,8 +320,10 @@ fn dependency_cycle(doc: &model::Document, from: &str, first: &str) -> Option<Ve
     None
 }
 
-/// A step that runs another workflow of this document: its parameters are that
-/// workflow's inputs, and `$outputs` in its outputs and actions are that workflow's outputs.
+/// A step that runs another workflow (of this document, or of an Arazzo source
+/// description): its parameters are that workflow's inputs, and `$outputs` in its success
+/// criteria, actions and outputs are that workflow's outputs. The step fails when the
+/// workflow returns an error or its outputs do not meet the success criteria.
 #[allow(clippy::too_many_arguments)]
 fn lower_workflow_step(
     ck: &Checker,
@@ -316,64 +337,9 @@ fn lower_workflow_step(
     ident: String,
     variant: String,
 ) -> Option<ir::Step> {
-    let target_at = at.key("workflowId");
-    if target.starts_with('$') {
-        match expr::parse_expression(target) {
-            Ok(expr::Expr::SourceDescription { source, .. }) => {
-                match ck.doc.source_descriptions.iter().find(|s| s.name == source) {
-                    None => {
-                        let mut error =
-                            ck.error(&target_at, format!("unknown source description `{source}`"));
-                        if let Some(hint) = did_you_mean(
-                            &source,
-                            ck.doc.source_descriptions.iter().map(|s| s.name.as_str()),
-                        ) {
-                            error = error.help(format!("did you mean `{hint}`?"));
-                        }
-                        let _ = error;
-                    }
-                    Some(description)
-                        if description.source_type == Some(model::SourceType::Openapi) =>
-                    {
-                        ck.error(
-                            &target_at,
-                            format!("source description `{source}` is an OpenAPI description; a step's `workflowId` names a workflow"),
-                        )
-                        .help("to call an operation, use `operationId`");
-                    }
-                    Some(_) => {
-                        ck.error(
-                            &target_at,
-                            format!("`{target}`: running workflows of other Arazzo documents is not supported yet"),
-                        );
-                    }
-                }
-            }
-            Ok(_) => {
-                ck.error(
-                    &target_at,
-                    format!("`{target}` is not a workflow: use a workflowId of this document or `$sourceDescriptions.<name>.<workflowId>`"),
-                );
-            }
-            Err(e) => {
-                ck.error_in(&target_at, target, e.offset, e.len, e.message);
-            }
-        }
-        return None;
-    }
-    let Some(index) = others.signatures.iter().position(|s| s.id == target) else {
-        let mut error = ck.error(&target_at, format!("unknown workflow `{target}`"));
-        if let Some(hint) = did_you_mean(target, others.signatures.iter().map(|s| s.id.as_str())) {
-            error = error.help(format!("did you mean `{hint}`?"));
-        }
-        let _ = error;
-        return None;
-    };
-    let signature = &others.signatures[index];
-    let fields: &[ir::Field] = signature
-        .input_types
-        .first()
-        .map_or(&[], |root| root.fields.as_slice());
+    let called = targets::resolve(ck, target, &at.key("workflowId"), "")?;
+    let fields = called.inputs.as_slice();
+    let shown = &called.call.id;
 
     let mut inputs = Vec::new();
     let mut given = Vec::new();
@@ -386,13 +352,13 @@ fn lower_workflow_step(
         if written.param.location.is_some() {
             ck.warning(
                 &written.at.key("in"),
-                format!("`in` is ignored: `{name}` is an input of the workflow `{target}`"),
+                format!("`in` is ignored: `{name}` is an input of the workflow `{shown}`"),
             );
         }
         if !fields.iter().any(|f| &f.name == name) {
             let mut error = ck.error(
                 &written.at.key("name"),
-                format!("the workflow `{target}` has no input `{name}`"),
+                format!("the workflow `{shown}` has no input `{name}`"),
             );
             if let Some(hint) = did_you_mean(name, fields.iter().map(|f| f.name.as_str())) {
                 error = error.help(format!("did you mean `{hint}`?"));
@@ -412,7 +378,7 @@ fn lower_workflow_step(
         ck.error(
             at,
             format!(
-                "missing required input `{}` of the workflow `{target}`",
+                "missing required input `{}` of the workflow `{shown}`",
                 field.name
             ),
         )
@@ -421,22 +387,6 @@ fn lower_workflow_step(
             field.name
         ));
     }
-    if step
-        .success_criteria
-        .as_ref()
-        .is_some_and(|c| !c.is_empty())
-    {
-        ck.error(
-            &at.key("successCriteria"),
-            "success criteria on a step that runs a workflow are not supported yet; the step succeeds when the workflow does",
-        );
-    }
-    if step.on_failure.as_ref().is_some_and(|a| !a.is_empty()) {
-        ck.error(
-            &at.key("onFailure"),
-            "failure actions on a step that runs a workflow are not supported yet; the workflow's error is returned",
-        );
-    }
     if step.request_body.is_some() {
         ck.error(
             &at.key("requestBody"),
@@ -444,7 +394,18 @@ fn lower_workflow_step(
         );
     }
 
-    let phase = Phase::SubWorkflow(&signature.outputs);
+    // Criteria and actions see the called workflow's outputs as `$outputs`; there is no
+    // HTTP response, so `$statusCode` and `$response` are errors.
+    let phase = Phase::SubWorkflow(&called.outputs);
+    let success = criteria::lower_all(
+        ck,
+        names,
+        phase,
+        step.success_criteria.as_ref(),
+        &at.key("successCriteria"),
+        None,
+    )
+    .unwrap_or_default();
     let on_success = match (&step.on_success, &wf.success_actions) {
         (Some(list), _) => actions::success(ck, names, phase, list, &at.key("onSuccess"), None),
         (None, Some(list)) => {
@@ -452,7 +413,26 @@ fn lower_workflow_step(
         }
         (None, None) => Vec::new(),
     };
-    let target_outputs = others.lowered.get(index).map(|w| w.outputs.as_slice());
+    let on_failure = match (&step.on_failure, &wf.failure_actions) {
+        (Some(list), _) => actions::failure(ck, names, phase, list, &at.key("onFailure"), None),
+        (None, Some(list)) => {
+            actions::failure(ck, names, phase, list, &wf_at.key("failureActions"), None)
+        }
+        (None, None) => Vec::new(),
+    };
+    let target_types = match called.local {
+        Some(index) => others
+            .lowered
+            .get(index)
+            .map(|w| {
+                w.outputs
+                    .iter()
+                    .map(|o| (o.ident.clone(), o.ty.clone()))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        None => called.output_types.clone(),
+    };
     let mut output_scope = Scope::default();
     let outputs = step
         .outputs
@@ -465,9 +445,7 @@ fn lower_workflow_step(
                 ir::Expr::SubOutput {
                     ident,
                     pointer: None,
-                } => target_outputs
-                    .and_then(|outputs| outputs.iter().find(|o| &o.ident == ident))
-                    .map_or(ir::Type::Json, |o| o.ty.clone()),
+                } => target_types.get(ident).cloned().unwrap_or(ir::Type::Json),
                 _ => ir::Type::Json,
             };
             Some(ir::Output {
@@ -486,13 +464,12 @@ fn lower_workflow_step(
         variant,
         description: step.description.clone(),
         call: ir::Call::Workflow(ir::SubWorkflow {
-            id: target.to_owned(),
-            fn_name: signature.fn_name.clone(),
+            call: called.call.clone(),
             inputs,
         }),
-        success: Vec::new(),
+        success,
         on_success,
-        on_failure: Vec::new(),
+        on_failure,
         outputs,
     })
 }
@@ -603,8 +580,11 @@ struct Successors {
     after_success: Vec<usize>,
     /// The steps failure `goto`s lead to.
     after_failure: Vec<usize>,
-    /// Whether its success can end the workflow (an `end`, or falling off the last step).
+    /// Whether its success can end the workflow (an `end`, a `goto` to a workflow, or
+    /// falling off the last step).
     ends: bool,
+    /// Whether its failure can end the workflow successfully (a `goto` to a workflow).
+    ends_on_failure: bool,
 }
 
 fn successors(steps: &[ir::Step], index: usize) -> Successors {
@@ -613,11 +593,12 @@ fn successors(steps: &[ir::Step], index: usize) -> Successors {
         after_success: Vec::new(),
         after_failure: Vec::new(),
         ends: false,
+        ends_on_failure: false,
     };
     let mut unconditional = false;
     for action in &step.on_success {
         match action.kind {
-            ir::ActionKind::End => next.ends = true,
+            ir::ActionKind::End | ir::ActionKind::GotoWorkflow(_) => next.ends = true,
             ir::ActionKind::GotoStep(to) => next.after_success.push(to),
             ir::ActionKind::Retry { .. } => {}
         }
@@ -630,8 +611,14 @@ fn successors(steps: &[ir::Step], index: usize) -> Successors {
         }
     }
     for action in &step.on_failure {
-        if let ir::ActionKind::GotoStep(to) = action.kind {
-            next.after_failure.push(to);
+        match action.kind {
+            ir::ActionKind::GotoStep(to)
+            | ir::ActionKind::Retry {
+                first: Some(ir::RetryFirst::Step(to)),
+                ..
+            } => next.after_failure.push(to),
+            ir::ActionKind::GotoWorkflow(_) => next.ends_on_failure = true,
+            _ => {}
         }
     }
     next.after_success.retain(|to| *to < steps.len());
@@ -659,6 +646,48 @@ fn check_reachable(ck: &Checker, at: &Pointer, steps: &[ir::Step]) {
                 format!("step `{}` is never reached", step.id),
             )
             .note("no path from the first step leads here: an earlier step always ends or jumps past it");
+        }
+    }
+}
+
+/// A `retry` that first runs a step returns to the retrying step once that step is done,
+/// so the step it names must not itself be the retrying step or retry through a step.
+fn check_retry_steps(ck: &Checker, at: &Pointer, steps: &[ir::Step]) {
+    for (index, step) in steps.iter().enumerate() {
+        for action in &step.on_failure {
+            let ir::ActionKind::Retry {
+                first: Some(ir::RetryFirst::Step(to)),
+                ..
+            } = action.kind
+            else {
+                continue;
+            };
+            let nested = steps[to].on_failure.iter().any(|a| {
+                matches!(
+                    a.kind,
+                    ir::ActionKind::Retry {
+                        first: Some(ir::RetryFirst::Step(_)),
+                        ..
+                    }
+                )
+            });
+            if to == index || nested {
+                ck.error(
+                    &at.key("steps").index(index).key("stepId"),
+                    format!(
+                        "the `retry` action `{}` of step `{}` runs step `{}` first, which {}",
+                        action.name,
+                        step.id,
+                        steps[to].id,
+                        if to == index {
+                            "is the step being retried"
+                        } else {
+                            "itself retries through a step"
+                        }
+                    ),
+                )
+                .help("name another step, or use `goto`");
+            }
         }
     }
 }
@@ -734,6 +763,9 @@ fn always_runs(steps: &[ir::Step], target: usize) -> bool {
             continue;
         }
         let next = successors(steps, index);
+        if next.ends_on_failure {
+            return false;
+        }
         if index == target {
             // Past the target only by failing it: its outputs are not there.
             stack.extend(next.after_failure);

@@ -42,9 +42,29 @@ pub(crate) fn emit(plan: &Plan, settings: &Settings) -> TokenStream {
         .iter()
         .map(|wf| workflow::workflow(&ctx, plan, wf));
     let entry = entry::entry_point(&ctx, plan);
+    let modules = plan.modules.iter().map(|module| {
+        let inner = emit(&module.plan, settings);
+        nested_module(module, inner)
+    });
     quote! {
         #(#workflows)*
         #entry
+        #(#modules)*
+    }
+}
+
+/// The nested module of another Arazzo document.
+fn nested_module(module: &crate::ir::Module, inner: TokenStream) -> TokenStream {
+    let name = ident(&module.name);
+    let doc = doc_lines(&format!(
+        "The workflows of `{}`, the Arazzo document of source description `{}`.",
+        module.file, module.source
+    ));
+    quote! {
+        #doc
+        pub mod #name {
+            #inner
+        }
     }
 }
 
@@ -53,7 +73,11 @@ pub(crate) fn emit(plan: &Plan, settings: &Settings) -> TokenStream {
 pub(crate) fn skeleton(plan: &Plan, settings: &Settings) -> TokenStream {
     let ctx = Ctx::new(settings);
     let workflows = plan.workflows.iter().map(|wf| workflow::skeleton(&ctx, wf));
-    quote!(#(#workflows)*)
+    let modules = plan.modules.iter().map(|module| {
+        let inner = skeleton(&module.plan, settings);
+        nested_module(module, inner)
+    });
+    quote!(#(#workflows)* #(#modules)*)
 }
 
 /// Pretty-prints generated tokens with a header. Tokens that do not parse (a bug in the

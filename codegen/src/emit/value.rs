@@ -116,7 +116,10 @@ pub(crate) fn expr(e: &Expr) -> TokenStream {
         } => {
             let field = ident(field);
             with_pointer(
-                quote!(::std::option::Option::Some(run.to_value(&called.#field)?)),
+                quote!(called
+                    .as_ref()
+                    .map(|called| run.to_value(&called.#field))
+                    .transpose()?),
                 pointer.as_deref(),
             )
         }

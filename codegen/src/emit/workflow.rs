@@ -9,14 +9,14 @@ use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::{format_ident, quote, ToTokens};
 
 use super::types::{outputs_struct, rust_type, struct_def, validates_inputs, validations};
 use super::value::{criterion, expr, negated, optional, required, Place, Statics};
 use super::{doc_lines, ident, Ctx};
 use crate::ir::{
-    Action, ActionKind, Call, Encoding, Expr, Location, Operation, Plan, Read, Scheme, SchemeKind,
-    Step, Style, SubWorkflow, ValueSpec, Workflow,
+    Action, ActionKind, Call, Encoding, Expr, Location, Operation, Plan, Read, RetryFirst, Scheme,
+    SchemeKind, Step, Style, SubWorkflow, ValueSpec, Workflow, WorkflowCall,
 };
 
 /// The types and the function of one workflow.
@@ -95,11 +95,15 @@ fn fn_doc(wf: &Workflow) -> String {
                 }
             }
             Call::Workflow(sub) => {
+                let path = match &sub.call.module {
+                    Some(module) => format!("{module}::{}", sub.call.fn_name),
+                    None => sub.call.fn_name.clone(),
+                };
                 let _ = write!(
                     doc,
                     ": runs the workflow `{}` ([`{}`])",
-                    sub.id,
-                    sub.fn_name.trim_start_matches("r#")
+                    sub.call.id,
+                    path.replace("r#", "")
                 );
             }
         }
@@ -179,18 +183,49 @@ fn body(ctx: &Ctx, plan: &Plan, wf: &Workflow) -> TokenStream {
         let name = format_ident!("{}Outputs", step.variant);
         quote!(let mut #var: ::std::option::Option<#name> = ::std::option::Option::None;)
     });
-    let variants = wf.steps.iter().map(|s| ident(&s.variant));
+    let variants = wf.steps.iter().map(|s| {
+        let variant = ident(&s.variant);
+        match resumable(s) {
+            // The attempts made so far, when control comes back after the step a `retry`
+            // ran first.
+            true => quote!(#variant(u32)),
+            false => quote!(#variant),
+        }
+    });
     let arms = wf
         .steps
         .iter()
         .enumerate()
         .map(|(index, step)| step_arm(wf, &statics_names, &read, index, step));
     let first = match wf.steps.first() {
-        Some(step) => {
-            let variant = ident(&step.variant);
-            quote!(Step::#variant)
-        }
+        Some(_) => step_ref(wf, 0),
         None => quote!(Step::Done),
+    };
+    // A `retry` that runs a step first sets `resume` to the retrying step, which runs
+    // again once that step is done.
+    let state_machine = if wf.steps.iter().any(resumable) {
+        quote! {
+            let mut resume: ::std::option::Option<Step> = ::std::option::Option::None;
+            let mut step = #first;
+            loop {
+                let back = resume.take();
+                let next = match step {
+                    #(#arms)*
+                    Step::Done => break,
+                };
+                step = back.unwrap_or(next);
+            }
+        }
+    } else {
+        quote! {
+            let mut step = #first;
+            loop {
+                step = match step {
+                    #(#arms)*
+                    Step::Done => break,
+                };
+            }
+        }
     };
     let outputs_name = ident(&wf.outputs_name);
     let outputs = wf.outputs.iter().map(|o| {
@@ -237,21 +272,19 @@ fn body(ctx: &Ctx, plan: &Plan, wf: &Workflow) -> TokenStream {
     });
     // `dependsOn`: each dependency runs first, with this workflow's inputs by name.
     let dependencies = wf.dependencies.iter().map(|dependency| {
-        let function = ident(&dependency.fn_name);
-        let id = &dependency.id;
+        let function = call_path(&dependency.call);
+        let id = &dependency.call.id;
         if read_dependencies.contains(&dependency.var) {
             let var = ident(&dependency.var);
             quote! {
                 let #var = {
                     let called_inputs = rt::decode_inputs(#id, run.to_value(&inputs)?)?;
-                    let called = ::std::boxed::Box::pin(#function(client, ::std::clone::Clone::clone(&called_inputs))).await?;
+                    let called = ::std::boxed::Box::pin(run.within(#function(client, ::std::clone::Clone::clone(&called_inputs)))).await?;
                     (called_inputs, called)
                 };
             }
         } else {
-            quote! {
-                ::std::boxed::Box::pin(#function(client, rt::decode_inputs(#id, run.to_value(&inputs)?)?)).await?;
-            }
+            run_with_inputs(&dependency.call)
         }
     });
     let validate = validates.then(|| quote!(run.check_inputs(inputs.validate())?;));
@@ -269,13 +302,7 @@ fn body(ctx: &Ctx, plan: &Plan, wf: &Workflow) -> TokenStream {
         #validate
         #(#dependencies)*
         #(#step_vars)*
-        let mut step = #first;
-        loop {
-            step = match step {
-                #(#arms)*
-                Step::Done => break,
-            };
-        }
+        #state_machine
         ::std::result::Result::Ok(#outputs_name {
             #(#outputs)*
         })
@@ -439,10 +466,32 @@ fn request(step: &Step, op: &Operation) -> TokenStream {
     }
 }
 
-/// The statements that run another workflow of the document; its outputs are `called`.
+/// The path of a generated workflow function.
+fn call_path(call: &WorkflowCall) -> TokenStream {
+    let function = ident(&call.fn_name);
+    match &call.module {
+        Some(module) => {
+            let module = ident(module);
+            quote!(#module::#function)
+        }
+        None => quote!(#function),
+    }
+}
+
+/// The statement that runs a workflow with this workflow's inputs, by name (`dependsOn`,
+/// `goto` and `retry` to a workflow); its error is this workflow's.
+fn run_with_inputs(call: &WorkflowCall) -> TokenStream {
+    let function = call_path(call);
+    let id = &call.id;
+    quote! {
+        ::std::boxed::Box::pin(run.within(#function(run.client(), rt::decode_inputs(#id, run.to_value(&inputs)?)?))).await?;
+    }
+}
+
+/// The statements that run another workflow for a step; the result is `result`.
 fn run_workflow(sub: &SubWorkflow) -> TokenStream {
-    let function = ident(&sub.fn_name);
-    let id = &sub.id;
+    let function = call_path(&sub.call);
+    let id = &sub.call.id;
     let inputs = required(&ValueSpec::Object(
         sub.inputs
             .iter()
@@ -451,24 +500,66 @@ fn run_workflow(sub: &SubWorkflow) -> TokenStream {
     ));
     quote! {
         let called_inputs = rt::decode_inputs(#id, #inputs)?;
-        let called = ::std::boxed::Box::pin(#function(run.client(), called_inputs)).await?;
+        let result = ::std::boxed::Box::pin(run.within(#function(run.client(), called_inputs))).await;
     }
+}
+
+/// Whether `tokens` use the identifier `name`.
+fn uses_ident(tokens: &TokenStream, name: &str) -> bool {
+    tokens.clone().into_iter().any(|tree| match tree {
+        proc_macro2::TokenTree::Ident(i) => i == name,
+        proc_macro2::TokenTree::Group(g) => uses_ident(&g.stream(), name),
+        _ => false,
+    })
+}
+
+/// Whether a step has a `retry` that runs another step first, and so can be resumed.
+fn resumable(step: &Step) -> bool {
+    step.on_failure.iter().any(|a| {
+        matches!(
+            a.kind,
+            ActionKind::Retry {
+                first: Some(RetryFirst::Step(_)),
+                ..
+            }
+        )
+    })
+}
+
+/// The value of the step enum that starts step `index` afresh.
+fn step_ref(wf: &Workflow, index: usize) -> TokenStream {
+    let step = &wf.steps[index];
+    let variant = ident(&step.variant);
+    match resumable(step) {
+        true => quote!(Step::#variant(0)),
+        false => quote!(Step::#variant),
+    }
+}
+
+/// Whether a step that runs a workflow reads that workflow's outputs (`$outputs`).
+fn reads_called(step: &Step, read: &BTreeSet<(String, String)>) -> bool {
+    let mut reads = false;
+    let mut check = |e: &Expr| reads |= matches!(e, Expr::SubOutput { .. });
+    let actions = step.on_success.iter().chain(&step.on_failure);
+    for c in step.success.iter().chain(actions.flat_map(|a| &a.criteria)) {
+        c.for_each_expr(&mut check);
+    }
+    for output in kept_outputs(step, read) {
+        check(&output.value);
+    }
+    reads
 }
 
 /// The next step after `index` by default: the following one, or none after the last.
 fn following(wf: &Workflow, index: usize) -> TokenStream {
-    match wf.steps.get(index + 1) {
-        Some(step) => {
-            let variant = ident(&step.variant);
-            quote!(Step::#variant)
-        }
-        None => quote!(Step::Done),
+    match index + 1 < wf.steps.len() {
+        true => step_ref(wf, index + 1),
+        false => quote!(Step::Done),
     }
 }
 
 fn goto(wf: &Workflow, target: usize) -> TokenStream {
-    let variant = ident(&wf.steps[target].variant);
-    quote!(Step::#variant)
+    step_ref(wf, target)
 }
 
 /// `criteria` of an action joined with `&&`; `None` when the action always applies.
@@ -499,19 +590,28 @@ fn step_arm(
         .on_failure
         .iter()
         .any(|a| matches!(a.kind, ActionKind::Retry { .. }));
+    let runs_workflow = match &step.call {
+        Call::Workflow(sub) => Some(sub),
+        Call::Operation(_) => None,
+    };
     let call = match &step.call {
         Call::Operation(op) => request(step, op),
         Call::Workflow(sub) => run_workflow(sub),
     };
 
-    // The first unmet success criterion, with whether it was a status check.
+    // The first unmet success criterion (with whether it was a status check, for an
+    // operation).
     let checks = step.success.iter().map(|c| {
         let fails = negated(statics, c);
         let text = &c.text;
         let status_check = c.status_check;
+        let unmet = match runs_workflow {
+            Some(_) => quote!(#text),
+            None => quote!((#text, #status_check)),
+        };
         quote! {
             if #fails {
-                ::std::option::Option::Some((#text, #status_check))
+                ::std::option::Option::Some(#unmet)
             }
         }
     });
@@ -555,11 +655,20 @@ fn step_arm(
             quote!(break 'step #value;)
         }
     };
+    // A `goto` to a workflow runs it with this workflow's inputs, then ends this one.
+    let goto_workflow = |call: &WorkflowCall| {
+        let run = run_with_inputs(call);
+        quote!({
+            #run
+            Step::Done
+        })
+    };
     let mut on_success = exit_success(following(wf, index));
     for action in step.on_success.iter().rev() {
-        let target = match action.kind {
+        let target = match &action.kind {
             ActionKind::End => quote!(Step::Done),
-            ActionKind::GotoStep(target) => goto(wf, target),
+            ActionKind::GotoStep(target) => goto(wf, *target),
+            ActionKind::GotoWorkflow(call) => goto_workflow(call),
             // A retry is not a success action; the check rejects it.
             ActionKind::Retry { .. } => continue,
         };
@@ -576,21 +685,59 @@ fn step_arm(
         };
     }
 
+    // How a failure ends the workflow, and how a retry waits: an operation step has a
+    // response; a step that runs a workflow has the workflow's error or an unmet criterion.
+    let ended = |name: Option<&str>| -> TokenStream {
+        match (runs_workflow, name) {
+            (Some(sub), name) => {
+                let called = &sub.call.id;
+                let action = match name {
+                    Some(name) => quote!(::std::option::Option::Some(#name)),
+                    None => quote!(::std::option::Option::None),
+                };
+                quote!(return ::std::result::Result::Err(run.workflow_step_failed(failure, #called, #action));)
+            }
+            (None, Some(name)) => {
+                quote!(return ::std::result::Result::Err(run.ended(&response, criterion, status_check, #name));)
+            }
+            (None, None) => {
+                quote!(return ::std::result::Result::Err(run.failed(&response, criterion, status_check));)
+            }
+        }
+    };
+    let retries_exhausted = match runs_workflow {
+        Some(_) => ended(None),
+        None => {
+            quote!(return ::std::result::Result::Err(run.retries_exhausted(&response, criterion));)
+        }
+    };
+
     // On failure: the failure actions in order; a retry that has attempts left waits and
     // runs the step again, one that ran out falls through to the next action.
+    // Whether every failure ends in an action: one that always applies and leaves, or an
+    // unconditional retry at the end of the list, which returns once it runs out.
+    let always_leaves = step
+        .on_failure
+        .iter()
+        .any(|a| a.criteria.is_empty() && !matches!(a.kind, ActionKind::Retry { .. }))
+        || step
+            .on_failure
+            .last()
+            .is_some_and(|a| a.criteria.is_empty());
     let mut failure = Vec::new();
     let mut exhausted_flag = false;
-    let fail =
-        quote!(return ::std::result::Result::Err(run.failed(&response, criterion, status_check)););
+    let fail = ended(None);
     for (position, action) in step.on_failure.iter().enumerate() {
         let last = position + 1 == step.on_failure.len();
         let effect = match &action.kind {
-            ActionKind::End => {
-                let name = &action.name;
-                quote!(return ::std::result::Result::Err(run.ended(&response, criterion, status_check, #name));)
-            }
+            ActionKind::End => ended(Some(&action.name)),
             ActionKind::GotoStep(target) => exit_failure(goto(wf, *target)),
-            ActionKind::Retry { after, limit } => {
+            ActionKind::GotoWorkflow(call) => exit_failure(goto_workflow(call)),
+            ActionKind::Retry {
+                after,
+                limit,
+                first,
+            } => {
                 let after = match after {
                     Some(after) => {
                         let after = proc_macro2::Literal::f64_unsuffixed(*after);
@@ -598,17 +745,43 @@ fn step_arm(
                     }
                     None => quote!(::std::option::Option::None),
                 };
+                let wait = match runs_workflow {
+                    Some(_) => quote!(run.wait_retry_after(#after).await;),
+                    None => quote!(run.wait_before_retry(&response, #after).await;),
+                };
                 let exhausted = if last {
-                    quote!(return ::std::result::Result::Err(run.retries_exhausted(&response, criterion));)
+                    retries_exhausted.clone()
+                } else if always_leaves {
+                    // A later action applies; nothing reads whether retries ran out.
+                    TokenStream::new()
                 } else {
                     exhausted_flag = true;
                     quote!(exhausted = true;)
                 };
                 let limit = proc_macro2::Literal::u32_unsuffixed(*limit);
+                // After the wait, what the retry names runs first: a workflow here, a
+                // step through the state machine, which comes back to this step.
+                let again = match first {
+                    None => quote!(continue;),
+                    Some(RetryFirst::Workflow(call)) => {
+                        let run = run_with_inputs(call);
+                        quote! {
+                            #run
+                            continue;
+                        }
+                    }
+                    Some(RetryFirst::Step(target)) => {
+                        let target = goto(wf, *target);
+                        quote! {
+                            resume = ::std::option::Option::Some(Step::#variant(attempt));
+                            break #target;
+                        }
+                    }
+                };
                 quote! {
                     if attempt <= #limit {
-                        run.wait_before_retry(&response, #after).await;
-                        continue;
+                        #wait
+                        #again
                     }
                     #exhausted
                 }
@@ -628,16 +801,12 @@ fn step_arm(
             break;
         }
     }
-    let always_leaves = step
-        .on_failure
-        .iter()
-        .any(|a| a.criteria.is_empty() && !matches!(a.kind, ActionKind::Retry { .. }));
     let final_failure = if always_leaves {
         None
     } else if exhausted_flag {
         Some(quote! {
             if exhausted {
-                return ::std::result::Result::Err(run.retries_exhausted(&response, criterion));
+                #retries_exhausted
             }
             #fail
         })
@@ -645,33 +814,90 @@ fn step_arm(
         Some(fail)
     };
     let exhausted_decl = exhausted_flag.then(|| quote!(let mut exhausted = false;));
+    // Bind only what the failure path reads.
+    let failure_path = quote!(#(#failure)* #final_failure);
+    let binding = |name: &str| match uses_ident(&failure_path, name) {
+        true => ident(name).into_token_stream(),
+        false => quote!(_),
+    };
+    let failure_binding = binding("failure");
+    let (criterion_binding, status_binding) = (binding("criterion"), binding("status_check"));
 
-    let outcome = if matches!(step.call, Call::Workflow(_)) {
-        // The called workflow succeeded (its errors return early): no criteria to check.
-        quote! {
-            #store
-            #on_success
+    let outcome = match runs_workflow {
+        Some(_) => {
+            // The step fails when the workflow fails or its outputs miss a criterion.
+            let judged = if reads_called(step, read) {
+                quote! {
+                    let (called, failure) = match result {
+                        ::std::result::Result::Ok(outputs) => {
+                            let called = ::std::option::Option::Some(outputs);
+                            #unmet
+                            (called, unmet.map(rt::StepFailure::Criterion))
+                        }
+                        ::std::result::Result::Err(error) => (
+                            ::std::option::Option::None,
+                            ::std::option::Option::Some(rt::StepFailure::Workflow(error)),
+                        ),
+                    };
+                }
+            } else {
+                quote! {
+                    let failure = match result {
+                        ::std::result::Result::Ok(_) => {
+                            #unmet
+                            unmet.map(rt::StepFailure::Criterion)
+                        }
+                        ::std::result::Result::Err(error) => {
+                            ::std::option::Option::Some(rt::StepFailure::Workflow(error))
+                        }
+                    };
+                }
+            };
+            quote! {
+                #judged
+                match failure {
+                    ::std::option::Option::None => {
+                        #store
+                        #on_success
+                    }
+                    ::std::option::Option::Some(#failure_binding) => {
+                        #exhausted_decl
+                        #(#failure)*
+                        #final_failure
+                    }
+                }
+            }
         }
-    } else {
-        quote! {
+        None => quote! {
             #unmet
             match unmet {
                 ::std::option::Option::None => {
                     #store
                     #on_success
                 }
-                ::std::option::Option::Some((criterion, status_check)) => {
+                ::std::option::Option::Some((#criterion_binding, #status_binding)) => {
                     #exhausted_decl
                     #(#failure)*
                     #final_failure
                 }
             }
-        }
+        },
     };
 
     let label = labeled.then(|| quote!('step:));
-    if retries {
-        quote! {
+    match (retries, resumable(step)) {
+        (true, true) => quote! {
+            Step::#variant(done) => {
+                let mut attempt = done;
+                loop {
+                    attempt += 1;
+                    run.start_step(#step_id, attempt)?;
+                    #call
+                    #outcome
+                }
+            }
+        },
+        (true, false) => quote! {
             Step::#variant => {
                 let mut attempt = 0;
                 loop {
@@ -681,14 +907,13 @@ fn step_arm(
                     #outcome
                 }
             }
-        }
-    } else {
-        quote! {
+        },
+        (false, _) => quote! {
             Step::#variant => #label {
                 run.start_step(#step_id, 1)?;
                 #call
                 #outcome
             }
-        }
+        },
     }
 }

@@ -769,25 +769,59 @@ pub async fn order_and_confirm(
                         rt::Value::Object(object)
                     },
                 )?;
-                let called = ::std::boxed::Box::pin(
-                        place_order(run.client(), called_inputs),
+                let result = ::std::boxed::Box::pin(
+                        run.within(place_order(run.client(), called_inputs)),
                     )
-                    .await?;
-                order = ::std::option::Option::Some(OrderOutputs {
-                    order_id: run
-                        .decode_output(
-                            ::std::option::Option::Some(run.to_value(&called.order_id)?),
-                            "$outputs.orderId",
-                        )?,
-                });
-                if rt::compare(
-                    ::std::option::Option::Some(run.to_value(&called.status)?).as_ref(),
-                    rt::Op::Eq,
-                    ::std::option::Option::Some(&rt::json!("shipped")),
-                ) {
-                    Step::Done
-                } else {
-                    Step::Confirm
+                    .await;
+                let (called, failure) = match result {
+                    ::std::result::Result::Ok(outputs) => {
+                        let called = ::std::option::Option::Some(outputs);
+                        let unmet = { ::std::option::Option::None };
+                        (called, unmet.map(rt::StepFailure::Criterion))
+                    }
+                    ::std::result::Result::Err(error) => {
+                        (
+                            ::std::option::Option::None,
+                            ::std::option::Option::Some(rt::StepFailure::Workflow(error)),
+                        )
+                    }
+                };
+                match failure {
+                    ::std::option::Option::None => {
+                        order = ::std::option::Option::Some(OrderOutputs {
+                            order_id: run
+                                .decode_output(
+                                    called
+                                        .as_ref()
+                                        .map(|called| run.to_value(&called.order_id))
+                                        .transpose()?,
+                                    "$outputs.orderId",
+                                )?,
+                        });
+                        if rt::compare(
+                            called
+                                .as_ref()
+                                .map(|called| run.to_value(&called.status))
+                                .transpose()?
+                                .as_ref(),
+                            rt::Op::Eq,
+                            ::std::option::Option::Some(&rt::json!("shipped")),
+                        ) {
+                            Step::Done
+                        } else {
+                            Step::Confirm
+                        }
+                    }
+                    ::std::option::Option::Some(failure) => {
+                        return ::std::result::Result::Err(
+                            run
+                                .workflow_step_failed(
+                                    failure,
+                                    "place-order",
+                                    ::std::option::Option::None,
+                                ),
+                        );
+                    }
                 }
             }
             Step::Confirm => {
@@ -921,7 +955,7 @@ pub async fn order_after_login(
     let depends_on_log_in = {
         let called_inputs = rt::decode_inputs("log-in", run.to_value(&inputs)?)?;
         let called = ::std::boxed::Box::pin(
-                log_in(client, ::std::clone::Clone::clone(&called_inputs)),
+                run.within(log_in(client, ::std::clone::Clone::clone(&called_inputs))),
             )
             .await?;
         (called_inputs, called)

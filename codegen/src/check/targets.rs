@@ -1,0 +1,206 @@
+//! Workflows that can be run from a workflow: those of this document, named by their
+//! `workflowId`, and those of the Arazzo documents of `type: arazzo` source descriptions,
+//! named `$sourceDescriptions.<name>.<workflowId>`.
+
+use indexmap::IndexMap;
+
+use super::Checker;
+use crate::diag::did_you_mean;
+use crate::expr;
+use crate::ir;
+use crate::model;
+use crate::source::Pointer;
+
+/// A workflow a step, a `dependsOn` entry or an action can run.
+#[derive(Debug, Clone)]
+pub(crate) struct CallTarget {
+    pub call: ir::WorkflowCall,
+    /// The fields of its inputs struct.
+    pub inputs: Vec<ir::Field>,
+    /// Output name → Rust field name.
+    pub outputs: IndexMap<String, String>,
+    /// Output field → type, for workflows already lowered (those of other documents).
+    pub output_types: IndexMap<String, ir::Type>,
+    /// Its index in this document, for a local workflow.
+    pub local: Option<usize>,
+}
+
+/// The workflows of another Arazzo document.
+#[derive(Debug)]
+pub(crate) enum External {
+    /// Generated as the nested module `module`.
+    Loaded { targets: Vec<CallTarget> },
+    /// The document did not load (the reason has been reported).
+    Failed,
+}
+
+impl CallTarget {
+    /// A target for a lowered workflow of another document, generated in `module`.
+    pub fn external(module: &str, wf: &ir::Workflow) -> Self {
+        CallTarget {
+            call: ir::WorkflowCall {
+                id: wf.id.clone(),
+                module: Some(module.to_owned()),
+                fn_name: wf.fn_name.clone(),
+            },
+            inputs: wf
+                .input_types
+                .first()
+                .map(|root| root.fields.clone())
+                .unwrap_or_default(),
+            outputs: wf
+                .outputs
+                .iter()
+                .map(|o| (o.name.clone(), o.ident.clone()))
+                .collect(),
+            output_types: wf
+                .outputs
+                .iter()
+                .map(|o| (o.ident.clone(), o.ty.clone()))
+                .collect(),
+            local: None,
+        }
+    }
+}
+
+/// Resolves a workflow reference as written in a step's or action's `workflowId` or in
+/// `dependsOn`: a local `workflowId` or `$sourceDescriptions.<name>.<workflowId>`.
+/// `place` completes "unknown workflow `x`" (as ` in `dependsOn``).
+pub(super) fn resolve<'c>(
+    ck: &'c Checker,
+    written: &str,
+    at: &Pointer,
+    place: &str,
+) -> Option<&'c CallTarget> {
+    if !written.starts_with('$') {
+        let found = ck.local_targets.iter().find(|t| t.call.id == written);
+        if found.is_none() {
+            let mut error = ck.error(at, format!("unknown workflow `{written}`{place}"));
+            let ids = ck.local_targets.iter().map(|t| t.call.id.as_str());
+            if let Some(hint) = did_you_mean(written, ids) {
+                error = error.help(format!("did you mean `{hint}`?"));
+            }
+            let _ = error;
+        }
+        return found;
+    }
+    let (source, member) = match expr::parse_expression(written) {
+        Ok(expr::Expr::SourceDescription { source, member }) => (source, member),
+        Ok(_) => {
+            ck.error(
+                at,
+                format!("`{written}` is not a workflow: use a workflowId of this document or `$sourceDescriptions.<name>.<workflowId>`"),
+            );
+            return None;
+        }
+        Err(e) => {
+            ck.error_in(at, written, e.offset, e.len, e.message);
+            return None;
+        }
+    };
+    let names = ck.doc.source_descriptions.iter().map(|s| s.name.as_str());
+    let Some(description) = ck.doc.source_descriptions.iter().find(|s| s.name == source) else {
+        let mut error = ck.error(at, format!("unknown source description `{source}`"));
+        if let Some(hint) = did_you_mean(&source, names) {
+            error = error.help(format!("did you mean `{hint}`?"));
+        }
+        let _ = error;
+        return None;
+    };
+    match ck.external.get(&source) {
+        Some(External::Loaded { targets }) => {
+            let found = targets.iter().find(|t| t.call.id == member);
+            if found.is_none() {
+                let mut error = ck.error(
+                    at,
+                    format!(
+                        "the Arazzo document of source description `{source}` has no workflow `{member}`"
+                    ),
+                );
+                let ids = targets.iter().map(|t| t.call.id.as_str());
+                if let Some(hint) = did_you_mean(&member, ids) {
+                    error = error.help(format!(
+                        "did you mean `$sourceDescriptions.{source}.{hint}`?"
+                    ));
+                }
+                let _ = error;
+            }
+            found
+        }
+        Some(External::Failed) => {
+            ck.error(
+                at,
+                format!("the workflows of source description `{source}` cannot be run: its Arazzo document did not load"),
+            );
+            None
+        }
+        None if description.source_type == Some(model::SourceType::Arazzo) => {
+            ck.error(
+                at,
+                format!("the workflows of source description `{source}` cannot be run: its Arazzo document did not load"),
+            );
+            None
+        }
+        None => {
+            ck.error(
+                at,
+                format!("source description `{source}` is an OpenAPI description; a `workflowId` names a workflow"),
+            )
+            .help("to call an operation, use `operationId`");
+            None
+        }
+    }
+}
+
+/// Checks that this workflow's inputs, passed by name, can serve as the inputs of
+/// `target` (for `goto` and `retry` to a workflow): every input the target requires is
+/// there, with the same type where both are known.
+pub(super) fn check_inputs_by_name(
+    ck: &Checker,
+    inputs: &IndexMap<String, (String, bool, ir::Type)>,
+    target: &CallTarget,
+    at: &Pointer,
+    what: &str,
+) {
+    let id = &target.call.id;
+    for field in &target.inputs {
+        let unwrap = |ty: &ir::Type| match ty {
+            ir::Type::Optional(inner) => (**inner).clone(),
+            other => other.clone(),
+        };
+        match inputs.get(&field.name) {
+            None if field.required => {
+                ck.error(
+                    at,
+                    format!(
+                        "{what} runs `{id}` with this workflow's inputs, by name, but this workflow has no input `{}`, which `{id}` requires",
+                        field.name
+                    ),
+                )
+                .help(format!("declare `{}` in this workflow's `inputs`", field.name));
+            }
+            Some((_, required, ty)) => {
+                let (ours, theirs) = (unwrap(ty), unwrap(&field.ty));
+                if ours != theirs && ours != ir::Type::Json && theirs != ir::Type::Json {
+                    ck.error(
+                        at,
+                        format!(
+                            "{what} passes this workflow's input `{}` to `{id}`, which expects another type",
+                            field.name
+                        ),
+                    );
+                } else if field.required && !required {
+                    ck.warning(
+                        at,
+                        format!(
+                            "{what} passes this workflow's optional input `{}` to `{id}`, which requires it",
+                            field.name
+                        ),
+                    )
+                    .note("the run fails with invalid inputs when it is absent");
+                }
+            }
+            None => {}
+        }
+    }
+}
