@@ -11,6 +11,49 @@ pub(crate) struct Plan {
     pub sources: Vec<Source>,
     /// Every workflow, in document order.
     pub workflows: Vec<Workflow>,
+    /// Types from the OpenAPI schemas of the operations the workflows call, by name.
+    pub schema_types: Vec<SchemaType>,
+}
+
+/// A named type from an OpenAPI schema, emitted in the generated `types` module.
+#[derive(Debug, Clone)]
+pub(crate) struct SchemaType {
+    pub name: String,
+    pub doc: Option<String>,
+    pub kind: SchemaTypeKind,
+}
+
+/// What a schema type is.
+#[derive(Debug, Clone)]
+pub(crate) enum SchemaTypeKind {
+    /// An object with `properties`; `extra` holds the other members
+    /// (`additionalProperties`), flattened.
+    Struct {
+        fields: Vec<Field>,
+        extra: Option<Type>,
+    },
+    /// A string `enum`: variant names and values. `open`: a fallback variant keeps
+    /// values the schema does not list (response types).
+    Enum {
+        values: Vec<(String, String)>,
+        open: bool,
+    },
+    /// `oneOf` / `anyOf`. `tag`: the discriminator's property (internally tagged);
+    /// untagged otherwise. `open`: a fallback variant keeps what matches no member.
+    Union {
+        tag: Option<String>,
+        variants: Vec<Variant>,
+        open: bool,
+    },
+}
+
+/// A member of a `oneOf` / `anyOf`.
+#[derive(Debug, Clone)]
+pub(crate) struct Variant {
+    pub ident: String,
+    /// The discriminator value naming it.
+    pub tag: Option<String>,
+    pub ty: Type,
 }
 
 /// The intermediate representation of an OpenAPI source description.
@@ -130,6 +173,16 @@ pub(crate) enum Type {
     Json,
     /// `Option<T>`: a nullable value, or the output of a step that may not run.
     Optional(Box<Type>),
+    /// `i32` (`format: int32`).
+    Int32,
+    /// `f32` (`format: float`).
+    Float32,
+    /// `BTreeMap<String, T>` (`additionalProperties`).
+    Map(Box<Type>),
+    /// A type of the generated `types` module, by name.
+    Schema(String),
+    /// `Box<T>`: a recursive reference.
+    Boxed(Box<Type>),
 }
 
 /// The intermediate representation of an output (of a step or of a workflow).

@@ -37,3 +37,22 @@ fn test_shop() {
 fn test_validation() {
     verify("tests/fixtures/validation.arazzo.yml", "validation");
 }
+
+/// One fixture per shape of schema, all against `codegen/tests/fixtures/zoo.openapi.yml`.
+#[test]
+fn test_schema_types() {
+    for stem in [
+        "structs",
+        "enums",
+        "maps",
+        "all_of",
+        "one_of",
+        "recursion",
+        "collisions",
+    ] {
+        verify(
+            &format!("codegen/tests/fixtures/{stem}.arazzo.yml"),
+            &format!("types_{stem}"),
+        );
+    }
+}

@@ -13,6 +13,7 @@ mod exprs;
 mod inputs;
 mod operations;
 mod params;
+mod schemas;
 mod types;
 mod workflow;
 
@@ -31,6 +32,8 @@ pub(crate) struct Checker<'a> {
     pub loaded: &'a Loaded,
     /// The document as JSON, for following `$ref`s inside it.
     pub raw: serde_json::Value,
+    /// The types generated from OpenAPI schemas so far.
+    pub schemas: std::cell::RefCell<schemas::Registry>,
 }
 
 impl Checker<'_> {
@@ -106,6 +109,7 @@ pub(crate) fn check(cx: &Ctxt, loaded: &Loaded, _settings: &Settings) -> Option<
         doc: &loaded.document,
         loaded,
         raw: serde_json::to_value(&loaded.document).unwrap_or_default(),
+        schemas: Default::default(),
     };
     document::check_version(&ck);
     document::check_unique_source_names(&ck);
@@ -123,9 +127,19 @@ pub(crate) fn check(cx: &Ctxt, loaded: &Loaded, _settings: &Settings) -> Option<
         let lowered = workflow::lower(&ck, &others, &sources, index, wf);
         workflows.push(lowered);
     }
+    // Request bodies last: a type a response also uses keeps its fallbacks.
+    let requests = std::mem::take(&mut ck.schemas.borrow_mut().requests);
+    for (source, pointer) in requests {
+        if let Some(openapi) = ck.openapi(source) {
+            if let Some(op) = openapi.operation_by_pointer(&pointer) {
+                schemas::request_type(&mut ck.schemas.borrow_mut(), openapi, &op);
+            }
+        }
+    }
     Some(ir::Plan {
         sources: sources.plan,
         workflows,
+        schema_types: ck.schemas.into_inner().finish(),
     })
 }
 

@@ -2,7 +2,9 @@
 
 use super::exprs::{self, Names as ExprNames, Phase, StepNames};
 use super::operations::{self, Sources};
-use super::{actions, criteria, document, inputs, params, types, workflow_pointer, Checker};
+use super::{
+    actions, criteria, document, inputs, params, schemas, types, workflow_pointer, Checker,
+};
 use crate::diag::did_you_mean;
 use crate::expr;
 use crate::ir;
@@ -749,6 +751,7 @@ fn always_runs(steps: &[ir::Step], target: usize) -> bool {
 
 /// The type of a step output's expression.
 fn step_output_type(
+    ck: &Checker,
     names: &ExprNames,
     resolved: &operations::Resolved,
     status: Option<&str>,
@@ -761,7 +764,19 @@ fn step_output_type(
                     .as_deref()
                     .map(crate::source::split_pointer)
                     .unwrap_or_default();
-                types::response_body_type(resolved.openapi, &resolved.op, status, &tokens)
+                match types::response_body(resolved.openapi, &resolved.op, status, &tokens) {
+                    types::Found::Unknowable { .. } | types::Found::Missing { .. } => {
+                        ir::Type::Json
+                    }
+                    types::Found::Type(_) | types::Found::Unknown => schemas::response_type(
+                        &mut ck.schemas.borrow_mut(),
+                        resolved.openapi,
+                        &resolved.op,
+                        status,
+                        &tokens,
+                    )
+                    .unwrap_or(ir::Type::Json),
+                }
             }
             None => ir::Type::Json,
         },
@@ -925,6 +940,21 @@ fn lower_step(
     let status = types::success_status(&success, &statuses);
     if let Some(status) = &status {
         check_response_pointers(ck, &resolved, status, step, at);
+        // The whole success body's types, even when no output reads it.
+        schemas::response_type(
+            &mut ck.schemas.borrow_mut(),
+            resolved.openapi,
+            &resolved.op,
+            status,
+            &[],
+        );
+    }
+    {
+        let mut registry = ck.schemas.borrow_mut();
+        let request = (resolved.source, resolved.op.pointer.clone());
+        if !registry.requests.contains(&request) {
+            registry.requests.push(request);
+        }
     }
     let outputs = step
         .outputs
@@ -942,7 +972,7 @@ fn lower_step(
             Some(ir::Output {
                 name: name.clone(),
                 ident,
-                ty: step_output_type(names, &resolved, status.as_deref(), &value),
+                ty: step_output_type(ck, names, &resolved, status.as_deref(), &value),
                 text: text.clone(),
                 value,
                 read: ir::Read::Decode,

@@ -17,6 +17,8 @@ pub(crate) struct Ctx {
     pub root: TokenStream,
     /// Extra derives for public types.
     pub derives: Vec<TokenStream>,
+    /// The path to the generated `types` module, with its trailing `::` (empty inside it).
+    pub types_path: TokenStream,
 }
 
 impl Ctx {
@@ -30,7 +32,11 @@ impl Ctx {
             .filter_map(|d| syn::parse_str::<syn::Path>(d).ok())
             .map(|p| quote!(#p))
             .collect();
-        Ctx { root, derives }
+        Ctx {
+            root,
+            derives,
+            types_path: quote!(types::),
+        }
     }
 }
 
@@ -42,9 +48,11 @@ pub(crate) fn emit(plan: &Plan, settings: &Settings) -> TokenStream {
         .iter()
         .map(|wf| workflow::workflow(&ctx, plan, wf));
     let entry = entry::entry_point(&ctx, plan);
+    let schema_types = types::schema_types(&ctx, &plan.schema_types);
     quote! {
         #(#workflows)*
         #entry
+        #schema_types
     }
 }
 
@@ -53,7 +61,8 @@ pub(crate) fn emit(plan: &Plan, settings: &Settings) -> TokenStream {
 pub(crate) fn skeleton(plan: &Plan, settings: &Settings) -> TokenStream {
     let ctx = Ctx::new(settings);
     let workflows = plan.workflows.iter().map(|wf| workflow::skeleton(&ctx, wf));
-    quote!(#(#workflows)*)
+    let schema_types = types::schema_types(&ctx, &plan.schema_types);
+    quote!(#(#workflows)* #schema_types)
 }
 
 /// Pretty-prints generated tokens with a header. Tokens that do not parse (a bug in the

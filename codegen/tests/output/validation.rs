@@ -265,3 +265,39 @@ pub async fn run_workflow(
         }
     }
 }
+/// Types of the request and success-response bodies of the operations the
+/// workflows call, from their OpenAPI schemas.
+pub mod types {
+    #![allow(clippy::enum_variant_names, clippy::large_enum_variant)]
+    /// `Item`.
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        ::arazzo::__private::serde::Serialize,
+        ::arazzo::__private::serde::Deserialize
+    )]
+    #[serde(crate = "::arazzo::__private::serde")]
+    pub struct Item {
+        /// `id`.
+        pub id: i64,
+        /// `name`.
+        pub name: ::std::string::String,
+    }
+    /// The body of a `200` response of `listItems` (`GET /items`).
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        ::arazzo::__private::serde::Serialize,
+        ::arazzo::__private::serde::Deserialize
+    )]
+    #[serde(crate = "::arazzo::__private::serde")]
+    pub struct ItemPage {
+        /// `items`.
+        pub items: ::std::vec::Vec<Item>,
+        /// `next`.
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub next: ::std::option::Option<i64>,
+    }
+}
