@@ -174,7 +174,7 @@ async fn an_order_is_placed_and_polled_until_paid() {
     .await
     .unwrap();
     assert_eq!(out.order_id, Some(7));
-    assert_eq!(out.status.as_deref(), Some("paid"));
+    assert_eq!(out.status, Some(shop::types::OrderStatus::Paid));
     assert_eq!(out.available, None);
 
     let requests = server.requests();
@@ -235,7 +235,10 @@ async fn a_failure_goto_takes_the_other_branch() {
     assert_eq!(out.status, None);
     assert_eq!(
         out.available,
-        Some(vec![json!({"id": 10, "name": "item 1"})])
+        Some(vec![shop::types::Item {
+            id: 10,
+            name: "item 1".to_owned()
+        }])
     );
     let requests = server.requests();
     assert_eq!(
@@ -305,7 +308,7 @@ async fn a_step_runs_another_workflow_and_reads_its_outputs() {
     // `place-order`'s `orderId` is an `Option<i64>`, and so is this workflow's.
     let order_id: Option<i64> = out.order_id;
     assert_eq!(order_id, Some(7));
-    assert_eq!(out.confirmed_status.as_deref(), Some("paid"));
+    assert_eq!(out.confirmed_status, Some(shop::types::OrderStatus::Paid));
     let requests = server.requests();
     assert_eq!(
         requests.iter().map(target).collect::<Vec<_>>(),
