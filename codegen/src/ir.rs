@@ -87,6 +87,8 @@ pub(crate) struct Workflow {
     pub description: Option<String>,
     /// The inputs struct and the structs nested in it, the inputs struct first.
     pub input_types: Vec<StructDef>,
+    /// The enums of the inputs' string `enum`s.
+    pub input_enums: Vec<SchemaType>,
     /// The `inputs` JSON Schema as written (with `$ref`s resolved where they could be),
     /// for the JSON entry point.
     pub inputs_schema: Value,
@@ -132,18 +134,10 @@ pub(crate) enum Constraint {
     MinLength(u64),
     MaxLength(u64),
     Pattern(String),
-    Minimum {
-        value: f64,
-        exclusive: bool,
-    },
-    Maximum {
-        value: f64,
-        exclusive: bool,
-    },
+    Minimum { value: f64, exclusive: bool },
+    Maximum { value: f64, exclusive: bool },
     MinItems(u64),
     MaxItems(u64),
-    /// Allowed string values.
-    Enum(Vec<String>),
 }
 
 /// The intermediate representation of a struct field.

@@ -173,17 +173,26 @@ async fn a_body_that_does_not_fit_its_type_is_an_error() {
 #[tokio::test]
 async fn request_and_response_enums_use_their_renames() {
     let server = zoo().await;
-    let out = enums::add_pet(
-        &client(&server),
-        enums::AddPetInputs {
-            name: "Tom".to_owned(),
-        },
-    )
-    .await
-    .unwrap();
+    let inputs = |weight: f32| enums::AddPetInputs {
+        name: "Tom".to_owned(),
+        kind: enums::AddPetInputsKind::Cat,
+        age: Some(2),
+        weight: Some(weight),
+        labels: Some([("colour".to_owned(), "grey".to_owned())].into()),
+    };
+    // `weight` is an `f32` (`format: float`) and keeps its `minimum`.
+    let err = enums::add_pet(&client(&server), inputs(0.25))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "workflow `add-pet`: invalid inputs: `weight` must be at least 0.5"
+    );
+    let out = enums::add_pet(&client(&server), inputs(4.5)).await.unwrap();
     assert_eq!(out.status, enums::types::PetStatus::InCare);
     assert_eq!(out.pet.name, "Tom");
-    // What the workflow sent is a `NewPet` (a closed enum: `cat` is listed).
+    // What the workflow sent (the inputs' `kind` enum) is a `NewPet`, whose `kind` is a
+    // closed enum.
     let sent: enums::types::NewPet =
         serde_json::from_str(&server.requests()[0].body_text()).unwrap();
     assert_eq!(
@@ -208,12 +217,8 @@ async fn one_of_members_are_chosen_by_tag_or_by_shape() {
     use one_of::types::{Animal, Cat, Dog, Keeper, SearchHit};
     let server = zoo().await;
     let client = client(&server);
-    let run = |id: &str| {
-        one_of::find_things(
-            &client,
-            one_of::FindThingsInputs { id: id.to_owned() },
-        )
-    };
+    let run =
+        |id: &str| one_of::find_things(&client, one_of::FindThingsInputs { id: id.to_owned() });
     let out = run("felix").await.unwrap();
     assert_eq!(out.animal, Animal::Cat(Cat { lives: 9 }));
     assert_eq!(

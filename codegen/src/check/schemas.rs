@@ -104,7 +104,10 @@ pub(super) fn response_type(
     let whole = lower.reference(root, &hint, 0);
     lower.describe(
         &whole,
-        format!("The body of a `{status}` response of {}.", describe_operation(op)),
+        format!(
+            "The body of a `{status}` response of {}.",
+            describe_operation(op)
+        ),
     );
     if tokens.is_empty() {
         return Some(whole);
@@ -134,7 +137,10 @@ pub(super) fn request_type(registry: &mut Registry, openapi: &OpenApiSource, op:
         open: false,
     };
     let ty = lower.reference(root, &hint, 0);
-    lower.describe(&ty, format!("The request body of {}.", describe_operation(op)));
+    lower.describe(
+        &ty,
+        format!("The request body of {}.", describe_operation(op)),
+    );
 }
 
 /// `` `getPet` (`GET /pets/{id}`) ``.
@@ -201,7 +207,9 @@ fn follow<'a>(
 /// The last segment of `#/components/schemas/Name`.
 fn component_name(reference: &str) -> Option<String> {
     let last = reference.rsplit('/').next()?;
-    (!last.is_empty()).then(|| crate::openapi::percent_decode(&last.replace("~1", "/").replace("~0", "~")).into_owned())
+    (!last.is_empty()).then(|| {
+        crate::openapi::percent_decode(&last.replace("~1", "/").replace("~0", "~")).into_owned()
+    })
 }
 
 /// The properties of an object schema, merged over `allOf`.
@@ -344,7 +352,11 @@ impl<'a> Lower<'a, '_> {
             SchemaKind::AnyOf { any_of } => self.union(schema, any_of, hint, omit, depth),
             SchemaKind::AllOf { all_of } => self.all_of(schema, all_of, None, hint, omit, depth),
             SchemaKind::Any(any) if !any.all_of.is_empty() => {
-                let own = (&any.properties, any.required.as_slice(), any.additional_properties.as_ref());
+                let own = (
+                    &any.properties,
+                    any.required.as_slice(),
+                    any.additional_properties.as_ref(),
+                );
                 self.all_of(schema, &any.all_of, Some(own), hint, omit, depth)
             }
             SchemaKind::Any(any) if !any.one_of.is_empty() => {
@@ -357,7 +369,11 @@ impl<'a> Lower<'a, '_> {
                 if !any.properties.is_empty() || any.additional_properties.is_some() =>
             {
                 let mut members = Members::default();
-                members.add(&any.properties, &any.required, any.additional_properties.as_ref());
+                members.add(
+                    &any.properties,
+                    &any.required,
+                    any.additional_properties.as_ref(),
+                );
                 self.object(schema, members, hint, omit, depth)
             }
             _ => ir::Type::Json,
@@ -390,8 +406,11 @@ impl<'a> Lower<'a, '_> {
                 .iter()
                 .filter(|(property, _)| Some(property.as_str()) != omit)
                 .map(|(property, property_schema)| {
-                    let ty =
-                        this.boxed(property_schema, &format!("{name}{}", pascal(property)), depth + 1);
+                    let ty = this.boxed(
+                        property_schema,
+                        &format!("{name}{}", pascal(property)),
+                        depth + 1,
+                    );
                     let doc = match property_schema {
                         ReferenceOr::Item(s) => s.schema_data.description.clone(),
                         ReferenceOr::Reference { .. } => None,
@@ -431,9 +450,8 @@ impl<'a> Lower<'a, '_> {
         omit: Option<&str>,
         depth: usize,
     ) -> ir::Type {
-        let own = own.filter(|(properties, _, additional)| {
-            !properties.is_empty() || additional.is_some()
-        });
+        let own = own
+            .filter(|(properties, _, additional)| !properties.is_empty() || additional.is_some());
         if let ([only], None) = (all_of, own) {
             return self.reference(only, hint, depth + 1);
         }
@@ -533,10 +551,7 @@ impl<'a> Lower<'a, '_> {
         omit: Option<&str>,
         build: impl FnOnce(&mut Self, &str) -> ir::SchemaTypeKind,
     ) -> ir::Type {
-        let key = (
-            std::ptr::from_ref(schema) as usize,
-            omit.map(str::to_owned),
-        );
+        let key = (std::ptr::from_ref(schema) as usize, omit.map(str::to_owned));
         if let Some(name) = self.registry.memo.get(&key) {
             return ir::Type::Schema(name.clone());
         }
@@ -606,8 +621,15 @@ fn collect<'a>(
                     .resolve_schema(m)
                     .is_some_and(|m| collect(openapi, m, members, depth + 1))
             });
-            members.add(&any.properties, &any.required, any.additional_properties.as_ref());
-            nested && (!any.properties.is_empty() || !any.all_of.is_empty() || any.additional_properties.is_some())
+            members.add(
+                &any.properties,
+                &any.required,
+                any.additional_properties.as_ref(),
+            );
+            nested
+                && (!any.properties.is_empty()
+                    || !any.all_of.is_empty()
+                    || any.additional_properties.is_some())
         }
         _ => false,
     }

@@ -21,6 +21,8 @@ pub(super) struct Signature {
     pub outputs_name: String,
     /// The inputs struct first, then the structs nested in it.
     pub input_types: Vec<ir::StructDef>,
+    /// The enums of the inputs' string `enum`s.
+    pub input_enums: Vec<ir::SchemaType>,
     /// Output name → Rust field name.
     pub outputs: indexmap::IndexMap<String, String>,
 }
@@ -39,6 +41,7 @@ pub(super) fn signatures(ck: &Checker) -> Vec<Signature> {
             let base = pascal(&wf.workflow_id);
             let inputs_name = types.unique(format!("{base}Inputs"));
             let outputs_name = types.unique(format!("{base}Outputs"));
+            let mut input_enums = Vec::new();
             let input_types = inputs::lower(
                 ck,
                 wf.inputs.as_ref(),
@@ -46,6 +49,7 @@ pub(super) fn signatures(ck: &Checker) -> Vec<Signature> {
                 &inputs_name,
                 format!("The inputs of the `{}` workflow.", wf.workflow_id),
                 &mut types,
+                &mut input_enums,
             );
             let mut output_scope = Scope::default();
             let outputs = wf
@@ -60,6 +64,7 @@ pub(super) fn signatures(ck: &Checker) -> Vec<Signature> {
                 inputs_name,
                 outputs_name,
                 input_types,
+                input_enums,
                 outputs,
             }
         })
@@ -204,6 +209,7 @@ pub(super) fn lower(
         summary: wf.summary.clone(),
         description: wf.description.clone(),
         input_types,
+        input_enums: signature.input_enums.clone(),
         inputs_schema: wf
             .inputs
             .clone()

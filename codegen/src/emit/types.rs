@@ -68,7 +68,7 @@ pub(crate) fn schema_types(ctx: &Ctx, types: &[SchemaType]) -> TokenStream {
     }
 }
 
-fn schema_type(ctx: &Ctx, def: &SchemaType) -> TokenStream {
+pub(crate) fn schema_type(ctx: &Ctx, def: &SchemaType) -> TokenStream {
     let name = ident(&def.name);
     let doc = doc_lines(def.doc.as_deref().unwrap_or(&format!("`{}`.", def.name)));
     let derives = derives(ctx);
@@ -444,15 +444,6 @@ fn field_checks(defs: &[StructDef], field: &crate::ir::Field) -> TokenStream {
                 let max = Literal::f64_unsuffixed(*max);
                 quote!(if #number #op #max { #fail })
             }
-            Constraint::Enum(values) => {
-                let list = values
-                    .iter()
-                    .map(|v| format!("`{v}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                let fail = fail(format!("`{name}` must be one of {list}"));
-                quote!(if ![#(#values),*].contains(&value.as_str()) { #fail })
-            }
         });
     }
     if nested(base).is_some_and(|n| needs_validation(defs, n, 1)) {
@@ -490,6 +481,7 @@ fn field_checks(defs: &[StructDef], field: &crate::ir::Field) -> TokenStream {
 fn number(ty: &Type) -> TokenStream {
     match ty {
         Type::Integer => quote!((*value as f64)),
+        Type::Int32 | Type::Float32 => quote!(f64::from(*value)),
         _ => quote!(*value),
     }
 }

@@ -11,6 +11,53 @@
 #[serde(crate = "::arazzo::__private::serde")]
 pub struct AddPetInputs {
     pub name: ::std::string::String,
+    /// The kind of animal, an enum in the inputs too.
+    pub kind: AddPetInputsKind,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub age: ::std::option::Option<i32>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub weight: ::std::option::Option<f32>,
+    /// Free-form labels, a map.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub labels: ::std::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+    >,
+}
+/// The kind of animal, an enum in the inputs too.
+#[derive(
+    Clone,
+    Debug,
+    PartialEq,
+    ::arazzo::__private::serde::Serialize,
+    ::arazzo::__private::serde::Deserialize
+)]
+#[serde(crate = "::arazzo::__private::serde")]
+pub enum AddPetInputsKind {
+    /// `cat`
+    #[serde(rename = "cat")]
+    Cat,
+    /// `dog`
+    #[serde(rename = "dog")]
+    Dog,
+}
+impl AddPetInputs {
+    /// Checks the constraints of the inputs schema that the types cannot
+    /// express (lengths, patterns, ranges, allowed values, required
+    /// alternatives). The workflow function calls it before any request.
+    ///
+    /// # Errors
+    ///
+    /// The first constraint that does not hold, as a message.
+    pub fn validate(&self) -> ::std::result::Result<(), ::std::string::String> {
+        if let ::std::option::Option::Some(value) = &self.weight {
+            if f64::from(*value) < 0.5 {
+                return ::std::result::Result::Err(
+                    "`weight` must be at least 0.5".to_owned(),
+                );
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }
 /// The outputs of the `add-pet` workflow.
 #[derive(
@@ -67,6 +114,7 @@ pub async fn add_pet(
         Done,
     }
     let mut run = rt::Run::new(client, "add-pet");
+    run.check_inputs(inputs.validate())?;
     let mut add: ::std::option::Option<AddOutputs> = ::std::option::Option::None;
     let mut step = Step::Add;
     loop {
@@ -81,7 +129,8 @@ pub async fn add_pet(
                             let mut object = rt::Map::new();
                             object
                                 .insert("name".to_owned(), run.to_value(&inputs.name)?);
-                            object.insert("kind".to_owned(), rt::json!("cat"));
+                            object
+                                .insert("kind".to_owned(), run.to_value(&inputs.kind)?);
                             rt::Value::Object(object)
                         },
                     );
@@ -126,7 +175,7 @@ pub const WORKFLOWS: &[::arazzo::WorkflowInfo] = &[
         summary: ::std::option::Option::Some(
             "Enums, open in responses (with a fallback) and closed in requests.",
         ),
-        inputs_schema: "{\"type\":\"object\",\"required\":[\"name\"],\"properties\":{\"name\":{\"type\":\"string\"}}}",
+        inputs_schema: "{\"type\":\"object\",\"required\":[\"name\",\"kind\"],\"properties\":{\"name\":{\"type\":\"string\"},\"kind\":{\"type\":\"string\",\"description\":\"The kind of animal, an enum in the inputs too.\",\"enum\":[\"cat\",\"dog\"]},\"age\":{\"type\":\"integer\",\"format\":\"int32\"},\"weight\":{\"type\":\"number\",\"format\":\"float\",\"minimum\":0.5},\"labels\":{\"type\":\"object\",\"description\":\"Free-form labels, a map.\",\"additionalProperties\":{\"type\":\"string\"}}}}",
     },
 ];
 /// Runs the workflow `workflow_id` with inputs given as JSON (as its inputs schema in
