@@ -239,6 +239,20 @@ impl<'a> Members<'a> {
             self.additional = additional;
         }
     }
+
+    /// Adds the members of another schema, as [`Members::add`].
+    fn merge(&mut self, other: Members<'a>) {
+        for (name, schema) in other.properties {
+            match self.properties.iter_mut().find(|(n, _)| *n == name) {
+                Some(existing) => existing.1 = schema,
+                None => self.properties.push((name, schema)),
+            }
+        }
+        self.required.extend(other.required);
+        if other.additional.is_some() {
+            self.additional = other.additional;
+        }
+    }
 }
 
 struct Lower<'a, 'r> {
@@ -350,14 +364,18 @@ impl<'a> Lower<'a, '_> {
             }
             SchemaKind::OneOf { one_of } => self.union(schema, one_of, hint, omit, depth),
             SchemaKind::AnyOf { any_of } => self.union(schema, any_of, hint, omit, depth),
-            SchemaKind::AllOf { all_of } => self.all_of(schema, all_of, None, hint, omit, depth),
+            SchemaKind::AllOf { all_of } => {
+                self.all_of(schema, all_of, Members::default(), hint, omit, depth)
+            }
             SchemaKind::Any(any) if !any.all_of.is_empty() => {
-                let own = (
+                // Properties next to `allOf` are one more member.
+                let mut own = Members::default();
+                own.add(
                     &any.properties,
-                    any.required.as_slice(),
+                    &any.required,
                     any.additional_properties.as_ref(),
                 );
-                self.all_of(schema, &any.all_of, Some(own), hint, omit, depth)
+                self.all_of(schema, &any.all_of, own, hint, omit, depth)
             }
             SchemaKind::Any(any) if !any.one_of.is_empty() => {
                 self.union(schema, &any.one_of, hint, omit, depth)
@@ -441,19 +459,15 @@ impl<'a> Lower<'a, '_> {
         &mut self,
         schema: &'a Schema,
         all_of: &'a [ReferenceOr<Schema>],
-        own: Option<(
-            &'a IndexMap<String, ReferenceOr<Box<Schema>>>,
-            &'a [String],
-            Option<&'a AdditionalProperties>,
-        )>,
+        own: Members<'a>,
         hint: &str,
         omit: Option<&str>,
         depth: usize,
     ) -> ir::Type {
-        let own = own
-            .filter(|(properties, _, additional)| !properties.is_empty() || additional.is_some());
-        if let ([only], None) = (all_of, own) {
-            return self.reference(only, hint, depth + 1);
+        if let [only] = all_of {
+            if own.properties.is_empty() && own.additional.is_none() {
+                return self.reference(only, hint, depth + 1);
+            }
         }
         let mut members = Members::default();
         for member in all_of {
@@ -464,9 +478,7 @@ impl<'a> Lower<'a, '_> {
                 return ir::Type::Json;
             }
         }
-        if let Some((properties, required, additional)) = own {
-            members.add(properties, required, additional);
-        }
+        members.merge(own);
         self.object(schema, members, hint, omit, depth)
     }
 

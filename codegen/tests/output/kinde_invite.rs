@@ -370,7 +370,7 @@ pub async fn run_workflow(
 /// Types of the request and success-response bodies of the operations the
 /// workflows call, from their OpenAPI schemas.
 pub mod types {
-    #![allow(clippy::enum_variant_names, clippy::large_enum_variant)]
+    #![allow(dead_code, clippy::enum_variant_names, clippy::large_enum_variant)]
     /// The request body of `createOrganizationInvite` (`POST /api/v1/organization/{org_code}/invites`).
     #[derive(
         Clone,

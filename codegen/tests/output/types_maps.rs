@@ -158,7 +158,7 @@ pub async fn run_workflow(
 /// Types of the request and success-response bodies of the operations the
 /// workflows call, from their OpenAPI schemas.
 pub mod types {
-    #![allow(clippy::enum_variant_names, clippy::large_enum_variant)]
+    #![allow(dead_code, clippy::enum_variant_names, clippy::large_enum_variant)]
     /// Counts of pets.
     #[derive(
         Clone,
