@@ -49,6 +49,8 @@ pub(crate) struct Registry {
     memo: HashMap<(usize, Option<String>), String>,
     /// Types whose definition is being built: a reference to one of them is recursive.
     building: BTreeSet<String>,
+    /// Types of components (reached through a `$ref`): described by their own schema only.
+    components: BTreeSet<String>,
     scope: Scope,
     /// Operations whose request body types are still to be generated: the source's
     /// index in the document and the operation's JSON pointer.
@@ -108,6 +110,7 @@ pub(super) fn response_type(
             "The body of a `{status}` response of {}.",
             describe_operation(op)
         ),
+        true,
     );
     if tokens.is_empty() {
         return Some(whole);
@@ -140,6 +143,7 @@ pub(super) fn request_type(registry: &mut Registry, openapi: &OpenApiSource, op:
     lower.describe(
         &ty,
         format!("The request body of {}.", describe_operation(op)),
+        true,
     );
 }
 
@@ -270,10 +274,12 @@ impl<'a> Lower<'a, '_> {
             }
             ReferenceOr::Item(_) => hint.to_owned(),
         };
-        match self.openapi.resolve_schema(schema) {
+        let ty = match self.openapi.resolve_schema(schema) {
             Some(resolved) => self.schema(resolved, &hint, None, depth),
             None => ir::Type::Json,
-        }
+        };
+        self.note_component(matches!(schema, ReferenceOr::Reference { .. }), &ty);
+        ty
     }
 
     fn boxed(
@@ -288,10 +294,12 @@ impl<'a> Lower<'a, '_> {
             }
             ReferenceOr::Item(_) => hint.to_owned(),
         };
-        match self.openapi.resolve_boxed_schema(schema) {
+        let ty = match self.openapi.resolve_boxed_schema(schema) {
             Some(resolved) => self.schema(resolved, &hint, None, depth),
             None => ir::Type::Json,
-        }
+        };
+        self.note_component(matches!(schema, ReferenceOr::Reference { .. }), &ty);
+        ty
     }
 
     /// The type of `schema`, leaving the property `omit` out of a struct (the tag of a
@@ -430,7 +438,15 @@ impl<'a> Lower<'a, '_> {
                         depth + 1,
                     );
                     let doc = match property_schema {
-                        ReferenceOr::Item(s) => s.schema_data.description.clone(),
+                        ReferenceOr::Item(s) => {
+                            // An inline type is described by where it is.
+                            this.describe(
+                                &ty,
+                                format!("The `{property}` member of [`{name}`]."),
+                                false,
+                            );
+                            s.schema_data.description.clone()
+                        }
                         ReferenceOr::Reference { .. } => None,
                     };
                     ir::Field {
@@ -586,12 +602,32 @@ impl<'a> Lower<'a, '_> {
         ir::Type::Schema(name)
     }
 
-    /// Gives the type `ty` names, if it has no description of its own, the doc `doc`.
-    fn describe(&mut self, ty: &ir::Type, doc: String) {
-        if let ir::Type::Schema(name) = ty {
-            if let Some(def) = self.registry.types.iter_mut().find(|t| &t.name == name) {
-                def.doc.get_or_insert(doc);
+    /// Remembers that the type `ty` names was reached through a `$ref`.
+    fn note_component(&mut self, is_reference: bool, ty: &ir::Type) {
+        match ty {
+            ir::Type::Schema(name) if is_reference => {
+                self.registry.components.insert(name.clone());
             }
+            ir::Type::Optional(inner) => self.note_component(is_reference, inner),
+            _ => {}
+        }
+    }
+
+    /// Gives the type `ty` names, if it has no description of its own, the doc `doc`.
+    /// Components are only described this way when `components` is set (a whole body).
+    fn describe(&mut self, ty: &ir::Type, doc: String, components: bool) {
+        match ty {
+            ir::Type::Schema(name) if components || !self.registry.components.contains(name) => {
+                if let Some(def) = self.registry.types.iter_mut().find(|t| &t.name == name) {
+                    def.doc.get_or_insert(doc);
+                }
+            }
+            ir::Type::Optional(inner) => self.describe(inner, doc, components),
+            ir::Type::Array(item) => {
+                let doc = doc.strip_prefix("The ").unwrap_or(&doc);
+                self.describe(item, format!("One element of the {doc}"), components);
+            }
+            _ => {}
         }
     }
 

@@ -1357,7 +1357,7 @@ pub mod types {
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<OrderStatus>,
     }
-    /// `OrderStatus`.
+    /// The `status` member of [`Order`].
     #[derive(
         Clone,
         Debug,
