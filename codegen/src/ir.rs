@@ -14,6 +14,8 @@ pub(crate) struct Plan {
     /// The Arazzo documents of `type: arazzo` source descriptions, each generated as a
     /// nested module.
     pub modules: Vec<Module>,
+    /// Types from the OpenAPI schemas of the operations the workflows call, by name.
+    pub schema_types: Vec<SchemaType>,
 }
 
 /// The intermediate representation of another Arazzo document whose workflows this one
@@ -38,6 +40,47 @@ pub(crate) struct WorkflowCall {
     pub module: Option<String>,
     /// Its generated function.
     pub fn_name: String,
+}
+
+/// A named type from an OpenAPI schema, emitted in the generated `types` module.
+#[derive(Debug, Clone)]
+pub(crate) struct SchemaType {
+    pub name: String,
+    pub doc: Option<String>,
+    pub kind: SchemaTypeKind,
+}
+
+/// What a schema type is.
+#[derive(Debug, Clone)]
+pub(crate) enum SchemaTypeKind {
+    /// An object with `properties`; `extra` holds the other members
+    /// (`additionalProperties`), flattened.
+    Struct {
+        fields: Vec<Field>,
+        extra: Option<Type>,
+    },
+    /// A string `enum`: variant names and values. `open`: a fallback variant keeps
+    /// values the schema does not list (response types).
+    Enum {
+        values: Vec<(String, String)>,
+        open: bool,
+    },
+    /// `oneOf` / `anyOf`. `tag`: the discriminator's property (internally tagged);
+    /// untagged otherwise. `open`: a fallback variant keeps what matches no member.
+    Union {
+        tag: Option<String>,
+        variants: Vec<Variant>,
+        open: bool,
+    },
+}
+
+/// A member of a `oneOf` / `anyOf`.
+#[derive(Debug, Clone)]
+pub(crate) struct Variant {
+    pub ident: String,
+    /// The discriminator value naming it.
+    pub tag: Option<String>,
+    pub ty: Type,
 }
 
 /// The intermediate representation of an OpenAPI source description.
@@ -71,6 +114,8 @@ pub(crate) struct Workflow {
     pub description: Option<String>,
     /// The inputs struct and the structs nested in it, the inputs struct first.
     pub input_types: Vec<StructDef>,
+    /// The enums of the inputs' string `enum`s.
+    pub input_enums: Vec<SchemaType>,
     /// The `inputs` JSON Schema as written (with `$ref`s resolved where they could be),
     /// for the JSON entry point.
     pub inputs_schema: Value,
@@ -113,18 +158,10 @@ pub(crate) enum Constraint {
     MinLength(u64),
     MaxLength(u64),
     Pattern(String),
-    Minimum {
-        value: f64,
-        exclusive: bool,
-    },
-    Maximum {
-        value: f64,
-        exclusive: bool,
-    },
+    Minimum { value: f64, exclusive: bool },
+    Maximum { value: f64, exclusive: bool },
     MinItems(u64),
     MaxItems(u64),
-    /// Allowed string values.
-    Enum(Vec<String>),
 }
 
 /// The intermediate representation of a struct field.
@@ -154,6 +191,16 @@ pub(crate) enum Type {
     Json,
     /// `Option<T>`: a nullable value, or the output of a step that may not run.
     Optional(Box<Type>),
+    /// `i32` (`format: int32`).
+    Int32,
+    /// `f32` (`format: float`).
+    Float32,
+    /// `BTreeMap<String, T>` (`additionalProperties`).
+    Map(Box<Type>),
+    /// A type of the generated `types` module, by name.
+    Schema(String),
+    /// `Box<T>`: a recursive reference.
+    Boxed(Box<Type>),
 }
 
 /// The intermediate representation of an output (of a step or of a workflow).

@@ -493,7 +493,7 @@ async fn bulk_invite_creates_all_and_counts_pending() {
     let emails: Vec<&str> = out
         .invitations
         .iter()
-        .map(|i| i["email_address"].as_str().unwrap())
+        .map(|i| i.email_address.as_str())
         .collect();
     assert_eq!(
         emails,

@@ -68,7 +68,7 @@ async fn invites_with_roles() {
         out,
         k0rdent::InviteToOrganizationOutputs {
             invitation_id: FIRST_ID.to_owned(),
-            status: "pending".to_owned(),
+            status: k0rdent::types::InvitationStatus::Pending,
             self_link: format!(
                 "/v1/regions/global/organizations/{ORGANIZATION_ID}/invitations/{FIRST_ID}"
             ),

@@ -66,7 +66,7 @@ async fn creates_a_pending_invite_with_roles() {
         out,
         krystal::InviteToOrganizationOutputs {
             invite_id: "inv_1".to_owned(),
-            state: "pending".to_owned(),
+            state: krystal::types::InviteStateEnum::Pending,
             expires_at: EXPIRES_AT,
             role_names: vec![Some("admin".to_owned()), Some("billing".to_owned())],
             invited_by: "Grace Hopper".to_owned(),

@@ -174,7 +174,7 @@ async fn an_order_is_placed_and_polled_until_paid() {
     .await
     .unwrap();
     assert_eq!(out.order_id, Some(7));
-    assert_eq!(out.status.as_deref(), Some("paid"));
+    assert_eq!(out.status, Some(shop::types::OrderStatus::Paid));
     assert_eq!(out.available, None);
 
     let requests = server.requests();
@@ -235,7 +235,10 @@ async fn a_failure_goto_takes_the_other_branch() {
     assert_eq!(out.status, None);
     assert_eq!(
         out.available,
-        Some(vec![json!({"id": 10, "name": "item 1"})])
+        Some(vec![shop::types::Item {
+            id: 10,
+            name: "item 1".to_owned()
+        }])
     );
     let requests = server.requests();
     assert_eq!(
@@ -305,7 +308,7 @@ async fn a_step_runs_another_workflow_and_reads_its_outputs() {
     // `place-order`'s `orderId` is an `Option<i64>`, and so is this workflow's.
     let order_id: Option<i64> = out.order_id;
     assert_eq!(order_id, Some(7));
-    assert_eq!(out.confirmed_status.as_deref(), Some("paid"));
+    assert_eq!(out.confirmed_status, Some(shop::types::OrderStatus::Paid));
     let requests = server.requests();
     assert_eq!(
         requests.iter().map(target).collect::<Vec<_>>(),
@@ -359,7 +362,7 @@ fn valid_inputs() -> validation::TaggedItemsInputs {
         message: Some("é".repeat(500)),
         page: Some(2),
         profile: Some(validation::TaggedItemsInputsProfile {
-            locale: Some("fr".into()),
+            locale: Some(validation::TaggedItemsInputsProfileLocale::Fr),
         }),
     }
 }
@@ -387,14 +390,6 @@ async fn inputs_are_validated_before_any_request() {
         ),
         (|i| i.page = Some(0), "`page` must be at least 1"),
         (|i| i.page = Some(101), "`page` must be at most 100"),
-        (
-            |i| {
-                i.profile = Some(validation::TaggedItemsInputsProfile {
-                    locale: Some("de".into()),
-                })
-            },
-            "in `profile`: `locale` must be one of `en`, `fr`",
-        ),
     ];
     for (change, message) in cases {
         let mut inputs = valid_inputs();
@@ -405,6 +400,16 @@ async fn inputs_are_validated_before_any_request() {
             format!("workflow `tagged-items`: invalid inputs: {message}")
         );
     }
+    // A string `enum` is a Rust enum, so only the JSON entry point can pass another value.
+    let mut json = serde_json::to_value(valid_inputs()).unwrap();
+    json["profile"]["locale"] = json!("de");
+    let error = validation::run_workflow(&client, "tagged-items", json)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "workflow `tagged-items`: invalid inputs: unknown variant `de`, expected `en` or `fr`"
+    );
     assert_eq!(server.requests().len(), 0);
 
     // Groups alone satisfy the `anyOf`; 500 two-byte characters are 500 characters.

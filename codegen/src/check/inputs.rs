@@ -2,8 +2,10 @@
 //!
 //! Objects with `properties` become structs (nested ones too, named after their parent and
 //! field); `string`, `integer`, `number` and `boolean` map to `String`, `i64`, `f64` and
-//! `bool`; arrays to `Vec`; `$ref: '#/components/inputs/x'` is followed. Anything else
-//! (`oneOf`, open objects, no `type`) is a `serde_json::Value`.
+//! `bool` (`int32` and `float` to `i32` and `f32`); a string `enum` to a Rust enum; arrays
+//! to `Vec`; objects with only `additionalProperties` to `BTreeMap`;
+//! `$ref: '#/components/inputs/x'` is followed. Anything else (`oneOf`, open objects, no
+//! `type`) is a `serde_json::Value`.
 
 use serde_json::Value;
 
@@ -15,7 +17,8 @@ use crate::source::Pointer;
 /// How deep `$ref`s and nesting are followed before giving up with a `Value`.
 const MAX_DEPTH: usize = 16;
 
-/// Builds the inputs struct (first) and the structs nested in it.
+/// Builds the inputs struct (first) and the structs nested in it; the enums of its
+/// string `enum`s go to `enums`.
 pub(super) fn lower(
     ck: &Checker,
     schema: Option<&Value>,
@@ -23,12 +26,14 @@ pub(super) fn lower(
     name: &str,
     doc: String,
     types: &mut Scope,
+    enums: &mut Vec<ir::SchemaType>,
 ) -> Vec<ir::StructDef> {
     let mut out = Vec::new();
     let mut builder = Builder {
         ck,
         types,
         out: &mut out,
+        enums,
     };
     let (fields, alternatives) = match schema {
         Some(schema) => (
@@ -53,6 +58,7 @@ struct Builder<'a, 'c> {
     ck: &'a Checker<'c>,
     types: &'a mut Scope,
     out: &'a mut Vec<ir::StructDef>,
+    enums: &'a mut Vec<ir::SchemaType>,
 }
 
 impl Builder<'_, '_> {
@@ -154,17 +160,6 @@ impl Builder<'_, '_> {
         }
         if let Some(n) = count("maxItems") {
             out.push(ir::Constraint::MaxItems(n));
-        }
-        if let Some(values) = schema.get("enum").and_then(Value::as_array) {
-            let strings: Vec<String> = values
-                .iter()
-                .filter_map(|v| v.as_str().map(str::to_owned))
-                .collect();
-            if strings.len() == values.len()
-                && schema.get("type").and_then(Value::as_str) == Some("string")
-            {
-                out.push(ir::Constraint::Enum(strings));
-            }
         }
         out
     }
@@ -284,9 +279,36 @@ impl Builder<'_, '_> {
             return ir::Type::Json;
         };
         let ty = schema.get("type").and_then(Value::as_str);
+        let format = schema.get("format").and_then(Value::as_str);
         match ty {
-            Some("string") => ir::Type::String,
+            Some("string") => match string_enum(&schema) {
+                Some(values) => {
+                    let enum_name = self.types.unique(name.to_owned());
+                    let mut variants = Scope::default();
+                    self.enums.push(ir::SchemaType {
+                        name: enum_name.clone(),
+                        doc: Some(
+                            schema
+                                .get("description")
+                                .and_then(Value::as_str)
+                                .unwrap_or("The values the inputs schema allows.")
+                                .to_owned(),
+                        ),
+                        kind: ir::SchemaTypeKind::Enum {
+                            values: values
+                                .into_iter()
+                                .map(|v| (variants.unique(pascal(&v)), v))
+                                .collect(),
+                            open: false,
+                        },
+                    });
+                    ir::Type::Named(enum_name)
+                }
+                None => ir::Type::String,
+            },
+            Some("integer") if format == Some("int32") => ir::Type::Int32,
             Some("integer") => ir::Type::Integer,
+            Some("number") if format == Some("float") => ir::Type::Float32,
             Some("number") => ir::Type::Number,
             Some("boolean") => ir::Type::Boolean,
             Some("array") => match schema.get("items") {
@@ -313,7 +335,26 @@ impl Builder<'_, '_> {
                 });
                 ir::Type::Named(struct_name)
             }
+            Some("object") | None => match schema.get("additionalProperties") {
+                Some(value) if value.is_object() => ir::Type::Map(Box::new(self.ty(
+                    value,
+                    &at.key("additionalProperties"),
+                    &format!("{name}Value"),
+                    depth + 1,
+                ))),
+                _ => ir::Type::Json,
+            },
             _ => ir::Type::Json,
         }
     }
+}
+
+/// The values of a string `enum`, when every value is a string.
+fn string_enum(schema: &Value) -> Option<Vec<String>> {
+    let values = schema.get("enum")?.as_array()?;
+    let strings: Vec<String> = values
+        .iter()
+        .filter_map(|v| v.as_str().map(str::to_owned))
+        .collect();
+    (!strings.is_empty() && strings.len() == values.len()).then_some(strings)
 }

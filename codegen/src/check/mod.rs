@@ -13,6 +13,7 @@ mod exprs;
 mod inputs;
 mod operations;
 mod params;
+mod schemas;
 mod targets;
 mod types;
 mod workflow;
@@ -37,6 +38,8 @@ pub(crate) struct Checker<'a> {
     /// The workflows of the Arazzo documents of `type: arazzo` source descriptions, by
     /// source description name.
     pub external: indexmap::IndexMap<String, targets::External>,
+    /// The types generated from OpenAPI schemas so far.
+    pub schemas: std::cell::RefCell<schemas::Registry>,
 }
 
 impl Checker<'_> {
@@ -114,6 +117,7 @@ pub(crate) fn check(cx: &Ctxt, loaded: &Loaded, settings: &Settings) -> Option<i
         raw: serde_json::to_value(&loaded.document).unwrap_or_default(),
         local_targets: Vec::new(),
         external: indexmap::IndexMap::new(),
+        schemas: Default::default(),
     };
     document::check_version(&ck);
     document::check_non_empty_lists(&ck);
@@ -134,10 +138,20 @@ pub(crate) fn check(cx: &Ctxt, loaded: &Loaded, settings: &Settings) -> Option<i
         let lowered = workflow::lower(&ck, &others, &sources, index, wf);
         workflows.push(lowered);
     }
+    // Request bodies last: a type a response also uses keeps its fallbacks.
+    let requests = std::mem::take(&mut ck.schemas.borrow_mut().requests);
+    for (source, pointer) in requests {
+        if let Some(openapi) = ck.openapi(source) {
+            if let Some(op) = openapi.operation_by_pointer(&pointer) {
+                schemas::request_type(&mut ck.schemas.borrow_mut(), openapi, &op);
+            }
+        }
+    }
     Some(ir::Plan {
         sources: sources.plan,
         workflows,
         modules,
+        schema_types: ck.schemas.into_inner().finish(),
     })
 }
 
@@ -147,7 +161,7 @@ pub(crate) fn check(cx: &Ctxt, loaded: &Loaded, settings: &Settings) -> Option<i
 fn other_documents(ck: &mut Checker, settings: &Settings) -> Vec<ir::Module> {
     // Module names share the namespace of the generated types; these never clash with
     // them (types are in PascalCase), only with each other.
-    let mut names = crate::naming::Scope::with_reserved(&["WORKFLOWS", "run_workflow"]);
+    let mut names = crate::naming::Scope::with_reserved(&["WORKFLOWS", "run_workflow", "types"]);
     let mut modules = Vec::new();
     for (description, source) in ck.doc.source_descriptions.iter().zip(&ck.loaded.sources) {
         let LoadedSource::Arazzo(other) = source else {

@@ -60,19 +60,6 @@ pub(super) enum Found {
     },
 }
 
-/// The type of `$response.body` (`tokens` empty) or `$response.body#/…`.
-pub(super) fn response_body_type(
-    openapi: &OpenApiSource,
-    op: &OperationRef,
-    status: &str,
-    tokens: &[String],
-) -> ir::Type {
-    match response_body(openapi, op, status, tokens) {
-        Found::Type(ty) => ty,
-        Found::Unknown | Found::Unknowable { .. } | Found::Missing { .. } => ir::Type::Json,
-    }
-}
-
 /// Follows `$response.body#/…` through the response schema of `status`.
 pub(super) fn response_body(
     openapi: &OpenApiSource,

@@ -3,7 +3,7 @@
 use super::exprs::{self, Names as ExprNames, Phase, StepNames};
 use super::operations::{self, Sources};
 use super::{
-    actions, criteria, document, inputs, params, targets, types, workflow_pointer, Checker,
+    actions, criteria, document, inputs, params, schemas, targets, types, workflow_pointer, Checker,
 };
 use crate::diag::did_you_mean;
 use crate::expr;
@@ -21,6 +21,8 @@ pub(super) struct Signature {
     pub outputs_name: String,
     /// The inputs struct first, then the structs nested in it.
     pub input_types: Vec<ir::StructDef>,
+    /// The enums of the inputs' string `enum`s.
+    pub input_enums: Vec<ir::SchemaType>,
     /// Output name → Rust field name.
     pub outputs: indexmap::IndexMap<String, String>,
 }
@@ -39,6 +41,7 @@ pub(super) fn signatures(ck: &Checker) -> Vec<Signature> {
             let base = pascal(&wf.workflow_id);
             let inputs_name = types.unique(format!("{base}Inputs"));
             let outputs_name = types.unique(format!("{base}Outputs"));
+            let mut input_enums = Vec::new();
             let input_types = inputs::lower(
                 ck,
                 wf.inputs.as_ref(),
@@ -46,6 +49,7 @@ pub(super) fn signatures(ck: &Checker) -> Vec<Signature> {
                 &inputs_name,
                 format!("The inputs of the `{}` workflow.", wf.workflow_id),
                 &mut types,
+                &mut input_enums,
             );
             let mut output_scope = Scope::default();
             let outputs = wf
@@ -60,6 +64,7 @@ pub(super) fn signatures(ck: &Checker) -> Vec<Signature> {
                 inputs_name,
                 outputs_name,
                 input_types,
+                input_enums,
                 outputs,
             }
         })
@@ -228,6 +233,7 @@ pub(super) fn lower(
         summary: wf.summary.clone(),
         description: wf.description.clone(),
         input_types,
+        input_enums: signature.input_enums.clone(),
         inputs_schema: wf
             .inputs
             .clone()
@@ -781,6 +787,7 @@ fn always_runs(steps: &[ir::Step], target: usize) -> bool {
 
 /// The type of a step output's expression.
 fn step_output_type(
+    ck: &Checker,
     names: &ExprNames,
     resolved: &operations::Resolved,
     status: Option<&str>,
@@ -793,7 +800,19 @@ fn step_output_type(
                     .as_deref()
                     .map(crate::source::split_pointer)
                     .unwrap_or_default();
-                types::response_body_type(resolved.openapi, &resolved.op, status, &tokens)
+                match types::response_body(resolved.openapi, &resolved.op, status, &tokens) {
+                    types::Found::Unknowable { .. } | types::Found::Missing { .. } => {
+                        ir::Type::Json
+                    }
+                    types::Found::Type(_) | types::Found::Unknown => schemas::response_type(
+                        &mut ck.schemas.borrow_mut(),
+                        resolved.openapi,
+                        &resolved.op,
+                        status,
+                        &tokens,
+                    )
+                    .unwrap_or(ir::Type::Json),
+                }
             }
             None => ir::Type::Json,
         },
@@ -954,6 +973,21 @@ fn lower_step(
     let status = types::success_status(&success, &statuses);
     if let Some(status) = &status {
         check_response_pointers(ck, &resolved, status, step, at);
+        // The whole success body's types, even when no output reads it.
+        schemas::response_type(
+            &mut ck.schemas.borrow_mut(),
+            resolved.openapi,
+            &resolved.op,
+            status,
+            &[],
+        );
+    }
+    {
+        let mut registry = ck.schemas.borrow_mut();
+        let request = (resolved.source, resolved.op.pointer.clone());
+        if !registry.requests.contains(&request) {
+            registry.requests.push(request);
+        }
     }
     let outputs = step
         .outputs
@@ -971,7 +1005,7 @@ fn lower_step(
             Some(ir::Output {
                 name: name.clone(),
                 ident,
-                ty: step_output_type(names, &resolved, status.as_deref(), &value),
+                ty: step_output_type(ck, names, &resolved, status.as_deref(), &value),
                 text: text.clone(),
                 value,
                 read: ir::Read::Decode,

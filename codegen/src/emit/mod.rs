@@ -17,6 +17,8 @@ pub(crate) struct Ctx {
     pub root: TokenStream,
     /// Extra derives for public types.
     pub derives: Vec<TokenStream>,
+    /// The path to the generated `types` module, with its trailing `::` (empty inside it).
+    pub types_path: TokenStream,
 }
 
 impl Ctx {
@@ -30,7 +32,11 @@ impl Ctx {
             .filter_map(|d| syn::parse_str::<syn::Path>(d).ok())
             .map(|p| quote!(#p))
             .collect();
-        Ctx { root, derives }
+        Ctx {
+            root,
+            derives,
+            types_path: quote!(types::),
+        }
     }
 }
 
@@ -42,6 +48,7 @@ pub(crate) fn emit(plan: &Plan, settings: &Settings) -> TokenStream {
         .iter()
         .map(|wf| workflow::workflow(&ctx, plan, wf));
     let entry = entry::entry_point(&ctx, plan);
+    let schema_types = types::schema_types(&ctx, &plan.schema_types);
     let modules = plan.modules.iter().map(|module| {
         let inner = emit(&module.plan, settings);
         nested_module(module, inner)
@@ -49,6 +56,7 @@ pub(crate) fn emit(plan: &Plan, settings: &Settings) -> TokenStream {
     quote! {
         #(#workflows)*
         #entry
+        #schema_types
         #(#modules)*
     }
 }
@@ -73,11 +81,12 @@ fn nested_module(module: &crate::ir::Module, inner: TokenStream) -> TokenStream 
 pub(crate) fn skeleton(plan: &Plan, settings: &Settings) -> TokenStream {
     let ctx = Ctx::new(settings);
     let workflows = plan.workflows.iter().map(|wf| workflow::skeleton(&ctx, wf));
+    let schema_types = types::schema_types(&ctx, &plan.schema_types);
     let modules = plan.modules.iter().map(|module| {
         let inner = skeleton(&module.plan, settings);
         nested_module(module, inner)
     });
-    quote!(#(#workflows)* #(#modules)*)
+    quote!(#(#workflows)* #schema_types #(#modules)*)
 }
 
 /// Pretty-prints generated tokens with a header. Tokens that do not parse (a bug in the

@@ -4,7 +4,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::{doc_lines, ident, Ctx};
-use crate::ir::{Constraint, Output, StructDef, Type};
+use crate::ir::{Constraint, Output, SchemaType, SchemaTypeKind, StructDef, Type};
 
 /// The Rust type of a value.
 pub(crate) fn rust_type(ctx: &Ctx, ty: &Type) -> TokenStream {
@@ -26,6 +26,190 @@ pub(crate) fn rust_type(ctx: &Ctx, ty: &Type) -> TokenStream {
         Type::Optional(inner) => {
             let inner = rust_type(ctx, inner);
             quote!(::std::option::Option<#inner>)
+        }
+        Type::Int32 => quote!(i32),
+        Type::Float32 => quote!(f32),
+        Type::Map(value) => {
+            let value = rust_type(ctx, value);
+            quote!(::std::collections::BTreeMap<::std::string::String, #value>)
+        }
+        Type::Schema(name) => {
+            let path = &ctx.types_path;
+            let name = ident(name);
+            quote!(#path #name)
+        }
+        Type::Boxed(inner) => {
+            let inner = rust_type(ctx, inner);
+            quote!(::std::boxed::Box<#inner>)
+        }
+    }
+}
+
+/// The `types` module: the types from the OpenAPI schemas, by name.
+pub(crate) fn schema_types(ctx: &Ctx, types: &[SchemaType]) -> TokenStream {
+    if types.is_empty() {
+        return TokenStream::new();
+    }
+    let inner = Ctx {
+        root: ctx.root.clone(),
+        derives: ctx.derives.clone(),
+        types_path: TokenStream::new(),
+    };
+    let items = types.iter().map(|t| schema_type(&inner, t));
+    quote! {
+        /// Types of the request and success-response bodies of the operations the
+        /// workflows call, from their OpenAPI schemas.
+        pub mod types {
+            // Every body type is generated, though a crate may use only some; names and
+            // sizes come from the schemas.
+            #![allow(dead_code, clippy::enum_variant_names, clippy::large_enum_variant)]
+
+            #(#items)*
+        }
+    }
+}
+
+pub(crate) fn schema_type(ctx: &Ctx, def: &SchemaType) -> TokenStream {
+    let name = ident(&def.name);
+    let doc = doc_lines(def.doc.as_deref().unwrap_or(&format!("`{}`.", def.name)));
+    let derives = derives(ctx);
+    let root = &ctx.root;
+    match &def.kind {
+        SchemaTypeKind::Struct { fields, extra } => {
+            let mut scope = crate::naming::Scope::default();
+            let fields = fields.iter().map(|field| {
+                let field_ident = ident(&scope.unique(field.ident.clone()));
+                let serde_name = &field.name;
+                let doc = doc_lines(
+                    field
+                        .doc
+                        .as_deref()
+                        .unwrap_or(&format!("`{serde_name}`.")),
+                );
+                let rename = (field_ident.to_string().trim_start_matches("r#") != serde_name)
+                    .then(|| quote!(rename = #serde_name,));
+                if field.required {
+                    let ty = rust_type(ctx, &field.ty);
+                    let attr = rename.map(|rename| quote!(#[serde(#rename)]));
+                    quote! {
+                        #doc
+                        #attr
+                        pub #field_ident: #ty,
+                    }
+                } else {
+                    let ty = match &field.ty {
+                        Type::Optional(_) => rust_type(ctx, &field.ty),
+                        other => {
+                            let inner = rust_type(ctx, other);
+                            quote!(::std::option::Option<#inner>)
+                        }
+                    };
+                    quote! {
+                        #doc
+                        #[serde(#rename default, skip_serializing_if = "::std::option::Option::is_none")]
+                        pub #field_ident: #ty,
+                    }
+                }
+            });
+            let fields: Vec<TokenStream> = fields.collect();
+            let extra = extra.as_ref().map(|value| {
+                let field_ident = ident(&scope.unique("additional_properties".to_owned()));
+                let value = rust_type(ctx, value);
+                quote! {
+                    /// The members the schema does not list (`additionalProperties`).
+                    #[serde(flatten)]
+                    pub #field_ident: ::std::collections::BTreeMap<::std::string::String, #value>,
+                }
+            });
+            quote! {
+                #doc
+                #derives
+                pub struct #name {
+                    #(#fields)*
+                    #extra
+                }
+            }
+        }
+        SchemaTypeKind::Enum { values, open } => {
+            let variants = values.iter().map(|(variant, value)| {
+                let variant = ident(variant);
+                let doc = if value.is_empty() {
+                    doc_lines("The empty string.")
+                } else {
+                    doc_lines(&format!("`{value}`"))
+                };
+                quote! {
+                    #doc
+                    #[serde(rename = #value)]
+                    #variant,
+                }
+            });
+            let other = open.then(|| {
+                quote! {
+                    /// A value the schema does not list (one the server added later).
+                    #[serde(untagged)]
+                    Other(::std::string::String),
+                }
+            });
+            quote! {
+                #doc
+                #derives
+                pub enum #name {
+                    #(#variants)*
+                    #other
+                }
+            }
+        }
+        SchemaTypeKind::Union {
+            tag,
+            variants,
+            open,
+        } => {
+            let items = variants.iter().map(|v| {
+                let variant = ident(&v.ident);
+                let ty = rust_type(ctx, &v.ty);
+                let doc = match &v.tag {
+                    Some(tag) => doc_lines(&format!("The member whose tag is `{tag}`.")),
+                    None => doc_lines(&format!("A `{}`.", v.ident)),
+                };
+                let rename = v.tag.as_ref().map(|tag| quote!(#[serde(rename = #tag)]));
+                quote! {
+                    #doc
+                    #rename
+                    #variant(#ty),
+                }
+            });
+            let (attr, other) = match tag {
+                Some(tag) => (
+                    quote!(#[serde(tag = #tag)]),
+                    open.then(|| {
+                        quote! {
+                            /// A member whose tag the schema does not list (its content
+                            /// is dropped).
+                            #[serde(other)]
+                            Other,
+                        }
+                    }),
+                ),
+                None => (
+                    quote!(#[serde(untagged)]),
+                    open.then(|| {
+                        quote! {
+                            /// A value that matches no member.
+                            Other(#root::serde_json::Value),
+                        }
+                    }),
+                ),
+            };
+            quote! {
+                #doc
+                #derives
+                #attr
+                pub enum #name {
+                    #(#items)*
+                    #other
+                }
+            }
         }
     }
 }
@@ -261,15 +445,6 @@ fn field_checks(defs: &[StructDef], field: &crate::ir::Field) -> TokenStream {
                 let max = Literal::f64_unsuffixed(*max);
                 quote!(if #number #op #max { #fail })
             }
-            Constraint::Enum(values) => {
-                let list = values
-                    .iter()
-                    .map(|v| format!("`{v}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                let fail = fail(format!("`{name}` must be one of {list}"));
-                quote!(if ![#(#values),*].contains(&value.as_str()) { #fail })
-            }
         });
     }
     if nested(base).is_some_and(|n| needs_validation(defs, n, 1)) {
@@ -307,6 +482,7 @@ fn field_checks(defs: &[StructDef], field: &crate::ir::Field) -> TokenStream {
 fn number(ty: &Type) -> TokenStream {
     match ty {
         Type::Integer => quote!((*value as f64)),
+        Type::Int32 | Type::Float32 => quote!(f64::from(*value)),
         _ => quote!(*value),
     }
 }

@@ -11,7 +11,9 @@ use std::fmt::Write as _;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, ToTokens};
 
-use super::types::{outputs_struct, rust_type, struct_def, validates_inputs, validations};
+use super::types::{
+    outputs_struct, rust_type, schema_type, struct_def, validates_inputs, validations,
+};
 use super::value::{criterion, expr, negated, optional, required, Place, Statics};
 use super::{doc_lines, ident, Ctx};
 use crate::ir::{
@@ -47,10 +49,12 @@ pub(crate) fn skeleton(ctx: &Ctx, wf: &Workflow) -> TokenStream {
 
 fn public_types(ctx: &Ctx, wf: &Workflow) -> TokenStream {
     let inputs = wf.input_types.iter().map(|def| struct_def(ctx, def));
+    let enums = wf.input_enums.iter().map(|def| schema_type(ctx, def));
     let validate = validations(ctx, &wf.input_types);
     let outputs = outputs_struct(ctx, &wf.outputs_name, &wf.id, &wf.outputs);
     quote! {
         #(#inputs)*
+        #(#enums)*
         #validate
         #outputs
     }

@@ -873,6 +873,103 @@ pub async fn run_workflow(
         }
     }
 }
+/// Types of the request and success-response bodies of the operations the
+/// workflows call, from their OpenAPI schemas.
+pub mod types {
+    #![allow(dead_code, clippy::enum_variant_names, clippy::large_enum_variant)]
+    /// `Item`.
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        ::arazzo::__private::serde::Serialize,
+        ::arazzo::__private::serde::Deserialize
+    )]
+    #[serde(crate = "::arazzo::__private::serde")]
+    pub struct Item {
+        /// `id`.
+        pub id: i64,
+        /// `name`.
+        pub name: ::std::string::String,
+    }
+    /// The body of a `200` response of `listItems` (`GET /items`).
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        ::arazzo::__private::serde::Serialize,
+        ::arazzo::__private::serde::Deserialize
+    )]
+    #[serde(crate = "::arazzo::__private::serde")]
+    pub struct ItemPage {
+        /// `items`.
+        pub items: ::std::vec::Vec<Item>,
+        /// `next`.
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub next: ::std::option::Option<i64>,
+    }
+    /// The request body of `createOrder` (`POST /orders`).
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        ::arazzo::__private::serde::Serialize,
+        ::arazzo::__private::serde::Deserialize
+    )]
+    #[serde(crate = "::arazzo::__private::serde")]
+    pub struct NewOrder {
+        /// `itemId`.
+        #[serde(rename = "itemId")]
+        pub item_id: i64,
+        /// `quantity`.
+        pub quantity: i64,
+        /// `note`.
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub note: ::std::option::Option<::std::string::String>,
+        /// `source`.
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub source: ::std::option::Option<::std::string::String>,
+    }
+    /// The body of a `201` response of `createOrder` (`POST /orders`).
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        ::arazzo::__private::serde::Serialize,
+        ::arazzo::__private::serde::Deserialize
+    )]
+    #[serde(crate = "::arazzo::__private::serde")]
+    pub struct Order {
+        /// `id`.
+        pub id: i64,
+        /// `status`.
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<OrderStatus>,
+    }
+    /// The `status` member of [`Order`].
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        ::arazzo::__private::serde::Serialize,
+        ::arazzo::__private::serde::Deserialize
+    )]
+    #[serde(crate = "::arazzo::__private::serde")]
+    pub enum OrderStatus {
+        /// `pending`
+        #[serde(rename = "pending")]
+        Pending,
+        /// `paid`
+        #[serde(rename = "paid")]
+        Paid,
+        /// `shipped`
+        #[serde(rename = "shipped")]
+        Shipped,
+        /// A value the schema does not list (one the server added later).
+        #[serde(untagged)]
+        Other(::std::string::String),
+    }
+}
 /// The workflows of `tests/fixtures/flows-auth.arazzo.yml`, the Arazzo document of source description `auth`.
 pub mod auth {
     /// The inputs of the `log-in` workflow.
@@ -1033,6 +1130,24 @@ pub mod auth {
                     workflow: workflow_id.to_owned(),
                 })
             }
+        }
+    }
+    /// Types of the request and success-response bodies of the operations the
+    /// workflows call, from their OpenAPI schemas.
+    pub mod types {
+        #![allow(dead_code, clippy::enum_variant_names, clippy::large_enum_variant)]
+        /// The body of a `200` response of `login` (`POST /login`).
+        #[derive(
+            Clone,
+            Debug,
+            PartialEq,
+            ::arazzo::__private::serde::Serialize,
+            ::arazzo::__private::serde::Deserialize
+        )]
+        #[serde(crate = "::arazzo::__private::serde")]
+        pub struct LoginResponse {
+            /// `token`.
+            pub token: ::std::string::String,
         }
     }
 }

@@ -367,3 +367,215 @@ pub async fn run_workflow(
         }
     }
 }
+/// Types of the request and success-response bodies of the operations the
+/// workflows call, from their OpenAPI schemas.
+pub mod types {
+    #![allow(dead_code, clippy::enum_variant_names, clippy::large_enum_variant)]
+    /// The request body of `createOrganizationInvite` (`POST /api/v1/organization/{org_code}/invites`).
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        ::arazzo::__private::serde::Serialize,
+        ::arazzo::__private::serde::Deserialize
+    )]
+    #[serde(crate = "::arazzo::__private::serde")]
+    pub struct CreateOrganizationInviteRequest {
+        /// Email address of the person to invite.
+        pub email: ::std::string::String,
+        /// The invitee's first name.
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub first_name: ::std::option::Option<::std::string::String>,
+        /// The invitee's last name.
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub last_name: ::std::option::Option<::std::string::String>,
+        /// Keys of the roles the invitee receives on accepting.
+        pub roles: ::std::vec::Vec<::std::string::String>,
+        /// Whether Kinde should email the invitation.
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub send_email: ::std::option::Option<bool>,
+    }
+    /// The body of a `201` response of `createOrganizationInvite` (`POST /api/v1/organization/{org_code}/invites`).
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        ::arazzo::__private::serde::Serialize,
+        ::arazzo::__private::serde::Deserialize
+    )]
+    #[serde(crate = "::arazzo::__private::serde")]
+    pub struct CreateOrganizationInviteResponse {
+        /// Outcome code.
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub code: ::std::option::Option<::std::string::String>,
+        /// Outcome message.
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+        /// `invite`.
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub invite: ::std::option::Option<OrganizationInvite>,
+    }
+    /// The invitation's fields sit at the top level of the body, next to `message`.
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        ::arazzo::__private::serde::Serialize,
+        ::arazzo::__private::serde::Deserialize
+    )]
+    #[serde(crate = "::arazzo::__private::serde")]
+    pub struct GetOrganizationInviteResponse {
+        /// Outcome message.
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+        /// Kinde's identifier of the invitation.
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        /// The invitation code used in invitation URLs.
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub code: ::std::option::Option<::std::string::String>,
+        /// Email address of the invitee.
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub email: ::std::option::Option<::std::string::String>,
+        /// The invitee's first name.
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub first_name: ::std::option::Option<::std::string::String>,
+        /// The invitee's last name.
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub last_name: ::std::option::Option<::std::string::String>,
+        /// First and last name together.
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub full_name: ::std::option::Option<::std::string::String>,
+        /// When the invitation was created.
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_on: ::std::option::Option<::std::string::String>,
+        /// Whether the invitation email has been sent.
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_sent: ::std::option::Option<bool>,
+        /// When the invitee accepted; null while pending.
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub accepted_on: ::std::option::Option<::std::string::String>,
+        /// Roles granted by the invitation.
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub roles: ::std::option::Option<::std::vec::Vec<InviteRole>>,
+        /// Whether the invitation has been revoked.
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_revoked: ::std::option::Option<bool>,
+        /// The URL the invitee opens to accept.
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub invite_link: ::std::option::Option<::std::string::String>,
+    }
+    /// The body of a `200` response of `GetRoles` (`GET /api/v1/roles`).
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        ::arazzo::__private::serde::Serialize,
+        ::arazzo::__private::serde::Deserialize
+    )]
+    #[serde(crate = "::arazzo::__private::serde")]
+    pub struct GetRolesResponse {
+        /// Outcome code.
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub code: ::std::option::Option<::std::string::String>,
+        /// Outcome message.
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+        /// `roles`.
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub roles: ::std::option::Option<::std::vec::Vec<Role>>,
+        /// Pass as `next_token` to fetch the following page.
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub next_token: ::std::option::Option<::std::string::String>,
+    }
+    /// `InviteRole`.
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        ::arazzo::__private::serde::Serialize,
+        ::arazzo::__private::serde::Deserialize
+    )]
+    #[serde(crate = "::arazzo::__private::serde")]
+    pub struct InviteRole {
+        /// The role's key.
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub key: ::std::option::Option<::std::string::String>,
+        /// The role's display name.
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+    }
+    /// `OrganizationInvite`.
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        ::arazzo::__private::serde::Serialize,
+        ::arazzo::__private::serde::Deserialize
+    )]
+    #[serde(crate = "::arazzo::__private::serde")]
+    pub struct OrganizationInvite {
+        /// Kinde's identifier of the invitation.
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        /// The invitation code used in invitation URLs.
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub code: ::std::option::Option<::std::string::String>,
+        /// Email address of the invitee.
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub email: ::std::option::Option<::std::string::String>,
+        /// The invitee's first name.
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub first_name: ::std::option::Option<::std::string::String>,
+        /// The invitee's last name.
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub last_name: ::std::option::Option<::std::string::String>,
+        /// First and last name together.
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub full_name: ::std::option::Option<::std::string::String>,
+        /// When the invitation was created.
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_on: ::std::option::Option<::std::string::String>,
+        /// Whether the invitation email has been sent.
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_sent: ::std::option::Option<bool>,
+        /// When the invitee accepted; null while pending.
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub accepted_on: ::std::option::Option<::std::string::String>,
+        /// Roles granted by the invitation.
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub roles: ::std::option::Option<::std::vec::Vec<InviteRole>>,
+        /// Whether the invitation has been revoked.
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_revoked: ::std::option::Option<bool>,
+        /// The URL the invitee opens to accept.
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub invite_link: ::std::option::Option<::std::string::String>,
+    }
+    /// `Role`.
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        ::arazzo::__private::serde::Serialize,
+        ::arazzo::__private::serde::Deserialize
+    )]
+    #[serde(crate = "::arazzo::__private::serde")]
+    pub struct Role {
+        /// Kinde's identifier of the role.
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        /// The key that code uses to refer to the role.
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub key: ::std::option::Option<::std::string::String>,
+        /// The display name of the role.
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        /// What the role is for.
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        /// Whether new users get this role automatically.
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_default_role: ::std::option::Option<bool>,
+    }
+}

@@ -211,9 +211,9 @@ pub struct PlaceOrderOutputs {
     #[serde(rename = "orderId")]
     pub order_id: ::std::option::Option<i64>,
     /// `$steps.waitForPayment.outputs.status`
-    pub status: ::std::option::Option<::std::string::String>,
+    pub status: ::std::option::Option<types::OrderStatus>,
     /// `$steps.reportConflict.outputs.available`
-    pub available: ::std::option::Option<::std::vec::Vec<::arazzo::serde_json::Value>>,
+    pub available: ::std::option::Option<::std::vec::Vec<types::Item>>,
 }
 /// Log in, order an item and wait until the order is paid.
 ///
@@ -305,10 +305,10 @@ pub async fn place_order(
         order_id: i64,
     }
     struct WaitForPaymentOutputs {
-        status: ::std::string::String,
+        status: types::OrderStatus,
     }
     struct ReportConflictOutputs {
-        available: ::std::vec::Vec<::arazzo::serde_json::Value>,
+        available: ::std::vec::Vec<types::Item>,
     }
     enum Step {
         Login,
@@ -686,7 +686,7 @@ pub struct OrderAndConfirmOutputs {
     pub order_id: ::std::option::Option<i64>,
     /// `$steps.confirm.outputs.status`
     #[serde(rename = "confirmedStatus")]
-    pub confirmed_status: ::std::option::Option<::std::string::String>,
+    pub confirmed_status: ::std::option::Option<types::OrderStatus>,
 }
 /// Place an order through `place-order`, then read it back unless it has shipped.
 ///
@@ -734,7 +734,7 @@ pub async fn order_and_confirm(
         order_id: ::std::option::Option<i64>,
     }
     struct ConfirmOutputs {
-        status: ::std::string::String,
+        status: types::OrderStatus,
     }
     enum Step {
         Order,
@@ -1303,5 +1303,115 @@ pub async fn run_workflow(
                 workflow: workflow_id.to_owned(),
             })
         }
+    }
+}
+/// Types of the request and success-response bodies of the operations the
+/// workflows call, from their OpenAPI schemas.
+pub mod types {
+    #![allow(dead_code, clippy::enum_variant_names, clippy::large_enum_variant)]
+    /// `Item`.
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        ::arazzo::__private::serde::Serialize,
+        ::arazzo::__private::serde::Deserialize
+    )]
+    #[serde(crate = "::arazzo::__private::serde")]
+    pub struct Item {
+        /// `id`.
+        pub id: i64,
+        /// `name`.
+        pub name: ::std::string::String,
+    }
+    /// The body of a `200` response of `listItems` (`GET /items`).
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        ::arazzo::__private::serde::Serialize,
+        ::arazzo::__private::serde::Deserialize
+    )]
+    #[serde(crate = "::arazzo::__private::serde")]
+    pub struct ItemPage {
+        /// `items`.
+        pub items: ::std::vec::Vec<Item>,
+        /// `next`.
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub next: ::std::option::Option<i64>,
+    }
+    /// The body of a `200` response of `login` (`POST /login`).
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        ::arazzo::__private::serde::Serialize,
+        ::arazzo::__private::serde::Deserialize
+    )]
+    #[serde(crate = "::arazzo::__private::serde")]
+    pub struct LoginResponse {
+        /// `token`.
+        pub token: ::std::string::String,
+    }
+    /// The request body of `createOrder` (`POST /orders`).
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        ::arazzo::__private::serde::Serialize,
+        ::arazzo::__private::serde::Deserialize
+    )]
+    #[serde(crate = "::arazzo::__private::serde")]
+    pub struct NewOrder {
+        /// `itemId`.
+        #[serde(rename = "itemId")]
+        pub item_id: i64,
+        /// `quantity`.
+        pub quantity: i64,
+        /// `note`.
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub note: ::std::option::Option<::std::string::String>,
+        /// `source`.
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub source: ::std::option::Option<::std::string::String>,
+    }
+    /// The body of a `201` response of `createOrder` (`POST /orders`).
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        ::arazzo::__private::serde::Serialize,
+        ::arazzo::__private::serde::Deserialize
+    )]
+    #[serde(crate = "::arazzo::__private::serde")]
+    pub struct Order {
+        /// `id`.
+        pub id: i64,
+        /// `status`.
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<OrderStatus>,
+    }
+    /// The `status` member of [`Order`].
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        ::arazzo::__private::serde::Serialize,
+        ::arazzo::__private::serde::Deserialize
+    )]
+    #[serde(crate = "::arazzo::__private::serde")]
+    pub enum OrderStatus {
+        /// `pending`
+        #[serde(rename = "pending")]
+        Pending,
+        /// `paid`
+        #[serde(rename = "paid")]
+        Paid,
+        /// `shipped`
+        #[serde(rename = "shipped")]
+        Shipped,
+        /// A value the schema does not list (one the server added later).
+        #[serde(untagged)]
+        Other(::std::string::String),
     }
 }

@@ -32,7 +32,24 @@ pub struct TaggedItemsInputs {
 #[serde(crate = "::arazzo::__private::serde")]
 pub struct TaggedItemsInputsProfile {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub locale: ::std::option::Option<::std::string::String>,
+    pub locale: ::std::option::Option<TaggedItemsInputsProfileLocale>,
+}
+/// The values the inputs schema allows.
+#[derive(
+    Clone,
+    Debug,
+    PartialEq,
+    ::arazzo::__private::serde::Serialize,
+    ::arazzo::__private::serde::Deserialize
+)]
+#[serde(crate = "::arazzo::__private::serde")]
+pub enum TaggedItemsInputsProfileLocale {
+    /// `en`
+    #[serde(rename = "en")]
+    En,
+    /// `fr`
+    #[serde(rename = "fr")]
+    Fr,
 }
 const _: () = {
     use ::arazzo::__private as rt;
@@ -85,11 +102,6 @@ const _: () = {
                     );
                 }
             }
-            if let ::std::option::Option::Some(value) = &self.profile {
-                value
-                    .validate()
-                    .map_err(|message| ::std::format!("in `profile`: {message}"))?;
-            }
             let satisfied = [self.roles.is_some(), self.groups.is_some()]
                 .iter()
                 .filter(|present| **present)
@@ -98,25 +110,6 @@ const _: () = {
                 return ::std::result::Result::Err(
                     "at least one of `roles` or `groups` is required".to_owned(),
                 );
-            }
-            ::std::result::Result::Ok(())
-        }
-    }
-    impl TaggedItemsInputsProfile {
-        /// Checks the constraints of the inputs schema that the types cannot
-        /// express (lengths, patterns, ranges, allowed values, required
-        /// alternatives). The workflow function calls it before any request.
-        ///
-        /// # Errors
-        ///
-        /// The first constraint that does not hold, as a message.
-        pub fn validate(&self) -> ::std::result::Result<(), ::std::string::String> {
-            if let ::std::option::Option::Some(value) = &self.locale {
-                if !["en", "fr"].contains(&value.as_str()) {
-                    return ::std::result::Result::Err(
-                        "`locale` must be one of `en`, `fr`".to_owned(),
-                    );
-                }
             }
             ::std::result::Result::Ok(())
         }
@@ -263,5 +256,41 @@ pub async fn run_workflow(
                 workflow: workflow_id.to_owned(),
             })
         }
+    }
+}
+/// Types of the request and success-response bodies of the operations the
+/// workflows call, from their OpenAPI schemas.
+pub mod types {
+    #![allow(dead_code, clippy::enum_variant_names, clippy::large_enum_variant)]
+    /// `Item`.
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        ::arazzo::__private::serde::Serialize,
+        ::arazzo::__private::serde::Deserialize
+    )]
+    #[serde(crate = "::arazzo::__private::serde")]
+    pub struct Item {
+        /// `id`.
+        pub id: i64,
+        /// `name`.
+        pub name: ::std::string::String,
+    }
+    /// The body of a `200` response of `listItems` (`GET /items`).
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        ::arazzo::__private::serde::Serialize,
+        ::arazzo::__private::serde::Deserialize
+    )]
+    #[serde(crate = "::arazzo::__private::serde")]
+    pub struct ItemPage {
+        /// `items`.
+        pub items: ::std::vec::Vec<Item>,
+        /// `next`.
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub next: ::std::option::Option<i64>,
     }
 }

@@ -1,0 +1,11 @@
+// The committed snapshot of generated code must compile without a single warning.
+#![deny(warnings)]
+
+mod generated {
+    include!("../../codegen/tests/output/types_enums.rs");
+}
+
+fn main() {
+    let _ = generated::add_pet;
+    let _ = generated::run_workflow;
+}
