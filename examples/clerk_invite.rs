@@ -1,9 +1,10 @@
-//! Clerk organization invitations, with the five workflows in
+//! Clerk organization invitations, with the six workflows in
 //! `examples/arazzo/clerk-invitations.arazzo.yml` turned into typed Rust by the macro.
 //!
 //! It starts a mock of Clerk's Backend API on 127.0.0.1 and runs, in turn: `invite-member`
 //! (create, then read back until pending), `bulk-invite` (three invitations in one call, then
-//! a count of what is pending), `find-invitation-by-email`, `revoke-invitation`, and the
+//! a count of what is pending), `list-pending-invitations` page by page until an address is
+//! found, `find-invitation-by-email`, `revoke-invitation`, and the
 //! `revoke-pending-invitations` loop, which looks up and revokes an address's pending
 //! invitations one at a time until none is left. Each request is printed as the workflow
 //! makes it, then the typed outputs.
@@ -41,6 +42,42 @@ fn item(email: &str, role: &str) -> BulkInviteInputsInvitationsItem {
         role: role.to_owned(),
         inviter_user_id: None,
         redirect_url: None,
+    }
+}
+
+/// The pending invitation of `organization_id` sent to `email`, read `limit` at a time.
+///
+/// Arazzo 1.0 has no arithmetic, so the workflow reads one page and this loop advances the
+/// offset, on typed pages.
+async fn find_pending(
+    client: &arazzo::Client,
+    organization_id: &str,
+    email: &str,
+    limit: i64,
+) -> Result<Option<types::OrganizationInvitation>, arazzo::Error> {
+    let mut offset = 0;
+    loop {
+        let page = list_pending_invitations(
+            client,
+            ListPendingInvitationsInputs {
+                organization_id: organization_id.to_owned(),
+                offset,
+                limit,
+            },
+        )
+        .await?;
+        let read = page.invitations.len() as i64;
+        if let Some(found) = page
+            .invitations
+            .into_iter()
+            .find(|invitation| invitation.email_address == email)
+        {
+            return Ok(Some(found));
+        }
+        offset += read;
+        if read == 0 || offset >= page.total_count {
+            return Ok(None);
+        }
     }
 }
 
@@ -100,10 +137,19 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         out.first_invitation_id
     );
     println!(
-        "  invitations: Vec<serde_json::Value> = [{} invitations]",
+        "  invitations: Vec<types::OrganizationInvitation> = [{} invitations]",
         out.invitations.len()
     );
     println!("  pending: i64 = {}", out.pending);
+
+    println!("\nWorkflow `list-pending-invitations`, 2 a page, until grace@example.com:");
+    match find_pending(&client, "org_acme", "grace@example.com", 2).await? {
+        Some(found) => println!(
+            "  found: types::OrganizationInvitation {{ id: {:?}, email_address: {:?}, role: {:?}, .. }}",
+            found.id, found.email_address, found.role
+        ),
+        None => println!("  not pending in org_acme"),
+    }
 
     println!("\nWorkflow `find-invitation-by-email`:");
     let out = find_invitation_by_email(

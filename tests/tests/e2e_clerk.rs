@@ -1,8 +1,8 @@
 //! The Clerk invitation workflows end to end: the real macro, a real HTTP client and the
 //! Clerk Backend API mock on 127.0.0.1. One section per workflow: `invite-member`,
-//! `find-invitation-by-email`, `revoke-invitation`, `bulk-invite` and the
-//! `revoke-pending-invitations` loop; each asserts the exact requests and the typed outputs,
-//! or the exact error.
+//! `find-invitation-by-email`, `revoke-invitation`, `bulk-invite`, `list-pending-invitations`
+//! (paged by the caller until an address is found) and the `revoke-pending-invitations`
+//! loop; each asserts the exact requests and the typed outputs, or the exact error.
 
 use arazzo_mocks::clerk::{
     ClerkConfig, ClerkMock, ADMIN_USER_ID, DEFAULT_SECRET_KEY, EPOCH_MS, EXPIRES_IN_MS,
@@ -19,7 +19,8 @@ mod clerk {
 
 use clerk::{
     BulkInviteInputs, BulkInviteInputsInvitationsItem, FindInvitationByEmailInputs,
-    InviteMemberInputs, RevokeInvitationInputs, RevokePendingInvitationsInputs,
+    InviteMemberInputs, ListPendingInvitationsInputs, RevokeInvitationInputs,
+    RevokePendingInvitationsInputs,
 };
 
 fn client_with(mock: &ClerkMock, key: Option<&str>) -> arazzo::Client {
@@ -681,6 +682,147 @@ async fn the_loop_stops_on_a_wrong_key() {
     assert_eq!(mock.invitations()[1].status, "pending");
 }
 
+// ---- list-pending-invitations, paged ----
+
+/// Acme's invitations: five pending (among them Ada's, the oldest), one accepted, one of
+/// Globex's pending.
+fn crowded() -> ClerkConfig {
+    let mut config = ClerkConfig::default();
+    config
+        .with_invitation("org_acme", "ada@example.com", "org:member", "pending")
+        .with_invitation("org_acme", "alan@example.com", "org:member", "accepted")
+        .with_invitation("org_acme", "grace@example.com", "org:admin", "pending")
+        .with_invitation("org_globex", "linus@example.com", "org:member", "pending")
+        .with_invitation("org_acme", "linus@example.com", "org:member", "pending")
+        .with_invitation("org_acme", "barbara@example.com", "org:member", "pending")
+        .with_invitation("org_acme", "edsger@example.com", "org:member", "pending");
+    config
+}
+
+/// Pages through an organization's pending invitations `limit` at a time until one is
+/// sent to `email`, as a caller of the page workflow does (Arazzo 1.0 cannot add to the
+/// offset itself).
+async fn find_pending(
+    client: &arazzo::Client,
+    email: &str,
+    limit: i64,
+) -> Result<Option<clerk::types::OrganizationInvitation>, arazzo::Error> {
+    let mut offset = 0;
+    loop {
+        let page = clerk::list_pending_invitations(
+            client,
+            ListPendingInvitationsInputs {
+                organization_id: "org_acme".to_owned(),
+                offset,
+                limit,
+            },
+        )
+        .await?;
+        let read = page.invitations.len() as i64;
+        if let Some(found) = page
+            .invitations
+            .into_iter()
+            .find(|i| i.email_address == email)
+        {
+            return Ok(Some(found));
+        }
+        offset += read;
+        if read == 0 || offset >= page.total_count {
+            return Ok(None);
+        }
+    }
+}
+
+#[tokio::test]
+async fn paging_finds_the_oldest_pending_invitation_on_the_last_page() {
+    let mock = ClerkMock::start(&crowded()).await;
+    let found = find_pending(&client(&mock), "ada@example.com", 2)
+        .await
+        .unwrap()
+        .expect("Ada's invitation is pending");
+    // Typed from the schema: `id`, `email_address` and `role` are required strings.
+    assert_eq!(
+        (
+            found.id.as_str(),
+            found.email_address.as_str(),
+            found.role.as_str()
+        ),
+        ("orginv_1", "ada@example.com", "org:member")
+    );
+    assert_eq!(found.organization_id.as_deref(), Some("org_acme"));
+    assert_eq!(
+        trace(&mock),
+        [
+            "GET /v1/organizations/org_acme/invitations?status=pending&limit=2&offset=0",
+            "GET /v1/organizations/org_acme/invitations?status=pending&limit=2&offset=2",
+            "GET /v1/organizations/org_acme/invitations?status=pending&limit=2&offset=4",
+        ]
+    );
+}
+
+#[tokio::test]
+async fn one_page_has_the_newest_invitations_and_the_total() {
+    let mock = ClerkMock::start(&crowded()).await;
+    let page = clerk::list_pending_invitations(
+        &client(&mock),
+        ListPendingInvitationsInputs {
+            organization_id: "org_acme".to_owned(),
+            offset: 0,
+            limit: 3,
+        },
+    )
+    .await
+    .unwrap();
+    let emails: Vec<&str> = page
+        .invitations
+        .iter()
+        .map(|i| i.email_address.as_str())
+        .collect();
+    assert_eq!(
+        emails,
+        [
+            "edsger@example.com",
+            "barbara@example.com",
+            "linus@example.com"
+        ]
+    );
+    assert_eq!(page.total_count, 5);
+}
+
+#[tokio::test]
+async fn paging_for_an_address_that_is_not_pending_reads_every_page_once() {
+    let mock = ClerkMock::start(&crowded()).await;
+    let found = find_pending(&client(&mock), "alan@example.com", 2)
+        .await
+        .unwrap();
+    assert_eq!(found, None);
+    assert_eq!(mock.requests().len(), 3);
+}
+
+#[tokio::test]
+async fn a_page_of_an_unknown_organization_is_a_404() {
+    let mock = ClerkMock::start(&crowded()).await;
+    let err = clerk::list_pending_invitations(
+        &client(&mock),
+        ListPendingInvitationsInputs {
+            organization_id: "org_nope".to_owned(),
+            offset: 0,
+            limit: 2,
+        },
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        refused(
+            "list-pending-invitations",
+            "page",
+            404,
+            r#"{"errors":[{"message":"not found","long_message":"Resource not found","code":"resource_not_found"}]}"#
+        )
+    );
+}
+
 // ---- the JSON entry point ----
 
 #[tokio::test]
@@ -693,6 +835,7 @@ async fn the_json_entry_point_knows_every_workflow() {
             "find-invitation-by-email",
             "revoke-invitation",
             "bulk-invite",
+            "list-pending-invitations",
             "revoke-pending-invitations"
         ]
     );
