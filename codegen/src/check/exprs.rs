@@ -50,13 +50,28 @@ pub(super) struct StepNames {
 pub(super) enum Phase<'a> {
     /// Building a request: no response yet.
     Request,
-    /// Criteria, actions and step outputs: the step's response is there.
-    Response,
+    /// Criteria, actions and step outputs: the step's response is there, and what
+    /// `$request` may read of the request it sent.
+    Response(&'a RequestScope),
     /// Criteria, actions and outputs of a step that ran a workflow: `$outputs` are that
     /// workflow's outputs (name → field).
     SubWorkflow(&'a IndexMap<String, String>),
     /// The workflow's outputs, after the last step.
     Outputs,
+}
+
+/// What `$request.*` expressions of an operation step may read: the parameters its
+/// operation declares, and whether the step sends a body.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(super) struct RequestScope {
+    /// The operation's query parameters.
+    pub query: Vec<String>,
+    /// The operation's path parameters.
+    pub path: Vec<String>,
+    /// The operation's header parameters.
+    pub headers: Vec<String>,
+    /// Whether the step sends a request body.
+    pub body: bool,
 }
 
 /// Resolves a parsed expression; reports why not and returns `None` when it cannot be.
@@ -78,7 +93,7 @@ pub(super) fn resolve(
     };
     let needs_response = |what: &str| -> bool {
         match phase {
-            Phase::Response => return true,
+            Phase::Response(_) => return true,
             Phase::SubWorkflow(_) => error(format!(
                 "`{what}` is not available in a step that runs a workflow: it has no HTTP response; use `$outputs.<name>`"
             )),
@@ -207,11 +222,14 @@ pub(super) fn resolve(
                 }
             }
         }
-        Expr::Request(_) => {
-            error(format!(
-                "`{shown}`: request expressions are not supported yet"
-            ));
-            None
+        Expr::Request(source) => {
+            if !needs_response("$request") {
+                return None;
+            }
+            let Phase::Response(scope) = phase else {
+                return None;
+            };
+            request(ck, scope, source, at, text, offset, &shown)
         }
         Expr::Output { name, pointer } => {
             let Phase::SubWorkflow(outputs) = phase else {
@@ -294,6 +312,92 @@ pub(super) fn resolve(
         Expr::SourceDescription { .. } | Expr::Component { .. } => {
             error(format!("`{shown}` is not a value"));
             None
+        }
+    }
+}
+
+/// `$request.query.x`, `$request.path.x`, `$request.header.x` and `$request.body#/ptr`:
+/// query and path parameters must be declared by the operation (the spec: "MUST be declared
+/// in the parameters section of the parent operation"); a header that is not declared is a
+/// warning (the content type and credentials are sent without being parameters); the body
+/// must be sent.
+fn request(
+    ck: &Checker,
+    scope: &RequestScope,
+    source: &MessageSource,
+    at: &Pointer,
+    text: &str,
+    offset: usize,
+    shown: &str,
+) -> Option<ir::Expr> {
+    let undeclared = |kind: &str, name: &str, declared: &[String]| {
+        let mut diag = ck.error_in(
+            at,
+            text,
+            offset,
+            shown.len(),
+            format!("`{shown}`: the operation declares no {kind} parameter `{name}`"),
+        );
+        diag = match did_you_mean(name, declared.iter().map(String::as_str)) {
+            Some(hint) => diag.help(format!("did you mean `{hint}`?")),
+            None if declared.is_empty() => {
+                diag.help(format!("the operation has no {kind} parameters"))
+            }
+            None => {
+                let list: Vec<String> = declared.iter().map(|d| format!("`{d}`")).collect();
+                diag.help(format!("its {kind} parameters are {}", list.join(", ")))
+            }
+        };
+        let _ = diag;
+    };
+    match source {
+        MessageSource::Query(name) => {
+            if !scope.query.contains(name) {
+                undeclared("query", name, &scope.query);
+                return None;
+            }
+            Some(ir::Expr::Request(ir::RequestPart::Query(name.clone())))
+        }
+        MessageSource::Path(name) => {
+            if !scope.path.contains(name) {
+                undeclared("path", name, &scope.path);
+                return None;
+            }
+            Some(ir::Expr::Request(ir::RequestPart::Path(name.clone())))
+        }
+        MessageSource::Header(name) => {
+            const SENT_ANYWAY: [&str; 3] = ["content-type", "authorization", "cookie"];
+            let declared = scope.headers.iter().any(|h| h.eq_ignore_ascii_case(name))
+                || SENT_ANYWAY.iter().any(|h| h.eq_ignore_ascii_case(name));
+            if !declared {
+                ck.warning_in(
+                    at,
+                    text,
+                    offset,
+                    shown.len(),
+                    format!("`{shown}`: the operation declares no header parameter `{name}`"),
+                )
+                .note("the value is absent unless the step or its credentials send that header");
+            }
+            Some(ir::Expr::Request(ir::RequestPart::Header(name.clone())))
+        }
+        MessageSource::Body(pointer) => {
+            if !scope.body {
+                ck.error_in(
+                    at,
+                    text,
+                    offset,
+                    shown.len(),
+                    format!("`{shown}`: the step sends no request body"),
+                );
+                return None;
+            }
+            Some(ir::Expr::Request(ir::RequestPart::Body(
+                pointer
+                    .as_ref()
+                    .map(ToString::to_string)
+                    .unwrap_or_default(),
+            )))
         }
     }
 }

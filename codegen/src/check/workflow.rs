@@ -1,6 +1,6 @@
 //! One workflow: names, inputs, steps and outputs.
 
-use super::exprs::{self, Names as ExprNames, Phase, StepNames};
+use super::exprs::{self, Names as ExprNames, Phase, RequestScope, StepNames};
 use super::operations::{self, Sources};
 use super::{actions, criteria, document, inputs, params, types, workflow_pointer, Checker};
 use crate::diag::did_you_mean;
@@ -497,6 +497,25 @@ fn lower_workflow_step(
     })
 }
 
+/// What `$request.*` may read in an operation step: its operation's parameters, and
+/// whether it sends a body.
+fn request_scope(resolved: &operations::Resolved, step: &model::Step) -> RequestScope {
+    let mut scope = RequestScope {
+        body: step.request_body.is_some(),
+        ..RequestScope::default()
+    };
+    for param in resolved.openapi.parameters(&resolved.op) {
+        let list = match param.location {
+            model::ParameterIn::Query => &mut scope.query,
+            model::ParameterIn::Path => &mut scope.path,
+            model::ParameterIn::Header => &mut scope.headers,
+            model::ParameterIn::Cookie => continue,
+        };
+        list.push(param.name.to_owned());
+    }
+    scope
+}
+
 /// `$response.body#/invite/cod` in a step's outputs or success criteria, where the
 /// schema of the response the step succeeds with has no `cod`.
 fn check_response_pointers(
@@ -870,10 +889,12 @@ fn lower_step(
 
     let params = params::lower(ck, names, wf, wf_at, step, at, &resolved);
     let body = params::body(ck, names, step, at, &resolved);
+    let request = request_scope(&resolved, step);
+    let phase = Phase::Response(&request);
     let success = criteria::lower_all(
         ck,
         names,
-        Phase::Response,
+        phase,
         step.success_criteria.as_ref(),
         &at.key("successCriteria"),
         Some(&statuses),
@@ -886,7 +907,7 @@ fn lower_step(
         (Some(list), _) => actions::success(
             ck,
             names,
-            Phase::Response,
+            phase,
             list,
             &at.key("onSuccess"),
             Some(&statuses),
@@ -894,7 +915,7 @@ fn lower_step(
         (None, Some(list)) => actions::success(
             ck,
             names,
-            Phase::Response,
+            phase,
             list,
             &wf_at.key("successActions"),
             Some(&statuses),
@@ -905,7 +926,7 @@ fn lower_step(
         (Some(list), _) => actions::failure(
             ck,
             names,
-            Phase::Response,
+            phase,
             list,
             &at.key("onFailure"),
             Some(&statuses),
@@ -913,7 +934,7 @@ fn lower_step(
         (None, Some(list)) => actions::failure(
             ck,
             names,
-            Phase::Response,
+            phase,
             list,
             &wf_at.key("failureActions"),
             Some(&statuses),
@@ -932,13 +953,7 @@ fn lower_step(
         .flatten()
         .filter_map(|(name, text)| {
             let ident = output_scope.unique(snake(name));
-            let value = output_expr(
-                ck,
-                names,
-                Phase::Response,
-                text,
-                &at.key("outputs").key(name),
-            )?;
+            let value = output_expr(ck, names, phase, text, &at.key("outputs").key(name))?;
             Some(ir::Output {
                 name: name.clone(),
                 ident,
