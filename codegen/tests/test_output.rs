@@ -37,3 +37,8 @@ fn test_shop() {
 fn test_validation() {
     verify("tests/fixtures/validation.arazzo.yml", "validation");
 }
+
+#[test]
+fn test_records() {
+    verify("tests/fixtures/records.arazzo.yml", "records");
+}
