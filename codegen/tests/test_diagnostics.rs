@@ -66,3 +66,8 @@ fn flow() {
 fn workflows() {
     check("workflows");
 }
+
+#[test]
+fn xml() {
+    check("xml");
+}
