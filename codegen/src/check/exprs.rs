@@ -5,10 +5,13 @@
 use indexmap::IndexMap;
 use serde_json::Value;
 
-use super::Checker;
+use openapiv3::Schema;
+
+use super::{types, Checker};
 use crate::diag::did_you_mean;
 use crate::expr::{self, Expr, MessageSource, ValueKind, WorkflowField};
 use crate::ir;
+use crate::load::OpenApiSource;
 use crate::source::Pointer;
 
 /// The names of one workflow that expressions can refer to.
@@ -46,13 +49,13 @@ pub(super) struct StepNames {
 }
 
 /// Where an expression is evaluated.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug)]
 pub(super) enum Phase<'a> {
     /// Building a request: no response yet.
     Request,
     /// Criteria, actions and step outputs: the step's response is there, and what
     /// `$request` may read of the request it sent.
-    Response(&'a RequestScope),
+    Response(&'a RequestScope<'a>),
     /// Criteria, actions and outputs of a step that ran a workflow: `$outputs` are that
     /// workflow's outputs (name → field).
     SubWorkflow(&'a IndexMap<String, String>),
@@ -62,8 +65,8 @@ pub(super) enum Phase<'a> {
 
 /// What `$request.*` expressions of an operation step may read: the parameters its
 /// operation declares, and whether the step sends a body.
-#[derive(Debug, Default, PartialEq, Eq)]
-pub(super) struct RequestScope {
+#[derive(Debug, Default)]
+pub(super) struct RequestScope<'a> {
     /// The operation's query parameters.
     pub query: Vec<String>,
     /// The operation's path parameters.
@@ -72,6 +75,9 @@ pub(super) struct RequestScope {
     pub headers: Vec<String>,
     /// Whether the step sends a request body.
     pub body: bool,
+    /// The schema of the body the step sends, when the operation declares one, to check
+    /// `$request.body#/…` pointers against.
+    pub body_schema: Option<(&'a OpenApiSource, &'a Schema)>,
 }
 
 /// Resolves a parsed expression; reports why not and returns `None` when it cannot be.
@@ -392,12 +398,49 @@ fn request(
                 );
                 return None;
             }
-            Some(ir::Expr::Request(ir::RequestPart::Body(
-                pointer
-                    .as_ref()
-                    .map(ToString::to_string)
-                    .unwrap_or_default(),
-            )))
+            let pointer = pointer
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default();
+            if let (Some((openapi, schema)), false) = (scope.body_schema, pointer.is_empty()) {
+                let tokens = crate::source::split_pointer(&pointer);
+                if let types::Found::Missing {
+                    index,
+                    known,
+                    closed,
+                } = types::follow_pointer(openapi, schema, &tokens)
+                {
+                    let inside = if index == 0 {
+                        "the request body".to_owned()
+                    } else {
+                        format!("`#/{}` of the request body", tokens[..index].join("/"))
+                    };
+                    let message = format!(
+                        "`{shown}`: the operation declares no property `{}` in {inside}",
+                        tokens[index]
+                    );
+                    // A closed schema rules the property out; an open one only does not
+                    // list it.
+                    let mut diag = if closed {
+                        ck.error_in(at, text, offset, shown.len(), message)
+                    } else {
+                        ck.warning_in(at, text, offset, shown.len(), message)
+                    };
+                    diag = match did_you_mean(&tokens[index], known.iter().map(String::as_str)) {
+                        Some(hint) => diag.help(format!("did you mean `{hint}`?")),
+                        None => {
+                            let list: Vec<String> =
+                                known.iter().map(|k| format!("`{k}`")).collect();
+                            diag.help(format!("it has {}", list.join(", ")))
+                        }
+                    };
+                    let _ = diag;
+                    if closed {
+                        return None;
+                    }
+                }
+            }
+            Some(ir::Expr::Request(ir::RequestPart::Body(pointer)))
         }
     }
 }

@@ -499,9 +499,19 @@ fn lower_workflow_step(
 
 /// What `$request.*` may read in an operation step: its operation's parameters, and
 /// whether it sends a body.
-fn request_scope(resolved: &operations::Resolved, step: &model::Step) -> RequestScope {
+fn request_scope<'a>(resolved: &operations::Resolved<'a>, step: &model::Step) -> RequestScope<'a> {
+    let openapi = resolved.openapi;
+    let body_schema = step.request_body.as_ref().and_then(|body| {
+        let content = &openapi.request_body(&resolved.op)?.content;
+        let media = match &body.content_type {
+            Some(ct) => content.get(ct),
+            None => content.values().next(),
+        }?;
+        Some((openapi, openapi.resolve_schema(media.schema.as_ref()?)?))
+    });
     let mut scope = RequestScope {
         body: step.request_body.is_some(),
+        body_schema,
         ..RequestScope::default()
     };
     for param in resolved.openapi.parameters(&resolved.op) {
@@ -786,7 +796,9 @@ fn step_output_type(
         },
         ir::Expr::StatusCode => ir::Type::Integer,
         ir::Expr::Url | ir::Expr::Method => ir::Type::String,
-        ir::Expr::ResponseHeader(_) => ir::Type::Optional(Box::new(ir::Type::String)),
+        ir::Expr::ResponseHeader(_) | ir::Expr::Request(ir::RequestPart::Header(_)) => {
+            ir::Type::Optional(Box::new(ir::Type::String))
+        }
         ir::Expr::StepOutput {
             step_ident,
             ident,

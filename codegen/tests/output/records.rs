@@ -33,7 +33,7 @@ pub struct PlaceOrderOutputs {
     pub sent_order: ::arazzo::serde_json::Value,
     /// `$steps.submitOrder.outputs.requestId`
     #[serde(rename = "requestId")]
-    pub request_id: ::arazzo::serde_json::Value,
+    pub request_id: ::std::option::Option<::std::string::String>,
     /// `$steps.readOrder.outputs.readId`
     #[serde(rename = "readId")]
     pub read_id: ::arazzo::serde_json::Value,
@@ -84,7 +84,7 @@ pub async fn place_order(
     struct SubmitOrderOutputs {
         order_id: ::std::option::Option<::std::string::String>,
         sent_order: ::arazzo::serde_json::Value,
-        request_id: ::arazzo::serde_json::Value,
+        request_id: ::std::option::Option<::std::string::String>,
     }
     struct ReadOrderOutputs {
         read_id: ::arazzo::serde_json::Value,
