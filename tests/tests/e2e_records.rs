@@ -3,6 +3,8 @@
 //! and without `context`), an XML payload edited by XPath replacements, a
 //! `multipart/form-data` upload with a JSON part and an OpenAPI `encoding` content type,
 //! and `$request.header|query|path|body` in criteria, action criteria and outputs.
+//! The mock runs on 127.0.0.1 in the test; it answers with what it was sent so that the
+//! criteria and outputs show the exact requests.
 
 use std::sync::{Arc, Mutex};
 
@@ -109,6 +111,25 @@ fn order_inputs(customer: &str) -> records::PlaceOrderInputs {
 
 const SENT_ORDER: &str = r#"<order><customer>Ada</customer><item sku="sku-7" qty="1"/></order>"#;
 
+/// Generated workflows stay `Send` although XPath evaluation uses values that are not
+/// (they live only inside a synchronous call).
+#[test]
+fn workflow_futures_are_send() {
+    fn assert_send<T: Send>(_: &T) {}
+    let client = arazzo::Client::builder().build().unwrap();
+    let future = records::place_order(&client, order_inputs("Ada"));
+    assert_send(&future);
+    let upload = records::upload_document(
+        &client,
+        records::UploadDocumentInputs {
+            title: "t".into(),
+            author: "a".into(),
+            tags: None,
+        },
+    );
+    assert_send(&upload);
+}
+
 #[tokio::test]
 async fn an_xml_order_is_placed_with_xpath_replacements_and_checked_with_xpath() {
     let server = start(Arc::default()).await;
@@ -152,7 +173,7 @@ async fn an_unmet_xpath_criterion_names_the_condition() {
         .unwrap_err();
     assert_eq!(
         error.to_string(),
-        "step `readOrder` of workflow `place-order`: success criterion `count(/order/item) = 1 and /order/item/@sku = 'sku-7'` not met (status 200): <order id=\"42\"><status>accepted</status><item sku=\"other\"/></order>"
+        "step `readOrder` of workflow `place-order`: success criterion `count(/order/item) = 1 and /order/item/@sku = 'sku-7'` not met (status 200), ended by failure action `wrongSkuForThisOrder`: <order id=\"42\"><status>accepted</status><item sku=\"other\"/></order>"
     );
 }
 

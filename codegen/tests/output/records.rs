@@ -224,17 +224,24 @@ pub async fn place_order(
                                     "$request.path.orderId",
                                 )?,
                         });
-                        if rt::compare(
-                            response.request_path("orderId").as_ref(),
-                            rt::Op::Ne,
-                            ::std::option::Option::Some(&rt::json!(null)),
-                        ) {
-                            Step::Done
-                        } else {
-                            Step::Done
-                        }
+                        Step::Done
                     }
                     ::std::option::Option::Some((criterion, status_check)) => {
+                        if rt::compare(
+                            response.request_path("orderId").as_ref(),
+                            rt::Op::Eq,
+                            ::std::option::Option::Some(&rt::json!("42")),
+                        ) {
+                            return ::std::result::Result::Err(
+                                run
+                                    .ended(
+                                        &response,
+                                        criterion,
+                                        status_check,
+                                        "wrongSkuForThisOrder",
+                                    ),
+                            );
+                        }
                         return ::std::result::Result::Err(
                             run.failed(&response, criterion, status_check),
                         );
