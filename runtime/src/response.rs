@@ -35,8 +35,6 @@ pub(crate) struct Sent {
     pub(crate) path: Vec<(String, Value)>,
     /// The payload, after replacements.
     pub(crate) body: Option<Value>,
-    /// The content type of a multipart body, with its boundary.
-    pub(crate) multipart_type: Option<String>,
 }
 
 impl Response {

@@ -373,18 +373,22 @@ impl<'c> Run<'c> {
         if !cookies.is_empty() {
             builder = builder.header(reqwest::header::COOKIE, cookies.join("; "));
         }
-        let body_type = request.body.as_ref().map(|(content_type, _)| *content_type);
+        // The content type as sent, for `$request.header.content-type`.
+        let mut sent = request.sent;
+        let sent_type = match (&request.body, &request.multipart) {
+            _ if sent.is_none() => None,
+            (Some((content_type, _)), _) => Some((*content_type).to_owned()),
+            (None, Some(form)) => {
+                Some(format!("multipart/form-data; boundary={}", form.boundary()))
+            }
+            (None, None) => None,
+        };
         if let Some((content_type, bytes)) = request.body {
             builder = builder
                 .header(reqwest::header::CONTENT_TYPE, content_type)
                 .body(bytes);
         }
-        let mut sent = request.sent;
         if let Some(form) = request.multipart {
-            if let Some(sent) = sent.as_deref_mut() {
-                sent.multipart_type =
-                    Some(format!("multipart/form-data; boundary={}", form.boundary()));
-            }
             builder = builder.multipart(form);
         }
         if let Some(sent) = sent.as_deref_mut() {
@@ -392,8 +396,7 @@ impl<'c> Run<'c> {
             if !cookies.is_empty() {
                 sent.headers.push(("cookie".to_owned(), cookies.join("; ")));
             }
-            if let Some(content_type) = body_type.map(str::to_owned).or(sent.multipart_type.take())
-            {
+            if let Some(content_type) = sent_type {
                 sent.headers.push(("content-type".to_owned(), content_type));
             }
         }

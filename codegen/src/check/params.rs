@@ -454,6 +454,18 @@ fn check_enum(ck: &Checker, w: &Written, declared: &ResolvedParameter) {
     let _ = diag;
 }
 
+/// Whether `text` is a media type such as `text/markdown` or `application/json; charset=utf-8`
+/// (what a multipart part's `Content-Type` can be set to).
+fn is_media_type(text: &str) -> bool {
+    let essence = text.split(';').next().unwrap_or("").trim();
+    let token = |t: &str| {
+        !t.is_empty()
+            && t.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"!#$&-^_.+".contains(&b))
+    };
+    matches!(essence.split_once('/'), Some((kind, sub)) if token(kind) && token(sub))
+}
+
 /// The request body of an operation step.
 pub(super) fn body(
     ck: &Checker,
@@ -576,12 +588,16 @@ pub(super) fn body(
             .get(&content_type)
             .or_else(|| b.content.values().next())
     });
-    // Multipart parts take their content type from the media type's `encoding`.
+    // Multipart parts take their content type from the media type's `encoding`; of a
+    // list (`image/png, image/jpeg`) the first.
     let part_types: Vec<(String, String)> = match (encoding, media) {
         (ir::Encoding::Multipart, Some(media)) => media
             .encoding
             .iter()
-            .filter_map(|(name, e)| Some((name.clone(), e.content_type.clone()?)))
+            .filter_map(|(name, e)| {
+                let first = e.content_type.as_deref()?.split(',').next()?.trim();
+                is_media_type(first).then(|| (name.clone(), first.to_owned()))
+            })
             .collect(),
         _ => Vec::new(),
     };
@@ -629,4 +645,23 @@ pub(super) fn body(
         replacements,
         part_types,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_media_type;
+
+    #[test]
+    fn media_types_for_multipart_parts() {
+        for ok in [
+            "text/markdown",
+            "application/vnd.api+json",
+            "text/plain; charset=utf-8",
+        ] {
+            assert!(is_media_type(ok), "{ok}");
+        }
+        for bad in ["", "text", "text/", "/plain", "image/*", "text plain/x"] {
+            assert!(!is_media_type(bad), "{bad}");
+        }
+    }
 }
