@@ -334,6 +334,10 @@ pub(crate) enum Encoding {
     Json,
     Form,
     Text,
+    /// XML text: replacement targets are XPath expressions.
+    Xml,
+    /// `multipart/form-data`: one part per member of the payload.
+    Multipart,
 }
 
 /// The intermediate representation of a request body.
@@ -342,8 +346,11 @@ pub(crate) struct Body {
     pub content_type: String,
     pub encoding: Encoding,
     pub value: ValueSpec,
-    /// Payload replacements: a JSON Pointer target and its new value, applied in order.
+    /// Payload replacements: a target (a JSON Pointer, or an XPath for XML bodies) and its
+    /// new value, applied in order.
     pub replacements: Vec<(String, ValueSpec)>,
+    /// Multipart bodies: the content type of a member's part (OpenAPI `encoding`).
+    pub part_types: Vec<(String, String)>,
 }
 
 /// A value built at run time from literals and runtime expressions: a parameter value, a
@@ -390,6 +397,8 @@ pub(crate) enum Expr {
     ResponseHeader(String),
     /// `$response.body`, with an optional JSON pointer.
     ResponseBody(Option<String>),
+    /// `$request.…`: what the step sent.
+    Request(RequestPart),
     /// A value known at generation time (`$sourceDescriptions.x.url`).
     Constant(Value),
     /// `$outputs.o` in a step that runs a workflow: an output of that workflow.
@@ -404,6 +413,17 @@ pub(crate) enum Expr {
         ident: String,
         pointer: Option<String>,
     },
+}
+
+/// What a `$request` expression reads of the request a step sent.
+#[derive(Debug, Clone)]
+pub(crate) enum RequestPart {
+    /// A header, by its name (case-insensitive).
+    Header(String),
+    Query(String),
+    Path(String),
+    /// The payload, with a JSON pointer (empty for the whole payload).
+    Body(String),
 }
 
 /// The intermediate representation of a criterion.
@@ -428,6 +448,10 @@ pub(crate) enum CriterionKind {
     Regex {
         context: Expr,
         pattern: String,
+    },
+    XPath {
+        context: Expr,
+        expression: String,
     },
 }
 
@@ -545,6 +569,23 @@ impl Workflow {
     }
 }
 
+impl Step {
+    /// Whether a criterion, action criterion or output of the step reads `$request`, so
+    /// that the request must be kept.
+    pub fn reads_request(&self) -> bool {
+        let mut reads = false;
+        let mut f = |e: &Expr| reads |= matches!(e, Expr::Request(_));
+        let actions = self.on_success.iter().chain(&self.on_failure);
+        for c in self.success.iter().chain(actions.flat_map(|a| &a.criteria)) {
+            c.for_each_expr(&mut f);
+        }
+        for output in &self.outputs {
+            f(&output.value);
+        }
+        reads
+    }
+}
+
 impl ValueSpec {
     fn for_each_expr(&self, f: &mut dyn FnMut(&Expr)) {
         match self {
@@ -575,9 +616,9 @@ impl Criterion {
     pub fn for_each_expr(&self, f: &mut dyn FnMut(&Expr)) {
         match &self.kind {
             CriterionKind::Simple(condition) => condition.for_each_expr(f),
-            CriterionKind::JsonPath { context, .. } | CriterionKind::Regex { context, .. } => {
-                f(context)
-            }
+            CriterionKind::JsonPath { context, .. }
+            | CriterionKind::Regex { context, .. }
+            | CriterionKind::XPath { context, .. } => f(context),
         }
     }
 }

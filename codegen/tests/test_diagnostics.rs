@@ -71,3 +71,8 @@ fn workflows() {
 fn flows() {
     check("flows");
 }
+
+#[test]
+fn xml() {
+    check("xml");
+}

@@ -68,3 +68,8 @@ fn test_schema_types() {
         assert_eq!(generate(), generate(), "{fixture}");
     }
 }
+
+#[test]
+fn test_records() {
+    verify("tests/fixtures/records.arazzo.yml", "records");
+}

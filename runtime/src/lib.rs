@@ -17,6 +17,7 @@ mod hooks;
 mod operation;
 mod response;
 mod run;
+mod xpath;
 
 pub use auth::Credential;
 pub use client::{Client, ClientBuilder, DEFAULT_MAX_STEP_EXECUTIONS};
@@ -51,6 +52,7 @@ pub mod __private {
     pub use crate::operation::{ApiKeyIn, Operation, Scheme, SchemeKind, Server, Source};
     pub use crate::response::Response;
     pub use crate::run::{Request, Run, StepFailure};
+    pub use crate::xpath::XPathQuery;
 
     /// Decodes the JSON inputs of the JSON entry point into a workflow's inputs type.
     pub fn decode_inputs<T: serde::de::DeserializeOwned>(

@@ -20,6 +20,21 @@ pub struct Response {
     pub(crate) url: String,
     pub(crate) method: &'static str,
     decoded: OnceLock<Result<Option<Value>, String>>,
+    /// What was sent, for `$request.*`, when the step reads it.
+    pub(crate) sent: Option<Box<Sent>>,
+}
+
+/// What a step sent, as `$request.*` expressions read it.
+#[derive(Debug, Default)]
+pub(crate) struct Sent {
+    /// The headers as sent, credentials and content type included.
+    pub(crate) headers: Vec<(String, String)>,
+    /// The query parameters' values, before encoding.
+    pub(crate) query: Vec<(String, Value)>,
+    /// The path parameters' values, before encoding.
+    pub(crate) path: Vec<(String, Value)>,
+    /// The payload, after replacements.
+    pub(crate) body: Option<Value>,
 }
 
 impl Response {
@@ -41,6 +56,7 @@ impl Response {
             url,
             method,
             decoded: OnceLock::new(),
+            sent: None,
         }
     }
 
@@ -69,6 +85,45 @@ impl Response {
             .collect::<Vec<_>>()
             .join(", ");
         Some(Value::String(joined))
+    }
+
+    /// `$request.header.<name>` (names are case-insensitive): the header the step sent;
+    /// several values are joined with `, `.
+    pub fn request_header(&self, name: &str) -> Option<Value> {
+        let values: Vec<&str> = self
+            .sent
+            .as_deref()?
+            .headers
+            .iter()
+            .filter(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+            .collect();
+        (!values.is_empty()).then(|| Value::String(values.join(", ")))
+    }
+
+    /// `$request.query.<name>`: the value the step gave the query parameter.
+    pub fn request_query(&self, name: &str) -> Option<Value> {
+        let sent = self.sent.as_deref()?;
+        sent.query
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.clone())
+    }
+
+    /// `$request.path.<name>`: the value the step gave the path parameter.
+    pub fn request_path(&self, name: &str) -> Option<Value> {
+        let sent = self.sent.as_deref()?;
+        sent.path
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.clone())
+    }
+
+    /// `$request.body` and `$request.body#/pointer`: the payload the step sent (after
+    /// replacements), or the value at a JSON pointer in it.
+    pub fn request_body(&self, pointer: &str) -> Option<Value> {
+        let body = self.sent.as_deref()?.body.as_ref()?;
+        body.pointer(pointer).cloned()
     }
 
     /// The raw body.

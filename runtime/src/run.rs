@@ -17,7 +17,8 @@ use crate::encode::{self, Style};
 use crate::error::Error;
 use crate::hooks::{RequestEvent, ResponseEvent, RetryEvent};
 use crate::operation::Operation;
-use crate::response::Response;
+use crate::response::{Response, Sent};
+use crate::xpath::{self, XPathQuery};
 
 tokio::task_local! {
     /// The step count of the outermost workflow run, shared with the workflows it runs
@@ -117,6 +118,8 @@ impl<'c> Run<'c> {
             headers: Vec::new(),
             cookies: Vec::new(),
             body: None,
+            multipart: None,
+            sent: None,
         }
     }
 
@@ -352,6 +355,36 @@ impl<'c> Run<'c> {
             .map_err(|m| self.invalid_request(m))
     }
 
+    /// An `xpath` criterion on the XML document `context` (by default the response body);
+    /// a context that is not XML is an [`Error::InvalidResponse`].
+    pub fn xpath(
+        &self,
+        query: &XPathQuery,
+        response: &Response,
+        context: Option<&Value>,
+    ) -> Result<bool, Error> {
+        query
+            .matches(context)
+            .map_err(|m| response.invalid(format!("xpath criterion `{}`: {m}", query.source())))
+    }
+
+    /// A payload replacement on an XML payload: sets the text of the nodes the XPath
+    /// `target` selects in the XML string `body`.
+    pub fn replace_xml(
+        &self,
+        body: &mut Value,
+        target: &'static str,
+        value: Value,
+    ) -> Result<(), Error> {
+        let Value::String(xml) = body else {
+            return Err(self.invalid_request(format!(
+                "replacement target `{target}` is an XPath but the payload is not an XML string"
+            )));
+        };
+        *xml = xpath::replace(xml, target, &value).map_err(|m| self.invalid_request(m))?;
+        Ok(())
+    }
+
     /// A `regex` criterion.
     pub fn regex(&self, pattern: &Pattern, context: Option<&Value>) -> Result<bool, Error> {
         pattern
@@ -412,10 +445,32 @@ impl<'c> Run<'c> {
         if !cookies.is_empty() {
             builder = builder.header(reqwest::header::COOKIE, cookies.join("; "));
         }
+        // The content type as sent, for `$request.header.content-type`.
+        let mut sent = request.sent;
+        let sent_type = match (&request.body, &request.multipart) {
+            _ if sent.is_none() => None,
+            (Some((content_type, _)), _) => Some((*content_type).to_owned()),
+            (None, Some(form)) => {
+                Some(format!("multipart/form-data; boundary={}", form.boundary()))
+            }
+            (None, None) => None,
+        };
         if let Some((content_type, bytes)) = request.body {
             builder = builder
                 .header(reqwest::header::CONTENT_TYPE, content_type)
                 .body(bytes);
+        }
+        if let Some(form) = request.multipart {
+            builder = builder.multipart(form);
+        }
+        if let Some(sent) = sent.as_deref_mut() {
+            sent.headers = headers;
+            if !cookies.is_empty() {
+                sent.headers.push(("cookie".to_owned(), cookies.join("; ")));
+            }
+            if let Some(content_type) = sent_type {
+                sent.headers.push(("content-type".to_owned(), content_type));
+            }
         }
 
         let hooks = self.client.inner.hooks.as_deref();
@@ -459,7 +514,7 @@ impl<'c> Run<'c> {
                 elapsed,
             });
         }
-        Ok(Response::new(
+        let mut response = Response::new(
             self.workflow,
             self.step,
             operation.method,
@@ -467,7 +522,9 @@ impl<'c> Run<'c> {
             status,
             headers,
             body,
-        ))
+        );
+        response.sent = sent;
+        Ok(response)
     }
 }
 
@@ -499,9 +556,18 @@ pub struct Request {
     headers: Vec<(String, String)>,
     cookies: Vec<String>,
     body: Option<(&'static str, Vec<u8>)>,
+    multipart: Option<reqwest::multipart::Form>,
+    /// What `$request.*` expressions read, kept only for steps that use them.
+    sent: Option<Box<Sent>>,
 }
 
 impl Request {
+    /// Keeps what `$request.*` expressions of the step read: the parameters, headers and
+    /// body it sends.
+    pub fn keep_sent(&mut self) {
+        self.sent = Some(Box::default());
+    }
+
     /// Sets the path parameter `name`. Values are percent-encoded so that they stay inside
     /// their segment; `.` and `..`, which would change the path, are refused when sent.
     pub fn path(&mut self, name: &'static str, value: &Value, style: Style, explode: bool) {
@@ -513,6 +579,9 @@ impl Request {
         };
         self.path.retain(|(n, _)| *n != name);
         self.path.push((name, text));
+        if let Some(sent) = self.sent.as_deref_mut() {
+            sent.path.push((name.to_owned(), value.clone()));
+        }
     }
 
     /// Adds the query parameter `name`; an absent or `null` value leaves it out.
@@ -520,6 +589,9 @@ impl Request {
         if let Some(value) = value.filter(|v| !v.is_null()) {
             self.query
                 .extend(encode::query(name, &value, style, explode));
+            if let Some(sent) = self.sent.as_deref_mut() {
+                sent.query.push((name.to_owned(), value));
+            }
         }
     }
 
@@ -542,11 +614,58 @@ impl Request {
     pub fn json_body(&mut self, content_type: &'static str, value: &Value) {
         let bytes = serde_json::to_vec(value).unwrap_or_default();
         self.body = Some((content_type, bytes));
+        self.keep_body(value);
     }
 
     /// A text body (plain text, XML): strings are sent as they are, other values as JSON.
     pub fn text_body(&mut self, content_type: &'static str, value: &Value) {
         self.body = Some((content_type, encode::primitive(value).into_bytes()));
+        self.keep_body(value);
+    }
+
+    /// A `multipart/form-data` body from an object's members, one part each (`null`
+    /// members are left out): strings, numbers and booleans as text parts, objects and
+    /// arrays as JSON parts with `Content-Type: application/json`. `encodings` gives the
+    /// content type of a member's part (the OpenAPI `encoding.<member>.contentType`),
+    /// which wins over those defaults. A payload that is not an object is one part named
+    /// `body`.
+    pub fn multipart_body(&mut self, value: &Value, encodings: &[(&str, &'static str)]) {
+        let mut form = reqwest::multipart::Form::new();
+        let members: Vec<(&str, &Value)> = match value {
+            Value::Object(map) => map.iter().map(|(k, v)| (k.as_str(), v)).collect(),
+            other => vec![("body", other)],
+        };
+        for (name, member) in members {
+            let (text, default_type) = match member {
+                Value::Null => continue,
+                Value::Object(_) | Value::Array(_) => {
+                    (member.to_string(), Some("application/json"))
+                }
+                other => (encode::primitive(other), None),
+            };
+            let content_type = encodings
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, ct)| *ct)
+                .or(default_type);
+            // Generated calls pass only content types checked at compile time; one that
+            // does not parse leaves the part without a content type.
+            let part = match content_type {
+                Some(content_type) => reqwest::multipart::Part::text(text.clone())
+                    .mime_str(content_type)
+                    .unwrap_or_else(|_| reqwest::multipart::Part::text(text)),
+                None => reqwest::multipart::Part::text(text),
+            };
+            form = form.part(name.to_owned(), part);
+        }
+        self.multipart = Some(form);
+        self.keep_body(value);
+    }
+
+    fn keep_body(&mut self, value: &Value) {
+        if let Some(sent) = self.sent.as_deref_mut() {
+            sent.body = Some(value.clone());
+        }
     }
 
     /// An `application/x-www-form-urlencoded` body from an object's members (a string
@@ -561,6 +680,7 @@ impl Request {
             other => encode::primitive(other),
         };
         self.body = Some((content_type, text.into_bytes()));
+        self.keep_body(value);
     }
 }
 

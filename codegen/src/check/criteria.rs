@@ -4,7 +4,9 @@ use serde_json::Value;
 
 use super::exprs::{self, Names, Phase};
 use super::Checker;
-use crate::expr::{self, Accessor, CmpOp, Condition, CriterionTest, ErrorSite, Expr, Operand};
+use crate::expr::{
+    self, Accessor, CmpOp, Condition, CriterionTest, ErrorSite, Expr, MessageSource, Operand,
+};
 use crate::ir;
 use crate::model;
 use crate::source::Pointer;
@@ -136,9 +138,24 @@ fn lower(
             query: jsonpath.query,
             compare: jsonpath.compare.map(|(o, v)| (op(o), v)),
         },
-        CriterionTest::XPath { .. } => {
-            ck.error(&at.key("type"), "`xpath` criteria are not supported yet");
-            return None;
+        CriterionTest::XPath { expression } => {
+            // Without a `context`, an XPath applies to the response body.
+            let context = match context {
+                Some(context) => context,
+                None => exprs::resolve(
+                    ck,
+                    names,
+                    phase,
+                    &Expr::Response(MessageSource::Body(None)),
+                    at,
+                    "$response.body",
+                    0,
+                )?,
+            };
+            ir::CriterionKind::XPath {
+                context,
+                expression,
+            }
         }
     };
     let status_check = matches!(

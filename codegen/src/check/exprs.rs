@@ -5,10 +5,13 @@
 use indexmap::IndexMap;
 use serde_json::Value;
 
-use super::Checker;
+use openapiv3::Schema;
+
+use super::{types, Checker};
 use crate::diag::did_you_mean;
 use crate::expr::{self, Expr, MessageSource, ValueKind, WorkflowField};
 use crate::ir;
+use crate::load::OpenApiSource;
 use crate::source::Pointer;
 
 /// The names of one workflow that expressions can refer to.
@@ -46,12 +49,13 @@ pub(super) struct StepNames {
 }
 
 /// Where an expression is evaluated.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug)]
 pub(super) enum Phase<'a> {
     /// Building a request: no response yet.
     Request,
-    /// Criteria, actions and step outputs: the step's response is there.
-    Response,
+    /// Criteria, actions and step outputs: the step's response is there, and what
+    /// `$request` may read of the request it sent.
+    Response(&'a RequestScope<'a>),
     /// Criteria, actions and outputs of a step that ran a workflow: `$outputs` are that
     /// workflow's outputs (name → field).
     SubWorkflow(&'a IndexMap<String, String>),
@@ -81,6 +85,23 @@ fn dotted_navigation(names: &Names, phase: Phase, e: &Expr) -> Option<Expr> {
     }
     let fixed = e.dotted_name_as_pointer()?;
     declared(fixed.name()?).then_some(fixed)
+}
+
+/// What `$request.*` expressions of an operation step may read: the parameters its
+/// operation declares, and whether the step sends a body.
+#[derive(Debug, Default)]
+pub(super) struct RequestScope<'a> {
+    /// The operation's query parameters.
+    pub query: Vec<String>,
+    /// The operation's path parameters.
+    pub path: Vec<String>,
+    /// The operation's header parameters.
+    pub headers: Vec<String>,
+    /// Whether the step sends a request body.
+    pub body: bool,
+    /// The schema of the body the step sends, when the operation declares one, to check
+    /// `$request.body#/…` pointers against.
+    pub body_schema: Option<(&'a OpenApiSource, &'a Schema)>,
 }
 
 /// Resolves a parsed expression; reports why not and returns `None` when it cannot be.
@@ -113,7 +134,7 @@ pub(super) fn resolve(
     };
     let needs_response = |what: &str| -> bool {
         match phase {
-            Phase::Response => return true,
+            Phase::Response(_) => return true,
             Phase::SubWorkflow(_) => error(format!(
                 "`{what}` is not available in a step that runs a workflow: it has no HTTP response; use `$outputs.<name>`"
             )),
@@ -242,11 +263,14 @@ pub(super) fn resolve(
                 }
             }
         }
-        Expr::Request(_) => {
-            error(format!(
-                "`{shown}`: request expressions are not supported yet"
-            ));
-            None
+        Expr::Request(source) => {
+            if !needs_response("$request") {
+                return None;
+            }
+            let Phase::Response(scope) = phase else {
+                return None;
+            };
+            request(ck, scope, source, at, text, offset, &shown)
         }
         Expr::Output { name, pointer } => {
             let Phase::SubWorkflow(outputs) = phase else {
@@ -329,6 +353,129 @@ pub(super) fn resolve(
         Expr::SourceDescription { .. } | Expr::Component { .. } => {
             error(format!("`{shown}` is not a value"));
             None
+        }
+    }
+}
+
+/// `$request.query.x`, `$request.path.x`, `$request.header.x` and `$request.body#/ptr`:
+/// query and path parameters must be declared by the operation (the spec: "MUST be declared
+/// in the parameters section of the parent operation"); a header that is not declared is a
+/// warning (the content type and credentials are sent without being parameters); the body
+/// must be sent.
+fn request(
+    ck: &Checker,
+    scope: &RequestScope,
+    source: &MessageSource,
+    at: &Pointer,
+    text: &str,
+    offset: usize,
+    shown: &str,
+) -> Option<ir::Expr> {
+    let undeclared = |kind: &str, name: &str, declared: &[String]| {
+        let mut diag = ck.error_in(
+            at,
+            text,
+            offset,
+            shown.len(),
+            format!("`{shown}`: the operation declares no {kind} parameter `{name}`"),
+        );
+        diag = match did_you_mean(name, declared.iter().map(String::as_str)) {
+            Some(hint) => diag.help(format!("did you mean `{hint}`?")),
+            None if declared.is_empty() => {
+                diag.help(format!("the operation has no {kind} parameters"))
+            }
+            None => {
+                let list: Vec<String> = declared.iter().map(|d| format!("`{d}`")).collect();
+                diag.help(format!("its {kind} parameters are {}", list.join(", ")))
+            }
+        };
+        let _ = diag;
+    };
+    match source {
+        MessageSource::Query(name) => {
+            if !scope.query.contains(name) {
+                undeclared("query", name, &scope.query);
+                return None;
+            }
+            Some(ir::Expr::Request(ir::RequestPart::Query(name.clone())))
+        }
+        MessageSource::Path(name) => {
+            if !scope.path.contains(name) {
+                undeclared("path", name, &scope.path);
+                return None;
+            }
+            Some(ir::Expr::Request(ir::RequestPart::Path(name.clone())))
+        }
+        MessageSource::Header(name) => {
+            const SENT_ANYWAY: [&str; 3] = ["content-type", "authorization", "cookie"];
+            let declared = scope.headers.iter().any(|h| h.eq_ignore_ascii_case(name))
+                || SENT_ANYWAY.iter().any(|h| h.eq_ignore_ascii_case(name));
+            if !declared {
+                ck.warning_in(
+                    at,
+                    text,
+                    offset,
+                    shown.len(),
+                    format!("`{shown}`: the operation declares no header parameter `{name}`"),
+                )
+                .note("the value is absent unless the step or its credentials send that header");
+            }
+            Some(ir::Expr::Request(ir::RequestPart::Header(name.clone())))
+        }
+        MessageSource::Body(pointer) => {
+            if !scope.body {
+                ck.error_in(
+                    at,
+                    text,
+                    offset,
+                    shown.len(),
+                    format!("`{shown}`: the step sends no request body"),
+                );
+                return None;
+            }
+            let pointer = pointer
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default();
+            if let (Some((openapi, schema)), false) = (scope.body_schema, pointer.is_empty()) {
+                let tokens = crate::source::split_pointer(&pointer);
+                if let types::Found::Missing {
+                    index,
+                    known,
+                    closed,
+                } = types::follow_pointer(openapi, schema, &tokens)
+                {
+                    let inside = if index == 0 {
+                        "the request body".to_owned()
+                    } else {
+                        format!("`#/{}` of the request body", tokens[..index].join("/"))
+                    };
+                    let message = format!(
+                        "`{shown}`: the operation declares no property `{}` in {inside}",
+                        tokens[index]
+                    );
+                    // A closed schema rules the property out; an open one only does not
+                    // list it.
+                    let mut diag = if closed {
+                        ck.error_in(at, text, offset, shown.len(), message)
+                    } else {
+                        ck.warning_in(at, text, offset, shown.len(), message)
+                    };
+                    diag = match did_you_mean(&tokens[index], known.iter().map(String::as_str)) {
+                        Some(hint) => diag.help(format!("did you mean `{hint}`?")),
+                        None => {
+                            let list: Vec<String> =
+                                known.iter().map(|k| format!("`{k}`")).collect();
+                            diag.help(format!("it has {}", list.join(", ")))
+                        }
+                    };
+                    let _ = diag;
+                    if closed {
+                        return None;
+                    }
+                }
+            }
+            Some(ir::Expr::Request(ir::RequestPart::Body(pointer)))
         }
     }
 }

@@ -463,6 +463,18 @@ fn check_enum(ck: &Checker, w: &Written, declared: &ResolvedParameter) {
     let _ = diag;
 }
 
+/// Whether `text` is a media type such as `text/markdown` or `application/json; charset=utf-8`
+/// (what a multipart part's `Content-Type` can be set to).
+fn is_media_type(text: &str) -> bool {
+    let essence = text.split(';').next().unwrap_or("").trim();
+    let token = |t: &str| {
+        !t.is_empty()
+            && t.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"!#$&-^_.+".contains(&b))
+    };
+    matches!(essence.split_once('/'), Some((kind, sub)) if token(kind) && token(sub))
+}
+
 /// The request body of an operation step.
 pub(super) fn body(
     ck: &Checker,
@@ -518,17 +530,23 @@ pub(super) fn body(
         ir::Encoding::Json
     } else if essence == "application/x-www-form-urlencoded" {
         ir::Encoding::Form
+    } else if essence == "multipart/form-data" {
+        ir::Encoding::Multipart
     } else if essence.starts_with("multipart/") {
         ck.error(
             &at.key("contentType"),
-            format!("`{content_type}` request bodies are not supported yet"),
-        );
+            format!("`{content_type}` request bodies are not supported"),
+        )
+        .help("`multipart/form-data` is");
         return None;
+    } else if essence == "application/xml" || essence == "text/xml" || essence.ends_with("+xml") {
+        ir::Encoding::Xml
     } else {
         ir::Encoding::Text
     };
     // Replacements apply, in order, to the evaluated payload. Their targets are JSON
-    // Pointers (XPath targets, for XML bodies, are not supported yet).
+    // Pointers, or XPath expressions for XML bodies (the spec leaves which to the content
+    // type).
     let mut replacements = Vec::new();
     for (index, replacement) in body.replacements.iter().flatten().enumerate() {
         let replacement_at = at.key("replacements").index(index);
@@ -536,8 +554,27 @@ pub(super) fn body(
         if encoding == ir::Encoding::Text {
             ck.error(
                 &replacement_at.key("target"),
-                format!("replacements in `{content_type}` payloads (XPath targets) are not supported yet"),
-            );
+                format!("`{content_type}` payloads cannot have replacements"),
+            )
+            .help("replacement targets are JSON Pointers into JSON, form and multipart payloads, or XPath expressions into XML payloads");
+            continue;
+        }
+        if encoding == ir::Encoding::Xml {
+            if let Err(e) = expr::check_xpath(&replacement.target) {
+                ck.error_in(
+                    &replacement_at.key("target"),
+                    &replacement.target,
+                    e.offset,
+                    e.len,
+                    e.message,
+                );
+                continue;
+            }
+            if let Some(value) =
+                exprs::value(ck, names, &replacement.value, &replacement_at.key("value"))
+            {
+                replacements.push((replacement.target.clone(), value));
+            }
             continue;
         }
         if !(target.is_empty() || target.starts_with('/')) {
@@ -555,7 +592,25 @@ pub(super) fn body(
         }
     }
     let payload = body.payload.as_ref()?;
-    if encoding != ir::Encoding::Text {
+    let media = resolved.openapi.request_body(&resolved.op).and_then(|b| {
+        b.content
+            .get(&content_type)
+            .or_else(|| b.content.values().next())
+    });
+    // Multipart parts take their content type from the media type's `encoding`; of a
+    // list (`image/png, image/jpeg`) the first.
+    let part_types: Vec<(String, String)> = match (encoding, media) {
+        (ir::Encoding::Multipart, Some(media)) => media
+            .encoding
+            .iter()
+            .filter_map(|(name, e)| {
+                let first = e.content_type.as_deref()?.split(',').next()?.trim();
+                is_media_type(first).then(|| (name.clone(), first.to_owned()))
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    if !matches!(encoding, ir::Encoding::Text | ir::Encoding::Xml) {
         let schema = resolved
             .openapi
             .request_body(&resolved.op)
@@ -597,5 +652,25 @@ pub(super) fn body(
         encoding,
         value,
         replacements,
+        part_types,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_media_type;
+
+    #[test]
+    fn media_types_for_multipart_parts() {
+        for ok in [
+            "text/markdown",
+            "application/vnd.api+json",
+            "text/plain; charset=utf-8",
+        ] {
+            assert!(is_media_type(ok), "{ok}");
+        }
+        for bad in ["", "text", "text/", "/plain", "image/*", "text plain/x"] {
+            assert!(!is_media_type(bad), "{bad}");
+        }
+    }
 }

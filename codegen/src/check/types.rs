@@ -87,6 +87,11 @@ pub(super) fn response_body(
     follow(openapi, schema, tokens, 0, 0)
 }
 
+/// Follows a JSON pointer (as tokens) through `schema`, as for `$request.body#/…`.
+pub(super) fn follow_pointer(openapi: &OpenApiSource, schema: &Schema, tokens: &[String]) -> Found {
+    follow(openapi, schema, tokens, 0, 0)
+}
+
 /// Follows `tokens`, the first `index` tokens of the whole pointer already followed.
 fn follow(
     openapi: &OpenApiSource,

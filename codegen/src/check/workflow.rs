@@ -1,6 +1,6 @@
 //! One workflow: names, inputs, steps and outputs.
 
-use super::exprs::{self, Names as ExprNames, Phase, StepNames};
+use super::exprs::{self, Names as ExprNames, Phase, RequestScope, StepNames};
 use super::operations::{self, Sources};
 use super::{
     actions, criteria, document, inputs, params, schemas, targets, types, workflow_pointer, Checker,
@@ -480,6 +480,35 @@ fn lower_workflow_step(
     })
 }
 
+/// What `$request.*` may read in an operation step: its operation's parameters, and
+/// whether it sends a body.
+fn request_scope<'a>(resolved: &operations::Resolved<'a>, step: &model::Step) -> RequestScope<'a> {
+    let openapi = resolved.openapi;
+    let body_schema = step.request_body.as_ref().and_then(|body| {
+        let content = &openapi.request_body(&resolved.op)?.content;
+        let media = match &body.content_type {
+            Some(ct) => content.get(ct),
+            None => content.values().next(),
+        }?;
+        Some((openapi, openapi.resolve_schema(media.schema.as_ref()?)?))
+    });
+    let mut scope = RequestScope {
+        body: step.request_body.is_some(),
+        body_schema,
+        ..RequestScope::default()
+    };
+    for param in resolved.openapi.parameters(&resolved.op) {
+        let list = match param.location {
+            model::ParameterIn::Query => &mut scope.query,
+            model::ParameterIn::Path => &mut scope.path,
+            model::ParameterIn::Header => &mut scope.headers,
+            model::ParameterIn::Cookie => continue,
+        };
+        list.push(param.name.to_owned());
+    }
+    scope
+}
+
 /// `$response.body#/invite/cod` in a step's outputs or success criteria, where the
 /// schema of the response the step succeeds with has no `cod`.
 fn check_response_pointers(
@@ -818,7 +847,9 @@ fn step_output_type(
         },
         ir::Expr::StatusCode => ir::Type::Integer,
         ir::Expr::Url | ir::Expr::Method => ir::Type::String,
-        ir::Expr::ResponseHeader(_) => ir::Type::Optional(Box::new(ir::Type::String)),
+        ir::Expr::ResponseHeader(_) | ir::Expr::Request(ir::RequestPart::Header(_)) => {
+            ir::Type::Optional(Box::new(ir::Type::String))
+        }
         ir::Expr::StepOutput {
             step_ident,
             ident,
@@ -918,10 +949,12 @@ fn lower_step(
 
     let params = params::lower(ck, names, wf, wf_at, step, at, &resolved);
     let body = params::body(ck, names, step, at, &resolved);
+    let request = request_scope(&resolved, step);
+    let phase = Phase::Response(&request);
     let success = criteria::lower_all(
         ck,
         names,
-        Phase::Response,
+        phase,
         step.success_criteria.as_ref(),
         &at.key("successCriteria"),
         Some(&statuses),
@@ -934,7 +967,7 @@ fn lower_step(
         (Some(list), _) => actions::success(
             ck,
             names,
-            Phase::Response,
+            phase,
             list,
             &at.key("onSuccess"),
             Some(&statuses),
@@ -942,7 +975,7 @@ fn lower_step(
         (None, Some(list)) => actions::success(
             ck,
             names,
-            Phase::Response,
+            phase,
             list,
             &wf_at.key("successActions"),
             Some(&statuses),
@@ -953,7 +986,7 @@ fn lower_step(
         (Some(list), _) => actions::failure(
             ck,
             names,
-            Phase::Response,
+            phase,
             list,
             &at.key("onFailure"),
             Some(&statuses),
@@ -961,7 +994,7 @@ fn lower_step(
         (None, Some(list)) => actions::failure(
             ck,
             names,
-            Phase::Response,
+            phase,
             list,
             &wf_at.key("failureActions"),
             Some(&statuses),
@@ -995,13 +1028,7 @@ fn lower_step(
         .flatten()
         .filter_map(|(name, text)| {
             let ident = output_scope.unique(snake(name));
-            let value = output_expr(
-                ck,
-                names,
-                Phase::Response,
-                text,
-                &at.key("outputs").key(name),
-            )?;
+            let value = output_expr(ck, names, phase, text, &at.key("outputs").key(name))?;
             Some(ir::Output {
                 name: name.clone(),
                 ident,

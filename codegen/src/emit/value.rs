@@ -10,7 +10,8 @@ use serde_json::Value;
 
 use super::ident;
 use crate::ir::{
-    Condition, Criterion, CriterionKind, Expr, Nav, Op, Operand, TemplatePart, ValueSpec,
+    Condition, Criterion, CriterionKind, Expr, Nav, Op, Operand, RequestPart, TemplatePart,
+    ValueSpec,
 };
 
 /// A JSON constant as a `rt::json!` invocation.
@@ -92,6 +93,12 @@ pub(crate) fn expr(e: &Expr) -> TokenStream {
         Expr::ResponseHeader(name) => quote!(response.header(#name)),
         Expr::ResponseBody(None) => quote!(response.body()?.cloned()),
         Expr::ResponseBody(Some(pointer)) => quote!(response.body_pointer(#pointer)?),
+        Expr::Request(part) => match part {
+            RequestPart::Header(name) => quote!(response.request_header(#name)),
+            RequestPart::Query(name) => quote!(response.request_query(#name)),
+            RequestPart::Path(name) => quote!(response.request_path(#name)),
+            RequestPart::Body(pointer) => quote!(response.request_body(#pointer)),
+        },
         Expr::Constant(value) => {
             let value = json(value);
             quote!(::std::option::Option::Some(#value))
@@ -241,7 +248,8 @@ fn rust_op(op: Op) -> TokenStream {
     }
 }
 
-/// The names of the `static`s holding the compiled JSONPath queries and regexes of a
+/// The names of the `static`s holding the compiled JSONPath queries, regexes and XPath
+/// expressions of a
 /// workflow's criteria, in document order.
 pub(crate) struct Statics {
     names: Vec<(*const Criterion, Ident)>,
@@ -255,6 +263,7 @@ impl Statics {
             let prefix = match c.kind {
                 CriterionKind::JsonPath { .. } => "QUERY",
                 CriterionKind::Regex { .. } => "PATTERN",
+                CriterionKind::XPath { .. } => "XPATH",
                 CriterionKind::Simple(_) => continue,
             };
             names.push((
@@ -286,6 +295,9 @@ impl Statics {
                 }),
                 CriterionKind::Regex { pattern, .. } => Some(quote! {
                     static #name: rt::Pattern = rt::Pattern::new(#pattern);
+                }),
+                CriterionKind::XPath { expression, .. } => Some(quote! {
+                    static #name: rt::XPathQuery = rt::XPathQuery::new(#expression);
                 }),
                 CriterionKind::Simple(_) => None,
             }
@@ -340,6 +352,11 @@ pub(crate) fn criterion(statics: &Statics, c: &Criterion, place: Place) -> Token
             let name = statics.name(c);
             let ctx = context(ctx);
             quote!(run.regex(&#name, #ctx)?)
+        }
+        CriterionKind::XPath { context: ctx, .. } => {
+            let name = statics.name(c);
+            let ctx = context(ctx);
+            quote!(run.xpath(&#name, &response, #ctx)?)
         }
     }
 }

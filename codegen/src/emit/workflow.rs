@@ -444,9 +444,13 @@ fn request(step: &Step, op: &Operation) -> TokenStream {
         let value = if body.replacements.is_empty() {
             value
         } else {
+            let replace = match body.encoding {
+                Encoding::Xml => quote!(replace_xml),
+                _ => quote!(replace),
+            };
             let replacements = body.replacements.iter().map(|(target, replacement)| {
                 let replacement = required(replacement);
-                quote!(run.replace(&mut body, #target, #replacement)?;)
+                quote!(run.#replace(&mut body, #target, #replacement)?;)
             });
             quote! {{
                 let mut body = #value;
@@ -457,13 +461,24 @@ fn request(step: &Step, op: &Operation) -> TokenStream {
         let method = match body.encoding {
             Encoding::Json => quote!(json_body),
             Encoding::Form => quote!(form_body),
-            Encoding::Text => quote!(text_body),
+            Encoding::Text | Encoding::Xml => quote!(text_body),
+            Encoding::Multipart => {
+                let types = body
+                    .part_types
+                    .iter()
+                    .map(|(name, ty)| quote!((#name, #ty)));
+                return quote!(request.multipart_body(&#value, &[#(#types),*]););
+            }
         };
         quote!(request.#method(#content_type, &#value);)
     });
-    let mutable = (!op.params.is_empty() || op.body.is_some()).then(|| quote!(mut));
+    // Only a step whose criteria or outputs read `$request` keeps what it sent.
+    let keep = step.reads_request().then(|| quote!(request.keep_sent();));
+    let mutable =
+        (!op.params.is_empty() || op.body.is_some() || keep.is_some()).then(|| quote!(mut));
     quote! {
         let #mutable request = run.request(&#name);
+        #keep
         #(#params)*
         #body
         let response = run.send(request).await?;

@@ -278,7 +278,7 @@ pub(crate) enum CriterionTest {
     },
     /// A `jsonpath` query.
     JsonPath(JsonPathCriterion),
-    /// An `xpath` expression, checked only for balanced brackets and quotes.
+    /// An `xpath` expression, known to compile with `xee-xpath` (XPath 3.1).
     XPath {
         /// The expression as written.
         expression: String,
@@ -365,7 +365,7 @@ pub(crate) fn parse_criterion(
             CriterionTest::JsonPath(parse_jsonpath(condition, context.as_ref(), &mut warnings)?)
         }
         CriterionKind::XPath(_) => {
-            require_context()?;
+            // The context defaults to `$response.body` (see the check of criteria).
             check_xpath(condition)?;
             CriterionTest::XPath {
                 expression: condition.to_owned(),
@@ -1344,9 +1344,34 @@ fn jsonpath_error(query: &str, base: usize, err: &serde_json_path::ParseError) -
     )
 }
 
-/// Checks an XPath expression for the mistakes we can see without an XPath parser: it must
-/// not be empty, and brackets, parentheses and quotes must balance.
-fn check_xpath(expression: &str) -> Result<(), ExprError> {
+/// Checks an XPath expression: it must not be empty, brackets, parentheses and quotes must
+/// balance (reported with a precise message), and it must compile with `xee-xpath`, the
+/// XPath 3.1 engine the runtime evaluates it with.
+pub(crate) fn check_xpath(expression: &str) -> Result<(), ExprError> {
+    check_xpath_brackets(expression)?;
+    if let Err(e) = xee_xpath::Queries::default().sequence(expression) {
+        let (offset, len) = e
+            .span
+            .map(|span| {
+                let range = span.range();
+                (range.start, range.end.saturating_sub(range.start))
+            })
+            .unwrap_or((0, expression.len()));
+        return Err(ExprError::new(
+            format!(
+                "invalid XPath expression: {} ({})",
+                e.error.message().trim_end_matches('.'),
+                e.error.code()
+            ),
+            offset.min(expression.len()),
+            len,
+        ));
+    }
+    Ok(())
+}
+
+/// Brackets, parentheses and quotes of an XPath expression must balance.
+fn check_xpath_brackets(expression: &str) -> Result<(), ExprError> {
     if expression.trim().is_empty() {
         return Err(ExprError::new(
             "empty XPath expression",
@@ -1885,7 +1910,15 @@ mod tests {
             assert_eq!(err.offset, offset, "{bad}: {}", err.message);
             assert!(err.message.contains(needle), "{bad}: {}", err.message);
         }
-        let err = parse_criterion("//a", None, kind).unwrap_err();
-        assert_eq!(err.site, ErrorSite::Context);
+        let err = parse_criterion("//a/", Some("$response.body"), kind).unwrap_err();
+        assert_eq!(err.offset, 4, "{}", err.message);
+        assert!(
+            err.message.starts_with("invalid XPath expression: "),
+            "{}",
+            err.message
+        );
+        // The context defaults to the response body.
+        let c = parse_criterion("//a", None, kind).unwrap();
+        assert_eq!(c.context, None);
     }
 }

@@ -37,9 +37,9 @@ use std::fmt;
 // The checks and the emitter import these; until they all do, some re-exports are unused.
 #[allow(unused_imports)]
 pub(crate) use condition::{
-    parse_condition, parse_condition_with_warnings, parse_criterion, Accessor, CmpOp, Condition,
-    Criterion, CriterionKind, CriterionTest, JsonPathCriterion, JsonPathVersion, Operand,
-    XPathVersion,
+    check_xpath, parse_condition, parse_condition_with_warnings, parse_criterion, Accessor, CmpOp,
+    Condition, Criterion, CriterionKind, CriterionTest, JsonPathCriterion, JsonPathVersion,
+    Operand, XPathVersion,
 };
 pub(crate) use parse::parse_expression;
 pub(crate) use pointer::JsonPointer;
