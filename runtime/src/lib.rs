@@ -15,6 +15,7 @@ mod encode;
 mod error;
 mod hooks;
 mod operation;
+mod pointer;
 mod response;
 mod run;
 

@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use crate::auth::Placement;
 use crate::client::Client;
-use crate::criteria::{JsonPathQuery, Op, Pattern};
+use crate::criteria::{compare, JsonPathQuery, Op, Pattern};
 use crate::encode::{self, Style};
 use crate::error::Error;
 use crate::hooks::{RequestEvent, ResponseEvent, RetryEvent};
@@ -278,6 +278,32 @@ impl<'c> Run<'c> {
         query
             .compare(context, op, literal)
             .map_err(|m| self.invalid_request(m))
+    }
+
+    /// A `jsonpath` criterion on the whole response body. A query of member names only
+    /// (`$.is_sent`) reads just that member, without decoding the whole body.
+    pub fn body_jsonpath(&self, query: &JsonPathQuery, response: &Response) -> Result<bool, Error> {
+        match query.pointer() {
+            Some(pointer) => Ok(response.body_pointer(pointer)?.is_some()),
+            None => self.jsonpath(query, response.body()?),
+        }
+    }
+
+    /// A `jsonpath` criterion of the form `query op literal` on the whole response body,
+    /// read as [`Run::body_jsonpath`] does.
+    pub fn body_jsonpath_compare(
+        &self,
+        query: &JsonPathQuery,
+        response: &Response,
+        op: Op,
+        literal: &Value,
+    ) -> Result<bool, Error> {
+        match query.pointer() {
+            Some(pointer) => Ok(response
+                .body_pointer(pointer)?
+                .is_some_and(|node| compare(Some(&node), op, Some(literal)))),
+            None => self.jsonpath_compare(query, response.body()?, op, literal),
+        }
     }
 
     /// A `regex` criterion.
