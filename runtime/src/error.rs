@@ -239,6 +239,10 @@ pub enum BuildError {
         /// Why it was rejected.
         message: String,
     },
+    /// [`ClientBuilder::max_in_flight_requests`](crate::ClientBuilder::max_in_flight_requests)
+    /// was given zero, which would let no request through.
+    #[error("max_in_flight_requests must be at least 1")]
+    NoRequestsInFlight,
     /// The default HTTP client could not be created.
     #[error("could not create the HTTP client: {0}")]
     Http(#[from] reqwest::Error),

@@ -20,7 +20,9 @@ mod response;
 mod run;
 
 pub use auth::Credential;
-pub use client::{Client, ClientBuilder, DEFAULT_MAX_STEP_EXECUTIONS};
+pub use client::{
+    Client, ClientBuilder, DEFAULT_MAX_IN_FLIGHT_REQUESTS, DEFAULT_MAX_STEP_EXECUTIONS,
+};
 pub use error::{BuildError, Error};
 pub use hooks::{Hooks, RequestEvent, ResponseEvent, RetryEvent};
 

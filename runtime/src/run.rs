@@ -383,7 +383,16 @@ impl<'c> Run<'c> {
             });
         }
         tracing::debug!(workflow = self.workflow, step = self.step, method = operation.method, %url, "sending request");
-        let started = Instant::now();
+        // Held until the body is read: that is when the connection is free again.
+        let _permit = match &self.client.inner.in_flight {
+            Some(in_flight) => Some(in_flight.acquire().await.map_err(|_| {
+                self.invalid_request("the client's request limit was closed")
+            })?),
+            None => None,
+        };
+        // Timings only for whoever reads them.
+        let timed = hooks.is_some() || tracing::enabled!(tracing::Level::DEBUG);
+        let started = timed.then(Instant::now);
         let transport = |source| Error::Transport {
             workflow: self.workflow.to_owned(),
             step: self.step.to_owned(),
@@ -394,7 +403,7 @@ impl<'c> Run<'c> {
         let status = response.status().as_u16();
         let headers = std::mem::take(response.headers_mut());
         let body = response.bytes().await.map_err(transport)?;
-        let elapsed = started.elapsed();
+        let elapsed = started.map(|started| started.elapsed()).unwrap_or_default();
         tracing::debug!(
             workflow = self.workflow,
             step = self.step,
