@@ -191,7 +191,13 @@ impl ClientBuilder {
     }
 
     /// Checks the base URLs and builds the client.
-    pub fn build(self) -> Result<Client, BuildError> {
+    pub fn build(mut self) -> Result<Client, BuildError> {
+        self.credentials
+            .prepare()
+            .map_err(|(credential, message)| BuildError::InvalidCredential {
+                credential,
+                message,
+            })?;
         let in_flight = match self
             .max_in_flight_requests
             .unwrap_or(DEFAULT_MAX_IN_FLIGHT_REQUESTS)
@@ -294,6 +300,18 @@ mod tests {
         };
         let client = Client::builder().build().unwrap();
         assert_eq!(client.base_url(&source), None);
+    }
+
+    #[test]
+    fn credentials_that_cannot_be_headers_are_rejected() {
+        let error = Client::builder()
+            .credential("bearerAuth", Credential::Bearer("a\r\nX-Injected: 1".into()))
+            .build()
+            .unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "invalid credential: the credential of scheme `bearerAuth`: it contains characters a header cannot carry"
+        );
     }
 
     #[test]

@@ -339,9 +339,11 @@ impl<'c> Run<'c> {
         let mut query = request.query;
         let mut headers = request.headers;
         let mut cookies = request.cookies;
+        let mut authorization = None;
         for placement in self.client.inner.credentials.placements(operation.security) {
             match placement {
-                Placement::Header(name, value) => headers.push((name, value)),
+                Placement::Authorization(value) => authorization = Some(value),
+                Placement::Header(name, value) => headers.push((name.to_owned(), value)),
                 Placement::Query(name, value) => query.push(format!(
                     "{}={}",
                     encode::component(&name),
@@ -362,6 +364,9 @@ impl<'c> Run<'c> {
         let mut builder = self.client.inner.http.request(method, &url);
         for (name, value) in &headers {
             builder = builder.header(name.as_str(), value.as_str());
+        }
+        if let Some(value) = authorization {
+            builder = builder.header(reqwest::header::AUTHORIZATION, value);
         }
         if !cookies.is_empty() {
             builder = builder.header(reqwest::header::COOKIE, cookies.join("; "));
