@@ -321,8 +321,28 @@ impl<'c> Run<'c> {
         }
     }
 
-    /// Sends `request` and reads the whole response.
+    /// Sends `request` and reads the whole response, once the client's limit on requests
+    /// in flight lets it through.
     pub async fn send(&self, request: Request) -> Result<Response, Error> {
+        let permit = match &self.client.inner.in_flight {
+            Some(in_flight) => Some(in_flight.acquire().await.map_err(|_| {
+                self.invalid_request("the client's request limit was closed")
+            })?),
+            None => None,
+        };
+        // Boxed: the transmission's state (reqwest's future, the URL, the headers) is large,
+        // and lives only while the request is in flight; the workflow's own future, which
+        // waits above and between steps, stays small.
+        Box::pin(self.transmit(request, permit)).await
+    }
+
+    /// Sends `request` and reads the whole response, holding `_permit` until then: that is
+    /// when the connection is free again.
+    async fn transmit(
+        &self,
+        request: Request,
+        _permit: Option<tokio::sync::SemaphorePermit<'_>>,
+    ) -> Result<Response, Error> {
         let operation = request.operation;
         let base = self
             .client
@@ -388,13 +408,6 @@ impl<'c> Run<'c> {
             });
         }
         tracing::debug!(workflow = self.workflow, step = self.step, method = operation.method, %url, "sending request");
-        // Held until the body is read: that is when the connection is free again.
-        let _permit = match &self.client.inner.in_flight {
-            Some(in_flight) => Some(in_flight.acquire().await.map_err(|_| {
-                self.invalid_request("the client's request limit was closed")
-            })?),
-            None => None,
-        };
         // Timings only for whoever reads them.
         let timed = hooks.is_some() || tracing::enabled!(tracing::Level::DEBUG);
         let started = timed.then(Instant::now);
