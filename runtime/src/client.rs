@@ -305,7 +305,10 @@ mod tests {
     #[test]
     fn credentials_that_cannot_be_headers_are_rejected() {
         let error = Client::builder()
-            .credential("bearerAuth", Credential::Bearer("a\r\nX-Injected: 1".into()))
+            .credential(
+                "bearerAuth",
+                Credential::Bearer("a\r\nX-Injected: 1".into()),
+            )
             .build()
             .unwrap_err();
         assert_eq!(

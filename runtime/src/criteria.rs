@@ -340,7 +340,9 @@ mod tests {
     fn member_name_queries_lower_to_pointers() {
         assert_eq!(singular_pointer("$.is_sent").as_deref(), Some("/is_sent"));
         assert_eq!(singular_pointer("$.a._b.c9").as_deref(), Some("/a/_b/c9"));
-        for other in ["$", "$.", "$..a", "$.a[0]", "$['a']", "$.9", "$.a.*", "a.b", "$.a-b", "$.é"] {
+        for other in [
+            "$", "$.", "$..a", "$.a[0]", "$['a']", "$.9", "$.a.*", "a.b", "$.a-b", "$.é",
+        ] {
             assert_eq!(singular_pointer(other), None, "{other}");
         }
         // Where the pointer applies, it selects what the query selects.
@@ -353,6 +355,10 @@ mod tests {
 
     fn static_query_agrees(query: &'static str, doc: &Value, node: Option<&Value>) {
         let compiled = JsonPathQuery::new(query);
-        assert_eq!(compiled.select(doc).unwrap().first().copied(), node, "{query}");
+        assert_eq!(
+            compiled.select(doc).unwrap().first().copied(),
+            node,
+            "{query}"
+        );
     }
 }

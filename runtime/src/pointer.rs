@@ -54,7 +54,12 @@ impl<'de> Visitor<'de> for Seek<'_> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let (token, rest) = (&self.tokens[0], Seek { tokens: &self.tokens[1..] });
+        let (token, rest) = (
+            &self.tokens[0],
+            Seek {
+                tokens: &self.tokens[1..],
+            },
+        );
         let mut found = None;
         while let Some(matches) = map.next_key_seed(KeyIs(token))? {
             if matches {
@@ -69,7 +74,9 @@ impl<'de> Visitor<'de> for Seek<'_> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
         let (index, rest) = (
             array_index(&self.tokens[0]),
-            Seek { tokens: &self.tokens[1..] },
+            Seek {
+                tokens: &self.tokens[1..],
+            },
         );
         let mut found = None;
         let mut i = 0;
@@ -155,7 +162,11 @@ mod tests {
     fn agrees(text: &str, pointer: &str) -> Option<Value> {
         let whole = serde_json::from_str::<Value>(text).unwrap();
         let found = extract(text.as_bytes(), pointer).unwrap();
-        assert_eq!(found.as_ref(), whole.pointer(pointer), "{pointer} in {text}");
+        assert_eq!(
+            found.as_ref(),
+            whole.pointer(pointer),
+            "{pointer} in {text}"
+        );
         found
     }
 
@@ -199,7 +210,11 @@ mod tests {
 
     #[test]
     fn invalid_json_is_an_error_even_where_skipped() {
-        for text in [r#"{"a": 1, "b": [1,}"#, r#"{"a": 1} trailing"#, r#"{"b": tru, "a": 1}"#] {
+        for text in [
+            r#"{"a": 1, "b": [1,}"#,
+            r#"{"a": 1} trailing"#,
+            r#"{"b": tru, "a": 1}"#,
+        ] {
             let error = extract(text.as_bytes(), "/a").unwrap_err();
             assert_eq!(
                 error.to_string(),

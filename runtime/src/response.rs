@@ -257,10 +257,16 @@ mod tests {
 
     #[test]
     fn pointers_read_without_decoding_and_fall_back_on_problems() {
-        let r = response(Some("application/json"), r#"{"a": [1, {"b": "x"}], "c": 2}"#);
+        let r = response(
+            Some("application/json"),
+            r#"{"a": [1, {"b": "x"}], "c": 2}"#,
+        );
         assert_eq!(r.body_pointer("/a/1/b").unwrap(), Some(json!("x")));
         assert!(r.decoded.get().is_none(), "the body was decoded whole");
-        assert_eq!(r.body_pointer("").unwrap(), Some(json!({"a": [1, {"b": "x"}], "c": 2})));
+        assert_eq!(
+            r.body_pointer("").unwrap(),
+            Some(json!({"a": [1, {"b": "x"}], "c": 2}))
+        );
         assert_eq!(r.body_pointer("/c").unwrap(), Some(json!(2)));
         let r = response(Some("application/json"), r#"{"a": 1, "b": [}"#);
         assert_eq!(

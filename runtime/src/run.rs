@@ -325,9 +325,12 @@ impl<'c> Run<'c> {
     /// in flight lets it through.
     pub async fn send(&self, request: Request) -> Result<Response, Error> {
         let permit = match &self.client.inner.in_flight {
-            Some(in_flight) => Some(in_flight.acquire().await.map_err(|_| {
-                self.invalid_request("the client's request limit was closed")
-            })?),
+            Some(in_flight) => Some(
+                in_flight
+                    .acquire()
+                    .await
+                    .map_err(|_| self.invalid_request("the client's request limit was closed"))?,
+            ),
             None => None,
         };
         // Boxed: the transmission's state (reqwest's future, the URL, the headers) is large,

@@ -78,14 +78,8 @@ async fn most_in_flight(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_more_than_the_limit_are_in_flight_at_once() {
-    assert_eq!(
-        most_in_flight(24, |b| b.max_in_flight_requests(3)).await,
-        3
-    );
-    assert_eq!(
-        most_in_flight(8, |b| b.max_in_flight_requests(1)).await,
-        1
-    );
+    assert_eq!(most_in_flight(24, |b| b.max_in_flight_requests(3)).await, 3);
+    assert_eq!(most_in_flight(8, |b| b.max_in_flight_requests(1)).await, 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -8,7 +8,6 @@ use std::collections::BTreeMap;
 use std::io::{self, Write};
 use std::time::{Duration, Instant};
 
-
 use arazzo_bench::{baseline, generated, mock};
 use tokio::task::JoinSet;
 
