@@ -165,9 +165,9 @@ impl Credentials {
 fn api_key(scheme: &Scheme, key: &str) -> Placement {
     match &scheme.kind {
         SchemeKind::ApiKey { location, name } => match location {
-            ApiKeyIn::Header => Placement::Header(*name, key.to_owned()),
-            ApiKeyIn::Query => Placement::Query(*name, key.to_owned()),
-            ApiKeyIn::Cookie => Placement::Cookie(*name, key.to_owned()),
+            ApiKeyIn::Header => Placement::Header(name, key.to_owned()),
+            ApiKeyIn::Query => Placement::Query(name, key.to_owned()),
+            ApiKeyIn::Cookie => Placement::Cookie(name, key.to_owned()),
         },
         _ => match HeaderValue::from_str(key) {
             Ok(mut value) => {

@@ -369,7 +369,7 @@ impl<'c> Run<'c> {
                 Placement::Header(name, value) => headers.push((name.to_owned(), value)),
                 Placement::Query(name, value) => query.push(format!(
                     "{}={}",
-                    encode::component(&name),
+                    encode::component(name),
                     encode::component(&value)
                 )),
                 Placement::Cookie(name, value) => {
