@@ -19,7 +19,7 @@ pub struct Response {
     pub(crate) body: Bytes,
     pub(crate) url: String,
     pub(crate) method: &'static str,
-    decoded: OnceLock<Result<Option<Value>, String>>,
+    pub(crate) decoded: OnceLock<Result<Option<Value>, String>>,
 }
 
 impl Response {

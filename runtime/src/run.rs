@@ -580,6 +580,61 @@ mod tests {
     }
 
     #[test]
+    fn body_jsonpath_reads_member_queries_as_pointers_and_others_whole() {
+        let client = Client::builder().build().unwrap();
+        let run = Run::new(&client, "wf");
+        let response = |body: &'static str| {
+            let mut headers = reqwest::header::HeaderMap::new();
+            headers.insert(
+                reqwest::header::CONTENT_TYPE,
+                reqwest::header::HeaderValue::from_static("application/json"),
+            );
+            Response::new(
+                "wf",
+                "step",
+                "GET",
+                "http://x/".into(),
+                200,
+                headers,
+                body.into(),
+            )
+        };
+        static SENT: JsonPathQuery = JsonPathQuery::new("$.is_sent");
+        static FIRST: JsonPathQuery = JsonPathQuery::new("$.items[0].x");
+        let yes = json!(true);
+        let cases = [
+            (r#"{"is_sent": true}"#, Op::Eq, true),
+            (r#"{"is_sent": "TRUE"}"#, Op::Eq, true),
+            (r#"{"is_sent": false}"#, Op::Eq, false),
+            (r#"{"is_sent": false}"#, Op::Ne, true),
+            (r#"{"other": 1}"#, Op::Eq, false),
+            (r#"{"other": 1}"#, Op::Ne, false),
+        ];
+        for (body, op, expected) in cases {
+            let r = response(body);
+            assert_eq!(
+                run.body_jsonpath_compare(&SENT, &r, op, &yes).unwrap(),
+                expected,
+                "{body} {op:?}"
+            );
+            assert!(r.decoded.get().is_none(), "{body} was decoded whole");
+            let whole = run
+                .jsonpath_compare(&SENT, r.body().unwrap(), op, &yes)
+                .unwrap();
+            assert_eq!(whole, expected, "{body} {op:?}");
+        }
+        assert!(run
+            .body_jsonpath(&SENT, &response(r#"{"is_sent": null}"#))
+            .unwrap());
+        assert!(!run.body_jsonpath(&SENT, &response("[]")).unwrap());
+        let r = response(r#"{"items": [{"x": 2}]}"#);
+        assert!(run
+            .body_jsonpath_compare(&FIRST, &r, Op::Gt, &json!(1))
+            .unwrap());
+        assert!(r.decoded.get().is_some());
+    }
+
+    #[test]
     fn path_templates_fill_in_order() {
         let mut url = String::from("http://h");
         fill_path(
