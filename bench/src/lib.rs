@@ -60,10 +60,25 @@ pub fn baseline_inputs(org_code: String) -> baseline::Invitation {
 ///
 /// Panics if `base_url` is not an http(s) URL.
 pub fn arazzo_client(http: &reqwest::Client, base_url: &str) -> arazzo::Client {
+    arazzo_client_with_limit(http, base_url, arazzo::DEFAULT_MAX_IN_FLIGHT_REQUESTS)
+}
+
+/// As [`arazzo_client`], with at most `max_in_flight` requests in flight at once
+/// (`usize::MAX`: no limit).
+///
+/// # Panics
+///
+/// Panics if `base_url` is not an http(s) URL.
+pub fn arazzo_client_with_limit(
+    http: &reqwest::Client,
+    base_url: &str,
+    max_in_flight: usize,
+) -> arazzo::Client {
     match arazzo::Client::builder()
         .base_url("kindeManagementApi", base_url)
         .bearer_token(TOKEN)
         .reqwest_client(http.clone())
+        .max_in_flight_requests(max_in_flight)
         .build()
     {
         Ok(client) => client,

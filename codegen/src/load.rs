@@ -19,8 +19,10 @@ use std::collections::{BTreeSet, HashMap};
 use std::io;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::de::DeserializeOwned;
+use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use crate::diag::{did_you_mean, display_path, Ctxt, Span};
@@ -204,14 +206,19 @@ static PARSED: std::sync::OnceLock<std::sync::Mutex<HashMap<PathBuf, ParsedOpenA
 fn parsed_before(abs: &Path, text: &str, display: &Path) -> Option<ParsedOpenApi> {
     let cache = PARSED.get()?.lock().ok()?;
     let parsed = cache.get(abs).filter(|p| p.file.text == text)?;
-    Some(ParsedOpenApi {
-        file: SourceFile::new(
+    let file = if parsed.file.path == display {
+        Arc::clone(&parsed.file)
+    } else {
+        Arc::new(SourceFile::new(
             display.to_path_buf(),
             abs.to_path_buf(),
             parsed.file.text.clone(),
-        ),
-        spec: parsed.spec.clone(),
-        raw: parsed.raw.clone(),
+        ))
+    };
+    Some(ParsedOpenApi {
+        file,
+        spec: Arc::clone(&parsed.spec),
+        raw: Arc::clone(&parsed.raw),
     })
 }
 
@@ -222,12 +229,13 @@ fn remember_parsed(abs: &Path, parsed: &ParsedOpenApi) {
     }
 }
 
-/// A parsed OpenAPI description, shared by every source description that names its file.
+/// A parsed OpenAPI description, shared (not copied) by every source description that
+/// names its file, and by later expansions in the same process.
 #[derive(Clone)]
 struct ParsedOpenApi {
-    file: SourceFile,
-    spec: openapiv3::OpenAPI,
-    raw: Value,
+    file: Arc<SourceFile>,
+    spec: Arc<openapiv3::OpenAPI>,
+    raw: Arc<Value>,
 }
 
 /// A loaded Arazzo source, shared by every source description that names its file.
@@ -621,13 +629,20 @@ impl<'a> Loader<'a> {
 
     /// Parses an OpenAPI description, downgrading 3.1 and later to 3.0 first.
     fn parse_openapi(&self, file: SourceFile, raw: Value, version: &str) -> Option<ParsedOpenApi> {
-        let mut value = raw.clone();
+        // The document as `openapiv3` reads it; a copy only where it differs from `raw`.
+        let mut changed = None;
         if version.starts_with("3.0") {
-            if let Some(openapi) = value.get_mut("openapi") {
-                *openapi = Value::String(version.to_owned());
+            if raw.get("openapi").and_then(Value::as_str) != Some(version) {
+                let mut value = raw.clone();
+                if let Some(openapi) = value.get_mut("openapi") {
+                    *openapi = Value::String(version.to_owned());
+                }
+                changed = Some(value);
             }
         } else if version.starts_with("3.1") || version.starts_with("3.2") {
+            let mut value = raw.clone();
             downgrade_openapi(&mut value);
+            changed = Some(value);
         } else {
             self.cx.error(
                 &file.span("/openapi"),
@@ -640,15 +655,23 @@ impl<'a> Loader<'a> {
         }
         // `openapiv3` has an `expect` in its `ReferenceOr` deserializer; never let a
         // document turn that into a panic of the generator.
+        let value = changed.as_ref().unwrap_or(&raw);
+        // Plain deserialization first; only a failure is worth `serde_path_to_error`'s
+        // bookkeeping, for the diagnostic's position.
         let result = catch_unwind(AssertUnwindSafe(|| {
-            deserialize_located::<openapiv3::OpenAPI>(&value)
+            openapiv3::OpenAPI::deserialize(value)
+                .or_else(|_| deserialize_located::<openapiv3::OpenAPI>(value))
         }));
         match result {
-            Ok(Ok(spec)) => Some(ParsedOpenApi { file, spec, raw }),
+            Ok(Ok(spec)) => Some(ParsedOpenApi {
+                file: Arc::new(file),
+                spec: Arc::new(spec),
+                raw: Arc::new(raw),
+            }),
             Ok(Err(error)) => {
                 // `openapiv3`'s untagged enums hide where inside them an error is; look
                 // for the innermost object that fails on its own.
-                let refined = catch_unwind(AssertUnwindSafe(|| locate_openapi_error(&value)));
+                let refined = catch_unwind(AssertUnwindSafe(|| locate_openapi_error(value)));
                 let (pointer, message) = refined.ok().flatten().unwrap_or(error);
                 self.cx.error(
                     &file.span(&pointer),

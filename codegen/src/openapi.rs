@@ -10,6 +10,8 @@
 // come (payloads against request schemas); tests use them already.
 #![allow(dead_code)]
 
+use std::sync::Arc;
+
 use indexmap::IndexMap;
 use openapiv3::{
     AdditionalProperties, Components, OpenAPI, Operation, ParameterData, ParameterSchemaOrContent,
@@ -44,12 +46,13 @@ pub(crate) struct OpenApiSource {
     /// The source description's `name`.
     pub name: String,
     /// The file it was read from.
-    pub file: SourceFile,
+    pub file: Arc<SourceFile>,
     /// The parsed description. OpenAPI 3.1 documents are downgraded to 3.0 first, so
-    /// some 3.1-only details (such as `examples` in schemas) are gone.
-    pub spec: OpenAPI,
+    /// some 3.1-only details (such as `examples` in schemas) are gone. Shared with every
+    /// other source description (and later expansion) that reads the same file.
+    pub spec: Arc<OpenAPI>,
     /// The document as written, before any downgrade, for JSON pointers into it.
-    pub raw: Value,
+    pub raw: Arc<Value>,
 }
 
 /// One operation of an OpenAPI description.
@@ -725,13 +728,13 @@ mod tests {
         let spec: OpenAPI = serde_json::from_value(raw.clone()).expect("test OpenAPI parses");
         OpenApiSource {
             name: "test".to_owned(),
-            file: SourceFile::new(
+            file: Arc::new(SourceFile::new(
                 PathBuf::from("test.yaml"),
                 PathBuf::from("/test.yaml"),
                 text.to_owned(),
-            ),
-            spec,
-            raw,
+            )),
+            spec: Arc::new(spec),
+            raw: Arc::new(raw),
         }
     }
 

@@ -3,6 +3,8 @@
 use std::collections::HashMap;
 use std::fmt;
 
+use reqwest::header::HeaderValue;
+
 use crate::operation::{ApiKeyIn, Scheme, SchemeKind};
 
 /// A credential for one security scheme.
@@ -40,6 +42,17 @@ pub(crate) struct Credentials {
     pub(crate) api_key: Option<String>,
     pub(crate) basic: Option<(String, String)>,
     pub(crate) by_scheme: HashMap<String, Credential>,
+    /// The `Authorization` values of the bearer and basic credentials above (by scheme
+    /// name, else the defaults), built once by [`Credentials::prepare`] rather than on
+    /// every request.
+    authorization: Authorization,
+}
+
+#[derive(Default)]
+struct Authorization {
+    bearer: Option<HeaderValue>,
+    basic: Option<HeaderValue>,
+    by_scheme: HashMap<String, HeaderValue>,
 }
 
 impl fmt::Debug for Credentials {
@@ -56,26 +69,76 @@ impl fmt::Debug for Credentials {
 /// Where a credential goes on the request.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum Placement {
-    Header(String, String),
-    Query(String, String),
-    Cookie(String, String),
+    /// The `Authorization` header (bearer and basic credentials, API keys of other schemes).
+    Authorization(HeaderValue),
+    Header(&'static str, String),
+    Query(&'static str, String),
+    Cookie(&'static str, String),
+}
+
+/// The `Authorization` header value of a credential, marked sensitive (kept out of
+/// `Debug` output and of HTTP/2 header compression).
+fn authorization(credential: &Credential) -> Result<HeaderValue, String> {
+    let text = match credential {
+        Credential::Bearer(token) => format!("Bearer {token}"),
+        Credential::Basic { username, password } => format!(
+            "Basic {}",
+            base64(format!("{username}:{password}").as_bytes())
+        ),
+        Credential::ApiKey(key) => key.clone(),
+    };
+    let mut value = HeaderValue::from_str(&text)
+        .map_err(|_| "it contains characters a header cannot carry".to_owned())?;
+    value.set_sensitive(true);
+    Ok(value)
 }
 
 impl Credentials {
-    /// The credential for `scheme`: its own, else the default of its kind.
-    fn for_scheme(&self, scheme: &Scheme) -> Option<Credential> {
+    /// Builds the `Authorization` values once, for [`Credentials::placements`]. Fails,
+    /// naming the credential, when one cannot go in a header (a control character, say).
+    pub(crate) fn prepare(&mut self) -> Result<(), (String, String)> {
+        fn name(what: &str) -> impl FnOnce(String) -> (String, String) + '_ {
+            move |message| (what.to_owned(), message)
+        }
+        self.authorization.bearer = self
+            .bearer
+            .clone()
+            .map(|token| authorization(&Credential::Bearer(token)))
+            .transpose()
+            .map_err(name("the bearer token"))?;
+        self.authorization.basic = self
+            .basic
+            .clone()
+            .map(|(username, password)| authorization(&Credential::Basic { username, password }))
+            .transpose()
+            .map_err(name("the basic credentials"))?;
+        let mut by_scheme = HashMap::new();
+        for (scheme, credential) in &self.by_scheme {
+            if let Credential::Bearer(_) | Credential::Basic { .. } = credential {
+                let value = authorization(credential)
+                    .map_err(name(&format!("the credential of scheme `{scheme}`")))?;
+                by_scheme.insert(scheme.clone(), value);
+            }
+        }
+        self.authorization.by_scheme = by_scheme;
+        Ok(())
+    }
+
+    /// Where `scheme`'s credential goes: its own, else the default of its kind.
+    fn place(&self, scheme: &Scheme) -> Option<Placement> {
+        let ready = &self.authorization;
         if let Some(credential) = self.by_scheme.get(scheme.name) {
-            return Some(credential.clone());
+            return Some(match credential {
+                Credential::ApiKey(key) => api_key(scheme, key),
+                _ => Placement::Authorization(ready.by_scheme.get(scheme.name)?.clone()),
+            });
         }
         match scheme.kind {
             SchemeKind::HttpBearer | SchemeKind::OAuth2 | SchemeKind::OpenIdConnect => {
-                self.bearer.clone().map(Credential::Bearer)
+                ready.bearer.clone().map(Placement::Authorization)
             }
-            SchemeKind::HttpBasic => self
-                .basic
-                .clone()
-                .map(|(username, password)| Credential::Basic { username, password }),
-            SchemeKind::ApiKey { .. } => self.api_key.clone().map(Credential::ApiKey),
+            SchemeKind::HttpBasic => ready.basic.clone().map(Placement::Authorization),
+            SchemeKind::ApiKey { .. } => self.api_key.as_deref().map(|key| api_key(scheme, key)),
             SchemeKind::Other => None,
         }
     }
@@ -87,10 +150,10 @@ impl Credentials {
         'alternatives: for alternative in requirements {
             let mut placements = Vec::with_capacity(alternative.len());
             for scheme in *alternative {
-                let Some(credential) = self.for_scheme(scheme) else {
+                let Some(placement) = self.place(scheme) else {
                     continue 'alternatives;
                 };
-                placements.push(place(scheme, credential));
+                placements.push(placement);
             }
             return placements;
         }
@@ -98,24 +161,21 @@ impl Credentials {
     }
 }
 
-fn place(scheme: &Scheme, credential: Credential) -> Placement {
-    match (credential, &scheme.kind) {
-        (Credential::ApiKey(key), SchemeKind::ApiKey { location, name }) => match location {
-            ApiKeyIn::Header => Placement::Header((*name).to_owned(), key),
-            ApiKeyIn::Query => Placement::Query((*name).to_owned(), key),
-            ApiKeyIn::Cookie => Placement::Cookie((*name).to_owned(), key),
+/// An API key where its scheme says (the `Authorization` header for schemes of another kind).
+fn api_key(scheme: &Scheme, key: &str) -> Placement {
+    match &scheme.kind {
+        SchemeKind::ApiKey { location, name } => match location {
+            ApiKeyIn::Header => Placement::Header(name, key.to_owned()),
+            ApiKeyIn::Query => Placement::Query(name, key.to_owned()),
+            ApiKeyIn::Cookie => Placement::Cookie(name, key.to_owned()),
         },
-        (Credential::ApiKey(key), _) => Placement::Header("Authorization".to_owned(), key),
-        (Credential::Bearer(token), _) => {
-            Placement::Header("Authorization".to_owned(), format!("Bearer {token}"))
-        }
-        (Credential::Basic { username, password }, _) => Placement::Header(
-            "Authorization".to_owned(),
-            format!(
-                "Basic {}",
-                base64(format!("{username}:{password}").as_bytes())
-            ),
-        ),
+        _ => match HeaderValue::from_str(key) {
+            Ok(mut value) => {
+                value.set_sensitive(true);
+                Placement::Authorization(value)
+            }
+            Err(_) => Placement::Header("Authorization", key.to_owned()),
+        },
     }
 }
 
@@ -172,23 +232,32 @@ mod tests {
         }
     }
 
+    fn prepared(mut credentials: Credentials) -> Credentials {
+        credentials.prepare().unwrap();
+        credentials
+    }
+
+    fn authorization(text: &'static str) -> Placement {
+        Placement::Authorization(HeaderValue::from_static(text))
+    }
+
     #[test]
     fn first_satisfiable_alternative_wins() {
-        let credentials = Credentials {
+        let credentials = prepared(Credentials {
             api_key: Some("k".into()),
             ..Credentials::default()
-        };
+        });
         assert_eq!(
             credentials.placements(&[&[BEARER], &[KEY]]),
-            vec![Placement::Query("api_key".into(), "k".into())]
+            vec![Placement::Query("api_key", "k".into())]
         );
-        let credentials = Credentials {
+        let credentials = prepared(Credentials {
             bearer: Some("t".into()),
             ..Credentials::default()
-        };
+        });
         assert_eq!(
             credentials.placements(&[&[BEARER], &[KEY]]),
-            vec![Placement::Header("Authorization".into(), "Bearer t".into())]
+            vec![authorization("Bearer t")]
         );
         assert_eq!(Credentials::default().placements(&[&[BEARER]]), vec![]);
     }
@@ -197,19 +266,43 @@ mod tests {
     fn scheme_credentials_override_defaults_and_hide_secrets() {
         let mut credentials = Credentials {
             bearer: Some("default".into()),
+            basic: Some(("ada".into(), "pw".into())),
             ..Credentials::default()
         };
         credentials
             .by_scheme
             .insert("bearerAuth".into(), Credential::Bearer("special".into()));
+        let credentials = prepared(credentials);
+        let placements = credentials.placements(&[&[BEARER]]);
+        assert_eq!(placements, vec![authorization("Bearer special")]);
+        let Placement::Authorization(value) = &placements[0] else {
+            unreachable!()
+        };
+        assert!(value.is_sensitive());
+        const BASIC: Scheme = Scheme {
+            name: "basicAuth",
+            kind: SchemeKind::HttpBasic,
+        };
         assert_eq!(
-            credentials.placements(&[&[BEARER]]),
-            vec![Placement::Header(
-                "Authorization".into(),
-                "Bearer special".into()
-            )]
+            credentials.placements(&[&[BASIC]]),
+            vec![authorization("Basic YWRhOnB3")]
         );
         assert!(!format!("{credentials:?}").contains("special"));
         assert!(!format!("{credentials:?}").contains("default"));
+    }
+
+    #[test]
+    fn credentials_that_cannot_be_headers_are_refused() {
+        let mut credentials = Credentials {
+            bearer: Some("line\nbreak".into()),
+            ..Credentials::default()
+        };
+        assert_eq!(
+            credentials.prepare().unwrap_err(),
+            (
+                "the bearer token".to_owned(),
+                "it contains characters a header cannot carry".to_owned()
+            )
+        );
     }
 }

@@ -13,6 +13,10 @@ use crate::operation::Source;
 /// The default number of step executions one workflow run may make.
 pub const DEFAULT_MAX_STEP_EXECUTIONS: u32 = 1000;
 
+/// The default number of requests a [`Client`] has in flight at once, across every workflow
+/// run that uses it: see [`ClientBuilder::max_in_flight_requests`].
+pub const DEFAULT_MAX_IN_FLIGHT_REQUESTS: usize = 256;
+
 /// What every generated workflow function takes: where the APIs are, how to authenticate,
 /// and the HTTP client to use. Cheap to clone; clones share everything.
 ///
@@ -36,6 +40,8 @@ pub(crate) struct Inner {
     pub(crate) credentials: Credentials,
     pub(crate) hooks: Option<Arc<dyn Hooks>>,
     pub(crate) max_step_executions: u32,
+    /// Permits for requests in flight; `None` when unbounded.
+    pub(crate) in_flight: Option<tokio::sync::Semaphore>,
 }
 
 impl Client {
@@ -93,6 +99,7 @@ pub struct ClientBuilder {
     credentials: Credentials,
     hooks: Option<Arc<dyn Hooks>>,
     max_step_executions: Option<u32>,
+    max_in_flight_requests: Option<usize>,
 }
 
 impl ClientBuilder {
@@ -164,8 +171,41 @@ impl ClientBuilder {
         self
     }
 
+    /// How many requests the client has in flight at once, across every workflow run that
+    /// uses it (clones share the limit). A request past the limit waits until one in
+    /// flight has been answered and its body read; a run holds no permit between its
+    /// requests (nor while it waits before a retry), so runs cannot starve each other.
+    /// `usize::MAX` removes the limit; zero is refused by [`build`](Self::build).
+    ///
+    /// The default is [`DEFAULT_MAX_IN_FLIGHT_REQUESTS`] (256). Over HTTP/1.1 each request
+    /// in flight holds a connection of its own (about 30 KiB of buffers and a file
+    /// descriptor), so without a limit 10,000 concurrent runs open 10,000 connections:
+    /// about 300 MiB, and more descriptors than the usual soft limit of 1,024 allows.
+    /// With 256 they reuse at most 256 pooled connections, and finish sooner since fewer
+    /// connections are set up; 256 is still far more than one API needs to be kept busy
+    /// by a single client. Raise it for servers that answer slowly (long polls) or for an
+    /// HTTP/2 `reqwest::Client`, where requests share one connection.
+    pub fn max_in_flight_requests(mut self, limit: usize) -> Self {
+        self.max_in_flight_requests = Some(limit);
+        self
+    }
+
     /// Checks the base URLs and builds the client.
-    pub fn build(self) -> Result<Client, BuildError> {
+    pub fn build(mut self) -> Result<Client, BuildError> {
+        self.credentials
+            .prepare()
+            .map_err(|(credential, message)| BuildError::InvalidCredential {
+                credential,
+                message,
+            })?;
+        let in_flight = match self
+            .max_in_flight_requests
+            .unwrap_or(DEFAULT_MAX_IN_FLIGHT_REQUESTS)
+        {
+            0 => return Err(BuildError::NoRequestsInFlight),
+            limit if limit > tokio::sync::Semaphore::MAX_PERMITS => None,
+            limit => Some(tokio::sync::Semaphore::new(limit)),
+        };
         let mut base_urls = HashMap::new();
         for (source, url) in self.base_urls {
             let parsed = reqwest::Url::parse(&url).map_err(|e| BuildError::InvalidBaseUrl {
@@ -196,6 +236,7 @@ impl ClientBuilder {
                 max_step_executions: self
                     .max_step_executions
                     .unwrap_or(DEFAULT_MAX_STEP_EXECUTIONS),
+                in_flight,
             }),
         })
     }
@@ -259,6 +300,21 @@ mod tests {
         };
         let client = Client::builder().build().unwrap();
         assert_eq!(client.base_url(&source), None);
+    }
+
+    #[test]
+    fn credentials_that_cannot_be_headers_are_rejected() {
+        let error = Client::builder()
+            .credential(
+                "bearerAuth",
+                Credential::Bearer("a\r\nX-Injected: 1".into()),
+            )
+            .build()
+            .unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "invalid credential: the credential of scheme `bearerAuth`: it contains characters a header cannot carry"
+        );
     }
 
     #[test]

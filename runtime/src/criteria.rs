@@ -126,6 +126,30 @@ pub fn navigate<'a>(value: Option<&'a Value>, path: &[Nav]) -> Option<&'a Value>
 pub struct JsonPathQuery {
     source: &'static str,
     compiled: OnceLock<Result<JsonPath, String>>,
+    pointer: OnceLock<Option<String>>,
+}
+
+/// The JSON pointer a JSONPath query of member names only (`$.invite.is_sent`) selects the
+/// same node as: such a query selects at most one node, the one at the pointer (a name
+/// shorthand starts with a letter or `_`, so it never reads as an array index). `None` for
+/// every other query.
+pub(crate) fn singular_pointer(query: &str) -> Option<String> {
+    let mut rest = query.strip_prefix('$')?;
+    let mut pointer = String::with_capacity(rest.len());
+    while !rest.is_empty() {
+        rest = rest.strip_prefix('.')?;
+        let end = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(rest.len());
+        let name = &rest[..end];
+        if !name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
+            return None;
+        }
+        pointer.push('/');
+        pointer.push_str(name);
+        rest = &rest[end..];
+    }
+    (!pointer.is_empty()).then_some(pointer)
 }
 
 impl JsonPathQuery {
@@ -134,12 +158,20 @@ impl JsonPathQuery {
         JsonPathQuery {
             source,
             compiled: OnceLock::new(),
+            pointer: OnceLock::new(),
         }
     }
 
     /// The query as written.
     pub fn source(&self) -> &'static str {
         self.source
+    }
+
+    /// The JSON pointer that selects the same node, for a query of member names only.
+    pub(crate) fn pointer(&self) -> Option<&str> {
+        self.pointer
+            .get_or_init(|| singular_pointer(self.source))
+            .as_deref()
     }
 
     /// The nodes the query selects in `value`.
@@ -302,5 +334,31 @@ mod tests {
         assert!(!CODE.matches(None).unwrap());
         static NUM: Pattern = Pattern::new("^2\\d\\d$");
         assert!(NUM.matches(Some(&json!(201))).unwrap());
+    }
+
+    #[test]
+    fn member_name_queries_lower_to_pointers() {
+        assert_eq!(singular_pointer("$.is_sent").as_deref(), Some("/is_sent"));
+        assert_eq!(singular_pointer("$.a._b.c9").as_deref(), Some("/a/_b/c9"));
+        for other in [
+            "$", "$.", "$..a", "$.a[0]", "$['a']", "$.9", "$.a.*", "a.b", "$.a-b", "$.é",
+        ] {
+            assert_eq!(singular_pointer(other), None, "{other}");
+        }
+        // Where the pointer applies, it selects what the query selects.
+        let doc = json!({"a": {"b": [1], "c": true}, "d": null});
+        for query in ["$.a", "$.a.b", "$.a.c", "$.d", "$.x", "$.a.c.y"] {
+            let pointer = singular_pointer(query).unwrap();
+            static_query_agrees(query, &doc, doc.pointer(&pointer));
+        }
+    }
+
+    fn static_query_agrees(query: &'static str, doc: &Value, node: Option<&Value>) {
+        let compiled = JsonPathQuery::new(query);
+        assert_eq!(
+            compiled.select(doc).unwrap().first().copied(),
+            node,
+            "{query}"
+        );
     }
 }

@@ -266,6 +266,18 @@ pub enum BuildError {
         /// Why it was rejected.
         message: String,
     },
+    /// A credential given to the builder cannot be sent in an HTTP header.
+    #[error("invalid credential: {credential}: {message}")]
+    InvalidCredential {
+        /// Which credential: `the bearer token`, `the credential of scheme `…``.
+        credential: String,
+        /// Why it was rejected.
+        message: String,
+    },
+    /// [`ClientBuilder::max_in_flight_requests`](crate::ClientBuilder::max_in_flight_requests)
+    /// was given zero, which would let no request through.
+    #[error("max_in_flight_requests must be at least 1")]
+    NoRequestsInFlight,
     /// The default HTTP client could not be created.
     #[error("could not create the HTTP client: {0}")]
     Http(#[from] reqwest::Error),

@@ -15,12 +15,15 @@ mod encode;
 mod error;
 mod hooks;
 mod operation;
+mod pointer;
 mod response;
 mod run;
 mod xpath;
 
 pub use auth::Credential;
-pub use client::{Client, ClientBuilder, DEFAULT_MAX_STEP_EXECUTIONS};
+pub use client::{
+    Client, ClientBuilder, DEFAULT_MAX_IN_FLIGHT_REQUESTS, DEFAULT_MAX_STEP_EXECUTIONS,
+};
 pub use error::{BuildError, Error};
 pub use hooks::{Hooks, RequestEvent, ResponseEvent, RetryEvent};
 

@@ -19,7 +19,7 @@ pub struct Response {
     pub(crate) body: Bytes,
     pub(crate) url: String,
     pub(crate) method: &'static str,
-    decoded: OnceLock<Result<Option<Value>, String>>,
+    pub(crate) decoded: OnceLock<Result<Option<Value>, String>>,
     /// What was sent, for `$request.*`, when the step reads it.
     pub(crate) sent: Option<Box<Sent>>,
 }
@@ -145,8 +145,33 @@ impl Response {
 
     /// `$response.body#/pointer`: the value at a JSON pointer in the body, `None` when the
     /// body is empty or the pointer leads nowhere.
+    ///
+    /// A JSON body not decoded yet is not decoded whole: one pass over the text builds only
+    /// the value at the pointer and skips the rest. Any problem with the body falls back to
+    /// [`Response::body`], which reports it.
     pub fn body_pointer(&self, pointer: &str) -> Result<Option<Value>, Error> {
+        if self.decoded.get().is_none() && !pointer.is_empty() && self.reads_as_json() {
+            if let Ok(found) = crate::pointer::extract(&self.body, pointer) {
+                return Ok(found);
+            }
+        }
         Ok(self.body()?.and_then(|body| body.pointer(pointer)).cloned())
+    }
+
+    /// Whether [`Response::decode`] would decode the body as JSON if it parses: its content
+    /// type says JSON, or it has none. Also requires valid UTF-8, which skipping over a
+    /// string does not check.
+    fn reads_as_json(&self) -> bool {
+        let json_type = match self.content_type() {
+            None => true,
+            Some(ct) => {
+                let essence = ct.split(';').next().unwrap_or("").trim();
+                essence.eq_ignore_ascii_case("application/json")
+                    || essence.len() >= 5
+                        && essence.as_bytes()[essence.len() - 5..].eq_ignore_ascii_case(b"+json")
+            }
+        };
+        json_type && std::str::from_utf8(&self.body).is_ok()
     }
 
     /// The delay an HTTP `Retry-After` header asks for (delta-seconds or HTTP-date), if any.
@@ -283,6 +308,36 @@ mod tests {
         assert_eq!(r.body().unwrap(), Some(&json!([1])));
         let r = response(Some("application/json"), "  ");
         assert_eq!(r.body().unwrap(), None);
+    }
+
+    #[test]
+    fn pointers_read_without_decoding_and_fall_back_on_problems() {
+        let r = response(
+            Some("application/json"),
+            r#"{"a": [1, {"b": "x"}], "c": 2}"#,
+        );
+        assert_eq!(r.body_pointer("/a/1/b").unwrap(), Some(json!("x")));
+        assert!(r.decoded.get().is_none(), "the body was decoded whole");
+        assert_eq!(
+            r.body_pointer("").unwrap(),
+            Some(json!({"a": [1, {"b": "x"}], "c": 2}))
+        );
+        assert_eq!(r.body_pointer("/c").unwrap(), Some(json!(2)));
+        let r = response(Some("application/json"), r#"{"a": 1, "b": [}"#);
+        assert_eq!(
+            r.body_pointer("/a").unwrap_err().to_string(),
+            "step `step` of workflow `wf`: invalid response (status 200): the body is not valid JSON: expected value at line 1 column 16"
+        );
+        let r = response(None, "a=1");
+        assert_eq!(r.body_pointer("/a").unwrap(), None);
+        let r = response(Some("text/plain"), r#"{"a": 1}"#);
+        assert_eq!(r.body_pointer("/a").unwrap(), None);
+        let mut r = response(Some("application/json"), "");
+        r.body = Bytes::from_static(b"{\"a\": 1, \"b\": \"\xff\"}");
+        assert_eq!(
+            r.body_pointer("/a").unwrap_err().to_string(),
+            "step `step` of workflow `wf`: invalid response (status 200): the body is not valid JSON: invalid unicode code point at line 1 column 16"
+        );
     }
 
     #[test]

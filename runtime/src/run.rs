@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use crate::auth::Placement;
 use crate::client::Client;
-use crate::criteria::{JsonPathQuery, Op, Pattern};
+use crate::criteria::{compare, JsonPathQuery, Op, Pattern};
 use crate::encode::{self, Style};
 use crate::error::Error;
 use crate::hooks::{RequestEvent, ResponseEvent, RetryEvent};
@@ -385,6 +385,32 @@ impl<'c> Run<'c> {
         Ok(())
     }
 
+    /// A `jsonpath` criterion on the whole response body. A query of member names only
+    /// (`$.is_sent`) reads just that member, without decoding the whole body.
+    pub fn body_jsonpath(&self, query: &JsonPathQuery, response: &Response) -> Result<bool, Error> {
+        match query.pointer() {
+            Some(pointer) => Ok(response.body_pointer(pointer)?.is_some()),
+            None => self.jsonpath(query, response.body()?),
+        }
+    }
+
+    /// A `jsonpath` criterion of the form `query op literal` on the whole response body,
+    /// read as [`Run::body_jsonpath`] does.
+    pub fn body_jsonpath_compare(
+        &self,
+        query: &JsonPathQuery,
+        response: &Response,
+        op: Op,
+        literal: &Value,
+    ) -> Result<bool, Error> {
+        match query.pointer() {
+            Some(pointer) => Ok(response
+                .body_pointer(pointer)?
+                .is_some_and(|node| compare(Some(&node), op, Some(literal)))),
+            None => self.jsonpath_compare(query, response.body()?, op, literal),
+        }
+    }
+
     /// A `regex` criterion.
     pub fn regex(&self, pattern: &Pattern, context: Option<&Value>) -> Result<bool, Error> {
         pattern
@@ -400,8 +426,31 @@ impl<'c> Run<'c> {
         }
     }
 
-    /// Sends `request` and reads the whole response.
+    /// Sends `request` and reads the whole response, once the client's limit on requests
+    /// in flight lets it through.
     pub async fn send(&self, request: Request) -> Result<Response, Error> {
+        let permit = match &self.client.inner.in_flight {
+            Some(in_flight) => Some(
+                in_flight
+                    .acquire()
+                    .await
+                    .map_err(|_| self.invalid_request("the client's request limit was closed"))?,
+            ),
+            None => None,
+        };
+        // Boxed: the transmission's state (reqwest's future, the URL, the headers) is large,
+        // and lives only while the request is in flight; the workflow's own future, which
+        // waits above and between steps, stays small.
+        Box::pin(self.transmit(request, permit)).await
+    }
+
+    /// Sends `request` and reads the whole response, holding `_permit` until then: that is
+    /// when the connection is free again.
+    async fn transmit(
+        &self,
+        request: Request,
+        _permit: Option<tokio::sync::SemaphorePermit<'_>>,
+    ) -> Result<Response, Error> {
         let operation = request.operation;
         let base = self
             .client
@@ -418,12 +467,14 @@ impl<'c> Run<'c> {
         let mut query = request.query;
         let mut headers = request.headers;
         let mut cookies = request.cookies;
+        let mut authorization = None;
         for placement in self.client.inner.credentials.placements(operation.security) {
             match placement {
-                Placement::Header(name, value) => headers.push((name, value)),
+                Placement::Authorization(value) => authorization = Some(value),
+                Placement::Header(name, value) => headers.push((name.to_owned(), value)),
                 Placement::Query(name, value) => query.push(format!(
                     "{}={}",
-                    encode::component(&name),
+                    encode::component(name),
                     encode::component(&value)
                 )),
                 Placement::Cookie(name, value) => {
@@ -441,6 +492,9 @@ impl<'c> Run<'c> {
         let mut builder = self.client.inner.http.request(method, &url);
         for (name, value) in &headers {
             builder = builder.header(name.as_str(), value.as_str());
+        }
+        if let Some(value) = authorization {
+            builder = builder.header(reqwest::header::AUTHORIZATION, value);
         }
         if !cookies.is_empty() {
             builder = builder.header(reqwest::header::COOKIE, cookies.join("; "));
@@ -484,7 +538,9 @@ impl<'c> Run<'c> {
             });
         }
         tracing::debug!(workflow = self.workflow, step = self.step, method = operation.method, %url, "sending request");
-        let started = Instant::now();
+        // Timings only for whoever reads them.
+        let timed = hooks.is_some() || tracing::enabled!(tracing::Level::DEBUG);
+        let started = timed.then(Instant::now);
         let transport = |source| Error::Transport {
             workflow: self.workflow.to_owned(),
             step: self.step.to_owned(),
@@ -495,7 +551,7 @@ impl<'c> Run<'c> {
         let status = response.status().as_u16();
         let headers = std::mem::take(response.headers_mut());
         let body = response.bytes().await.map_err(transport)?;
-        let elapsed = started.elapsed();
+        let elapsed = started.map(|started| started.elapsed()).unwrap_or_default();
         tracing::debug!(
             workflow = self.workflow,
             step = self.step,
@@ -713,6 +769,61 @@ mod tests {
         );
         run.replace(&mut body, "", json!(null)).unwrap();
         assert_eq!(body, json!(null));
+    }
+
+    #[test]
+    fn body_jsonpath_reads_member_queries_as_pointers_and_others_whole() {
+        let client = Client::builder().build().unwrap();
+        let run = Run::new(&client, "wf");
+        let response = |body: &'static str| {
+            let mut headers = reqwest::header::HeaderMap::new();
+            headers.insert(
+                reqwest::header::CONTENT_TYPE,
+                reqwest::header::HeaderValue::from_static("application/json"),
+            );
+            Response::new(
+                "wf",
+                "step",
+                "GET",
+                "http://x/".into(),
+                200,
+                headers,
+                body.into(),
+            )
+        };
+        static SENT: JsonPathQuery = JsonPathQuery::new("$.is_sent");
+        static FIRST: JsonPathQuery = JsonPathQuery::new("$.items[0].x");
+        let yes = json!(true);
+        let cases = [
+            (r#"{"is_sent": true}"#, Op::Eq, true),
+            (r#"{"is_sent": "TRUE"}"#, Op::Eq, true),
+            (r#"{"is_sent": false}"#, Op::Eq, false),
+            (r#"{"is_sent": false}"#, Op::Ne, true),
+            (r#"{"other": 1}"#, Op::Eq, false),
+            (r#"{"other": 1}"#, Op::Ne, false),
+        ];
+        for (body, op, expected) in cases {
+            let r = response(body);
+            assert_eq!(
+                run.body_jsonpath_compare(&SENT, &r, op, &yes).unwrap(),
+                expected,
+                "{body} {op:?}"
+            );
+            assert!(r.decoded.get().is_none(), "{body} was decoded whole");
+            let whole = run
+                .jsonpath_compare(&SENT, r.body().unwrap(), op, &yes)
+                .unwrap();
+            assert_eq!(whole, expected, "{body} {op:?}");
+        }
+        assert!(run
+            .body_jsonpath(&SENT, &response(r#"{"is_sent": null}"#))
+            .unwrap());
+        assert!(!run.body_jsonpath(&SENT, &response("[]")).unwrap());
+        let r = response(r#"{"items": [{"x": 2}]}"#);
+        assert!(run
+            .body_jsonpath_compare(&FIRST, &r, Op::Gt, &json!(1))
+            .unwrap());
+        assert!(r.decoded.get().is_some());
     }
 
     #[test]

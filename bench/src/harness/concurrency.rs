@@ -8,10 +8,7 @@ use std::collections::BTreeMap;
 use std::io::{self, Write};
 use std::time::{Duration, Instant};
 
-use std::sync::Arc;
-
 use arazzo_bench::{baseline, generated, mock};
-use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
 use super::procfs;
@@ -27,8 +24,9 @@ const TIME_LIMIT: Duration = Duration::from_secs(180);
 #[derive(Debug, Clone)]
 pub struct Concurrency {
     pub which: Impl,
-    /// At most this many runs in flight at once (a semaphore around each run); `None`
-    /// when every run starts at once.
+    /// The generated workflow's client limits requests in flight to this many
+    /// (`ClientBuilder::max_in_flight_requests`); `None`: no limit (the hand-written
+    /// baseline has none).
     pub max_in_flight: Option<usize>,
     pub runs: usize,
     pub completed: usize,
@@ -122,13 +120,17 @@ async fn run(
     max_in_flight: usize,
 ) -> String {
     let http = arazzo_bench::http_client();
-    let ctx = Ctx::new(&http, base_url);
+    let mut ctx = Ctx::new(&http, base_url);
+    ctx.arazzo = arazzo_bench::arazzo_client_with_limit(
+        &http,
+        base_url,
+        if max_in_flight == 0 {
+            usize::MAX
+        } else {
+            max_in_flight
+        },
+    );
     let (client, kinde) = (&ctx.arazzo, &ctx.kinde);
-    let permits = Arc::new(Semaphore::new(if max_in_flight == 0 {
-        Semaphore::MAX_PERMITS
-    } else {
-        max_in_flight
-    }));
 
     // The size of the future one run is (never polled).
     let org = mock::org_code(0, generation);
@@ -155,11 +157,7 @@ async fn run(
         let org = mock::org_code(i % mock::SLOTS, generation);
         let inputs = Ctx::inputs(which, org);
         let ctx = ctx.clone();
-        let permits = Arc::clone(&permits);
-        tasks.spawn(async move {
-            let _permit = permits.acquire().await.map_err(|e| e.to_string())?;
-            ctx.run(inputs).await
-        });
+        tasks.spawn(async move { ctx.run(inputs).await });
     }
     let (mut completed, mut failed, mut first_error) = (0usize, 0usize, None);
     while let Some(joined) = tasks.join_next().await {

@@ -47,7 +47,7 @@ impl Sizes {
                 concurrent_runs: 640,
                 concurrency: 64,
                 many: 10_000,
-                max_in_flight: 256,
+                max_in_flight: arazzo::DEFAULT_MAX_IN_FLIGHT_REQUESTS,
             }
         } else {
             Sizes {
@@ -56,7 +56,7 @@ impl Sizes {
                 concurrent_runs: 64 * 50,
                 concurrency: 64,
                 many: 10_000,
-                max_in_flight: 256,
+                max_in_flight: arazzo::DEFAULT_MAX_IN_FLIGHT_REQUESTS,
             }
         }
     }
@@ -124,9 +124,9 @@ pub fn run(options: &Options) -> Result<Report, String> {
     eprintln!("2/3 concurrency and memory: {} runs at once", sizes.many);
     let mut concurrency = Vec::new();
     let variants = [
+        (Impl::Generated, Some(sizes.max_in_flight)),
         (Impl::Generated, None),
         (Impl::Baseline, None),
-        (Impl::Generated, Some(sizes.max_in_flight)),
     ];
     for (which, max_in_flight) in variants {
         let measured = concurrency::measure(

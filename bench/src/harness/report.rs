@@ -58,8 +58,8 @@ fn mib(kib: u64) -> String {
 
 fn in_flight(c: &Concurrency) -> String {
     match c.max_in_flight {
-        Some(n) => format!("≤ {n} (semaphore)"),
-        None => "all".to_owned(),
+        Some(n) => format!("≤ {n} requests (client default)"),
+        None => "all (no limit)".to_owned(),
     }
 }
 
@@ -196,9 +196,12 @@ impl Report {
              current-thread tokio runtime, each implementation in a fresh process of its own; the mock \
              runs in another process, so its memory is not counted. Peak RSS is `VmHWM` of \
              `/proc/self/status`, reset (`/proc/self/clear_refs`) just before the runs start; it includes \
-             the binary and the runtime (\"RSS before\"). Every run in flight holds its own HTTP/1.1 \
-             connection. The last row bounds that with a semaphore around each run (the 10,000 \
-             tasks are still spawned at once), to show how much of the peak is connections.\n"
+             the binary and the runtime (\"RSS before\"). Every request in flight holds its own HTTP/1.1 \
+             connection. The generated code's client bounds that by default \
+             (`ClientBuilder::max_in_flight_requests`, 256 unless set): the 10,000 tasks are still \
+             spawned at once, but at most 256 requests are on the wire. The \"all (no limit)\" rows \
+             are the generated code with `max_in_flight_requests(usize::MAX)` and the hand-written \
+             baseline, which has no limit either.\n"
         );
         let _ = writeln!(
             out,

@@ -338,13 +338,21 @@ pub(crate) fn criterion(statics: &Statics, c: &Criterion, place: Place) -> Token
             ..
         } => {
             let name = statics.name(c);
+            // On the whole body, the runtime reads a query of member names only as a
+            // pointer, without decoding the body whole.
+            let on_body = matches!(ctx, Expr::ResponseBody(None));
             let ctx = context(ctx);
             match compare {
                 Some((o, literal)) => {
                     let o = op(*o);
                     let literal = json(literal);
-                    quote!(run.jsonpath_compare(&#name, #ctx, #o, &#literal)?)
+                    if on_body {
+                        quote!(run.body_jsonpath_compare(&#name, &response, #o, &#literal)?)
+                    } else {
+                        quote!(run.jsonpath_compare(&#name, #ctx, #o, &#literal)?)
+                    }
                 }
+                None if on_body => quote!(run.body_jsonpath(&#name, &response)?),
                 None => quote!(run.jsonpath(&#name, #ctx)?),
             }
         }

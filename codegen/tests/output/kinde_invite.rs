@@ -266,9 +266,9 @@ pub async fn invite_user_to_organization(
                     let unmet = if response.status() != 200 {
                         ::std::option::Option::Some(("$statusCode == 200", true))
                     } else if !run
-                        .jsonpath_compare(
+                        .body_jsonpath_compare(
                             &QUERY_1,
-                            response.body()?,
+                            &response,
                             rt::Op::Eq,
                             &rt::json!(true),
                         )?
