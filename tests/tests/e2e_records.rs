@@ -161,7 +161,7 @@ async fn an_unmet_xpath_criterion_names_the_condition() {
         .unwrap_err();
     assert_eq!(
         error.to_string(),
-        "step `submitOrder` of workflow `place-order`: success criterion `/order/status = 'accepted'` not met (status 201): <order id=\"42\"><status>rejected</status></order>"
+        "step `placeOrder` of workflow `place-order`: success criterion `/order/status = 'accepted'` not met (status 201): <order id=\"42\"><status>rejected</status></order>"
     );
     let server = start(Arc::new(Records {
         read: Read::OtherSku,

@@ -145,10 +145,23 @@ pub(super) fn lower(
         "rt",
     ]);
     let mut variants = Scope::with_reserved(&["Step", "Done"]);
+    // A step with outputs keeps them in a local `{Variant}Outputs` struct, which must not
+    // shadow a workflow's outputs type inside the generated function (step `placeOrder`
+    // of workflow `place-order`).
+    let module_outputs: Vec<&str> = others
+        .signatures
+        .iter()
+        .map(|s| s.outputs_name.as_str())
+        .collect();
     let mut step_idents = Vec::new();
     for step in &wf.steps {
         let ident = locals.unique(snake(&step.step_id));
-        let variant = variants.unique(pascal(&step.step_id));
+        let mut variant = variants.unique(pascal(&step.step_id));
+        if step.outputs.as_ref().is_some_and(|o| !o.is_empty()) {
+            while module_outputs.contains(&format!("{variant}Outputs").as_str()) {
+                variant = variants.unique(variant);
+            }
+        }
         let mut output_scope = Scope::default();
         let outputs = step
             .outputs

@@ -25,13 +25,13 @@ pub struct PlaceOrderInputs {
 )]
 #[serde(crate = "::arazzo::__private::serde")]
 pub struct PlaceOrderOutputs {
-    /// `$steps.submitOrder.outputs.orderId`
+    /// `$steps.placeOrder.outputs.orderId`
     #[serde(rename = "orderId")]
     pub order_id: ::std::option::Option<::std::string::String>,
-    /// `$steps.submitOrder.outputs.sentOrder`
+    /// `$steps.placeOrder.outputs.sentOrder`
     #[serde(rename = "sentOrder")]
     pub sent_order: ::arazzo::serde_json::Value,
-    /// `$steps.submitOrder.outputs.requestId`
+    /// `$steps.placeOrder.outputs.requestId`
     #[serde(rename = "requestId")]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// `$steps.readOrder.outputs.readId`
@@ -44,7 +44,7 @@ pub struct PlaceOrderOutputs {
 ///
 /// # Steps
 ///
-/// 1. `submitOrder`: `POST /orders` (`createOrder`). Place an order, described in XML. Succeeds when `$statusCode == 201` and `/order/status = 'accepted'` and `//order/@id` and `$request.header.x-request-id == $inputs.requestId && $request.query.dryRun == false`.
+/// 1. `placeOrder`: `POST /orders` (`createOrder`). Place an order, described in XML. Succeeds when `$statusCode == 201` and `/order/status = 'accepted'` and `//order/@id` and `$request.header.x-request-id == $inputs.requestId && $request.query.dryRun == false`.
 /// 2. `readOrder`: `GET /orders/{orderId}` (`getOrder`). Read an order. Succeeds when `count(/order/item) = 1 and /order/item/@sku = 'sku-7'`.
 ///
 /// # Errors
@@ -64,7 +64,7 @@ pub async fn place_order(
             },
         ),
     };
-    static SUBMIT_ORDER: rt::Operation = rt::Operation {
+    static PLACE_ORDER: rt::Operation = rt::Operation {
         source: &SOURCE_0,
         method: "POST",
         path: "/orders",
@@ -81,7 +81,7 @@ pub async fn place_order(
     static XPATH_3: rt::XPathQuery = rt::XPathQuery::new(
         "count(/order/item) = 1 and /order/item/@sku = 'sku-7'",
     );
-    struct SubmitOrderOutputs {
+    struct PlaceOrder2Outputs {
         order_id: ::std::option::Option<::std::string::String>,
         sent_order: ::arazzo::serde_json::Value,
         request_id: ::std::option::Option<::std::string::String>,
@@ -90,19 +90,19 @@ pub async fn place_order(
         read_id: ::arazzo::serde_json::Value,
     }
     enum Step {
-        SubmitOrder,
+        PlaceOrder2,
         ReadOrder,
         Done,
     }
     let mut run = rt::Run::new(client, "place-order");
-    let mut submit_order: ::std::option::Option<SubmitOrderOutputs> = ::std::option::Option::None;
+    let mut place_order: ::std::option::Option<PlaceOrder2Outputs> = ::std::option::Option::None;
     let mut read_order: ::std::option::Option<ReadOrderOutputs> = ::std::option::Option::None;
-    let mut step = Step::SubmitOrder;
+    let mut step = Step::PlaceOrder2;
     loop {
         step = match step {
-            Step::SubmitOrder => {
-                run.start_step("submitOrder", 1)?;
-                let mut request = run.request(&SUBMIT_ORDER);
+            Step::PlaceOrder2 => {
+                run.start_step("placeOrder", 1)?;
+                let mut request = run.request(&PLACE_ORDER);
                 request.keep_sent();
                 request
                     .header(
@@ -165,7 +165,7 @@ pub async fn place_order(
                 };
                 match unmet {
                     ::std::option::Option::None => {
-                        submit_order = ::std::option::Option::Some(SubmitOrderOutputs {
+                        place_order = ::std::option::Option::Some(PlaceOrder2Outputs {
                             order_id: run
                                 .decode_output(
                                     response.header("X-Order-Id"),
@@ -197,11 +197,11 @@ pub async fn place_order(
                         "orderId",
                         &run
                             .require(
-                                submit_order
+                                place_order
                                     .as_ref()
                                     .map(|outputs| run.to_value(&outputs.order_id))
                                     .transpose()?,
-                                "$steps.submitOrder.outputs.orderId",
+                                "$steps.placeOrder.outputs.orderId",
                             )?,
                         rt::Style::Simple,
                         false,
@@ -253,15 +253,15 @@ pub async fn place_order(
     }
     ::std::result::Result::Ok(PlaceOrderOutputs {
         order_id: run
-            .output_of(submit_order.as_ref(), "$steps.submitOrder.outputs.orderId")?
+            .output_of(place_order.as_ref(), "$steps.placeOrder.outputs.orderId")?
             .order_id
             .clone(),
         sent_order: run
-            .output_of(submit_order.as_ref(), "$steps.submitOrder.outputs.sentOrder")?
+            .output_of(place_order.as_ref(), "$steps.placeOrder.outputs.sentOrder")?
             .sent_order
             .clone(),
         request_id: run
-            .output_of(submit_order.as_ref(), "$steps.submitOrder.outputs.requestId")?
+            .output_of(place_order.as_ref(), "$steps.placeOrder.outputs.requestId")?
             .request_id
             .clone(),
         read_id: run
