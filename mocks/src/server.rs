@@ -205,6 +205,15 @@ impl RecordedRequest {
             .map(|(_, v)| v.as_str())
     }
 
+    /// The request target as a test compares it: `GET /v1/pets?limit=2`, the path and
+    /// query exactly as received.
+    pub fn target(&self) -> String {
+        match &self.raw_query {
+            Some(q) => format!("{} {}?{q}", self.method, self.raw_path),
+            None => format!("{} {}", self.method, self.raw_path),
+        }
+    }
+
     /// The body as UTF-8 text, with invalid sequences replaced.
     pub fn body_text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()

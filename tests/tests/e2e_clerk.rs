@@ -38,15 +38,11 @@ fn client(mock: &ClerkMock) -> arazzo::Client {
     client_with(mock, Some(DEFAULT_SECRET_KEY))
 }
 
-fn target(r: &RecordedRequest) -> String {
-    match &r.raw_query {
-        Some(q) => format!("{} {}?{q}", r.method, r.raw_path),
-        None => format!("{} {}", r.method, r.raw_path),
-    }
-}
-
 fn trace(mock: &ClerkMock) -> Vec<String> {
-    mock.requests().iter().map(target).collect()
+    mock.requests()
+        .iter()
+        .map(RecordedRequest::target)
+        .collect()
 }
 
 /// The error of workflow `workflow` whose step `step` got `status` with `body`.

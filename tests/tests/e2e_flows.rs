@@ -87,13 +87,6 @@ fn client(server: &MockServer) -> arazzo::Client {
         .unwrap()
 }
 
-fn target(r: &RecordedRequest) -> String {
-    match &r.raw_query {
-        Some(q) => format!("{} {}?{q}", r.method, r.raw_path),
-        None => format!("{} {}", r.method, r.raw_path),
-    }
-}
-
 fn order_inputs() -> flows::OrderWithTokenInputs {
     flows::OrderWithTokenInputs {
         username: "ada".into(),
@@ -111,7 +104,10 @@ async fn a_workflow_step_retries_and_a_rejected_token_runs_that_step_again() {
         .unwrap();
     let requests = server.requests();
     assert_eq!(
-        requests.iter().map(target).collect::<Vec<_>>(),
+        requests
+            .iter()
+            .map(RecordedRequest::target)
+            .collect::<Vec<_>>(),
         [
             "POST /api/login",  // dependsOn: log-in of the other document, tok-1
             "POST /api/login",  // step auth: 401, the workflow fails, retry after 2 s
@@ -151,7 +147,11 @@ async fn outputs_that_miss_the_criteria_fail_the_step_after_its_retry() {
         arazzo::Error::WorkflowCriteriaNotMet { attempts: 2, .. }
     ));
     assert_eq!(
-        server.requests().iter().map(target).collect::<Vec<_>>(),
+        server
+            .requests()
+            .iter()
+            .map(RecordedRequest::target)
+            .collect::<Vec<_>>(),
         ["POST /api/login", "POST /api/login", "POST /api/login"]
     );
     assert_eq!(started.elapsed(), Duration::from_secs(2));
@@ -165,7 +165,11 @@ async fn a_retry_runs_a_workflow_first() {
         .await
         .unwrap();
     assert_eq!(
-        server.requests().iter().map(target).collect::<Vec<_>>(),
+        server
+            .requests()
+            .iter()
+            .map(RecordedRequest::target)
+            .collect::<Vec<_>>(),
         [
             "POST /api/orders",
             "GET /api/items?tag=restock&page=3",
@@ -187,7 +191,11 @@ async fn after_the_retries_a_goto_hands_over_to_another_workflow() {
         .await
         .unwrap();
     assert_eq!(
-        server.requests().iter().map(target).collect::<Vec<_>>(),
+        server
+            .requests()
+            .iter()
+            .map(RecordedRequest::target)
+            .collect::<Vec<_>>(),
         [
             "POST /api/orders",
             "GET /api/items?tag=restock&page=3",

@@ -44,13 +44,6 @@ fn client(mock: &K0rdentMock) -> arazzo::Client {
     client_with(mock, Some(DEFAULT_TOKEN))
 }
 
-fn target(r: &RecordedRequest) -> String {
-    match &r.raw_query {
-        Some(q) => format!("{} {}?{q}", r.method, r.raw_path),
-        None => format!("{} {}", r.method, r.raw_path),
-    }
-}
-
 /// The error of a run that k0rdent refused with `status` and `body`.
 fn refused(status: u16, body: &str) -> String {
     format!(
@@ -79,7 +72,10 @@ async fn invites_with_roles() {
     );
     let requests = mock.requests();
     assert_eq!(
-        requests.iter().map(target).collect::<Vec<_>>(),
+        requests
+            .iter()
+            .map(RecordedRequest::target)
+            .collect::<Vec<_>>(),
         [format!(
             "POST /v1/regions/global/organizations/{ORGANIZATION_ID}/invitations"
         )]

@@ -39,13 +39,6 @@ fn client(mock: &KrystalMock) -> arazzo::Client {
     client_with(mock, Some(DEFAULT_TOKEN))
 }
 
-fn target(r: &RecordedRequest) -> String {
-    match &r.raw_query {
-        Some(q) => format!("{} {}?{q}", r.method, r.raw_path),
-        None => format!("{} {}", r.method, r.raw_path),
-    }
-}
-
 #[tokio::test]
 async fn creates_a_pending_invite_with_roles() {
     let mock = KrystalMock::start(&KrystalConfig::default()).await;
@@ -75,7 +68,10 @@ async fn creates_a_pending_invite_with_roles() {
 
     let requests = mock.requests();
     assert_eq!(
-        requests.iter().map(target).collect::<Vec<_>>(),
+        requests
+            .iter()
+            .map(RecordedRequest::target)
+            .collect::<Vec<_>>(),
         ["POST /api/v1/organizations/org_acme/invites"]
     );
     let request = &requests[0];

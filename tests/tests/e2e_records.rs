@@ -94,13 +94,6 @@ fn client(server: &MockServer) -> arazzo::Client {
         .unwrap()
 }
 
-fn target(r: &RecordedRequest) -> String {
-    match &r.raw_query {
-        Some(q) => format!("{} {}?{q}", r.method, r.raw_path),
-        None => format!("{} {}", r.method, r.raw_path),
-    }
-}
-
 fn order_inputs(customer: &str) -> records::PlaceOrderInputs {
     records::PlaceOrderInputs {
         customer: customer.into(),
@@ -139,7 +132,10 @@ async fn an_xml_order_is_placed_with_xpath_replacements_and_checked_with_xpath()
 
     let requests = server.requests();
     assert_eq!(
-        requests.iter().map(target).collect::<Vec<_>>(),
+        requests
+            .iter()
+            .map(RecordedRequest::target)
+            .collect::<Vec<_>>(),
         ["POST /api/orders?dryRun=false", "GET /api/orders/42"]
     );
     assert_eq!(requests[0].body_text(), SENT_ORDER);
@@ -216,7 +212,10 @@ async fn a_multipart_upload_sends_text_and_json_parts() {
 
     let requests = server.requests();
     assert_eq!(
-        requests.iter().map(target).collect::<Vec<_>>(),
+        requests
+            .iter()
+            .map(RecordedRequest::target)
+            .collect::<Vec<_>>(),
         ["POST /api/documents"]
     );
     let content_type = requests[0].header("content-type").unwrap_or_default();

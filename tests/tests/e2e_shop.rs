@@ -118,13 +118,6 @@ fn client(server: &MockServer) -> arazzo::Client {
         .unwrap()
 }
 
-fn target(r: &RecordedRequest) -> String {
-    match &r.raw_query {
-        Some(q) => format!("{} {}?{q}", r.method, r.raw_path),
-        None => format!("{} {}", r.method, r.raw_path),
-    }
-}
-
 #[tokio::test]
 async fn a_goto_loop_pages_with_its_own_previous_outputs() {
     let server = start(Shop::default()).await;
@@ -138,7 +131,10 @@ async fn a_goto_loop_pages_with_its_own_previous_outputs() {
     .unwrap();
     let requests = server.requests();
     assert_eq!(
-        requests.iter().map(target).collect::<Vec<_>>(),
+        requests
+            .iter()
+            .map(RecordedRequest::target)
+            .collect::<Vec<_>>(),
         [
             "GET /api/items?tag=red,blue%20green",
             "GET /api/items?page=2&tag=red,blue%20green",
@@ -179,7 +175,10 @@ async fn an_order_is_placed_and_polled_until_paid() {
 
     let requests = server.requests();
     assert_eq!(
-        requests.iter().map(target).collect::<Vec<_>>(),
+        requests
+            .iter()
+            .map(RecordedRequest::target)
+            .collect::<Vec<_>>(),
         [
             "POST /api/login",
             "POST /api/orders",
@@ -242,7 +241,10 @@ async fn a_failure_goto_takes_the_other_branch() {
     );
     let requests = server.requests();
     assert_eq!(
-        requests.iter().map(target).collect::<Vec<_>>(),
+        requests
+            .iter()
+            .map(RecordedRequest::target)
+            .collect::<Vec<_>>(),
         ["POST /api/login", "POST /api/orders", "GET /api/items"]
     );
     assert_eq!(
@@ -311,7 +313,10 @@ async fn a_step_runs_another_workflow_and_reads_its_outputs() {
     assert_eq!(out.confirmed_status, Some(shop::types::OrderStatus::Paid));
     let requests = server.requests();
     assert_eq!(
-        requests.iter().map(target).collect::<Vec<_>>(),
+        requests
+            .iter()
+            .map(RecordedRequest::target)
+            .collect::<Vec<_>>(),
         [
             "POST /api/login",
             "POST /api/orders",
@@ -421,7 +426,11 @@ async fn inputs_are_validated_before_any_request() {
         .await
         .unwrap();
     assert_eq!(
-        server.requests().iter().map(target).collect::<Vec<_>>(),
+        server
+            .requests()
+            .iter()
+            .map(RecordedRequest::target)
+            .collect::<Vec<_>>(),
         ["GET /api/items?page=2", "GET /api/items?page=2&tag=admin"]
     );
 }
@@ -441,7 +450,10 @@ async fn dependencies_run_first_and_their_values_are_readable() {
     assert_eq!(out.id, 7);
     let requests = server.requests();
     assert_eq!(
-        requests.iter().map(target).collect::<Vec<_>>(),
+        requests
+            .iter()
+            .map(RecordedRequest::target)
+            .collect::<Vec<_>>(),
         ["POST /api/login", "POST /api/orders"]
     );
     assert_eq!(requests[1].header("authorization"), Some("Bearer tok-1"));

@@ -75,13 +75,6 @@ fn client(server: &MockServer, key: &str) -> arazzo::Client {
         .unwrap()
 }
 
-fn target(r: &RecordedRequest) -> String {
-    match &r.raw_query {
-        Some(q) => format!("{} {}?{q}", r.method, r.raw_path),
-        None => format!("{} {}", r.method, r.raw_path),
-    }
-}
-
 #[tokio::test]
 async fn a_swagger_2_source_runs_with_its_parameters_bodies_and_types() {
     let server = start().await;
@@ -96,7 +89,10 @@ async fn a_swagger_2_source_runs_with_its_parameters_bodies_and_types() {
 
     let requests = server.requests();
     assert_eq!(
-        requests.iter().map(target).collect::<Vec<_>>(),
+        requests
+            .iter()
+            .map(RecordedRequest::target)
+            .collect::<Vec<_>>(),
         [
             "GET /v2/pets/7?fields=name|status",
             "POST /v2/pets/7/form",

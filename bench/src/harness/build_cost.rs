@@ -16,6 +16,10 @@ const OFFICIAL: &str = "../shared/specs/kinde/official/kinde-mgmt-api-specs.yaml
 /// Our workflow and description, relative to the workspace root.
 const OURS: &str = "examples/arazzo/kinde-invite.arazzo.yml";
 const OUR_DESCRIPTION: &str = "examples/arazzo/kinde-management.openapi.yml";
+/// Our Clerk workflows, relative to the workspace root.
+const CLERK: &str = "examples/arazzo/clerk-invitations.arazzo.yml";
+/// Clerk's Backend API description (738 KiB), relative to the workspace root.
+const CLERK_SPEC: &str = "../shared/specs/clerk/openapi-specs/bapi/2025-04-10.yml";
 
 /// How long one `cargo build` may take before it is stopped.
 const CARGO_TIME_LIMIT: Duration = Duration::from_secs(600);
@@ -49,6 +53,17 @@ pub fn cases(root: &Path) -> (Vec<Case>, Vec<String>) {
     } else {
         notes.push(format!(
             "note: `{SEED}` or `{OFFICIAL}` is absent; the seed expansions were skipped"
+        ));
+    }
+    if root.join(CLERK_SPEC).exists() {
+        cases.push(Case {
+            name: "our Clerk workflows + Clerk's spec",
+            file: CLERK,
+            sources: vec![("clerkBackendApi", CLERK_SPEC)],
+        });
+    } else {
+        notes.push(format!(
+            "note: `{CLERK_SPEC}` is absent; the Clerk expansion was skipped"
         ));
     }
     (cases, notes)
