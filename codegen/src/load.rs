@@ -487,14 +487,7 @@ impl<'a> Loader<'a> {
                     self.cx.warning(&file.span(pointer), note.clone());
                 }
                 let parsed = self.parse_openapi(file, converted.document, "3.0.3");
-                if let Some(parsed) = parsed.as_ref().filter(|_| !split) {
-                    remember_parsed(&abs, parsed);
-                }
-                self.openapi_cache.insert(abs, parsed.clone());
-                match parsed {
-                    Some(parsed) => openapi_source(name, parsed),
-                    None => LoadedSource::Failed,
-                }
+                self.keep_openapi(name, abs, parsed, split)
             }
             (_, DocumentKind::Unknown) => {
                 self.cx
@@ -515,14 +508,7 @@ impl<'a> Loader<'a> {
             }
             (_, DocumentKind::OpenApi(version)) => {
                 let parsed = self.parse_openapi(file, value, &version);
-                if let Some(parsed) = parsed.as_ref().filter(|_| !split) {
-                    remember_parsed(&abs, parsed);
-                }
-                self.openapi_cache.insert(abs, parsed.clone());
-                match parsed {
-                    Some(parsed) => openapi_source(name, parsed),
-                    None => LoadedSource::Failed,
-                }
+                self.keep_openapi(name, abs, parsed, split)
             }
             (_, DocumentKind::Arazzo) => {
                 let parsed = self.load_arazzo(file, &value);
@@ -532,6 +518,25 @@ impl<'a> Loader<'a> {
                     None => LoadedSource::Failed,
                 }
             }
+        }
+    }
+
+    /// Caches a parsed OpenAPI description for this load and, unless it is split over
+    /// several files (`split`), for the process; the source it makes.
+    fn keep_openapi(
+        &mut self,
+        name: &str,
+        abs: PathBuf,
+        parsed: Option<ParsedOpenApi>,
+        split: bool,
+    ) -> LoadedSource {
+        if let Some(parsed) = parsed.as_ref().filter(|_| !split) {
+            remember_parsed(&abs, parsed);
+        }
+        self.openapi_cache.insert(abs, parsed.clone());
+        match parsed {
+            Some(parsed) => openapi_source(name, parsed),
+            None => LoadedSource::Failed,
         }
     }
 

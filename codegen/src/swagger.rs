@@ -15,6 +15,8 @@
 
 use serde_json::{json, Map, Value};
 
+use crate::source::escape_token;
+
 /// Media type a Swagger 2.0 operation sends or receives when it says nothing.
 const DEFAULT_MEDIA_TYPE: &str = "application/json";
 
@@ -48,7 +50,7 @@ pub(crate) fn to_openapi3(swagger: &Value) -> Converted {
     let mut paths = Map::new();
     if let Some(items) = swagger.get("paths").and_then(Value::as_object) {
         for (path, item) in items {
-            let at = format!("/paths/{}", escape(path));
+            let at = format!("/paths/{}", escape_token(path));
             paths.insert(path.clone(), cx.path_item(item, &at));
         }
     }
@@ -266,7 +268,7 @@ impl Cx<'_> {
                 if is_body_like(parameter) {
                     continue;
                 }
-                let at = format!("/parameters/{}", escape(name));
+                let at = format!("/parameters/{}", escape_token(name));
                 converted.insert(name.clone(), self.plain_parameter(parameter, &at));
             }
             if !converted.is_empty() {
@@ -615,11 +617,6 @@ fn rewrite_refs(value: &mut Value) {
         Value::Array(items) => items.iter_mut().for_each(rewrite_refs),
         _ => {}
     }
-}
-
-/// A JSON pointer reference token.
-fn escape(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
 }
 
 #[cfg(test)]

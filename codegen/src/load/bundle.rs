@@ -17,7 +17,7 @@ use serde_json::{Map, Value};
 
 use super::{normalize_path, Loader};
 use crate::openapi::percent_decode;
-use crate::source::SourceFile;
+use crate::source::{escape_token, unescape_token, SourceFile};
 
 /// Where a `$ref` points: a file and a JSON pointer into it.
 type Target = (PathBuf, String);
@@ -105,7 +105,7 @@ impl Loader<'_> {
                     return;
                 }
                 for (key, child) in map.iter_mut() {
-                    let child_pointer = format!("{pointer}/{}", escape(key));
+                    let child_pointer = format!("{pointer}/{}", escape_token(key));
                     self.walk(bundle, child, base, shown, &child_pointer);
                 }
             }
@@ -229,7 +229,11 @@ impl Loader<'_> {
 impl Bundle {
     /// A reference to the hoisted schema `name`.
     fn schema_ref(&self, name: &str) -> Value {
-        local_ref(&format!("/{}/{}", self.schemas_at.join("/"), escape(name)))
+        local_ref(&format!(
+            "/{}/{}",
+            self.schemas_at.join("/"),
+            escape_token(name)
+        ))
     }
 
     /// A schema name for a hoisted target, unique in the document.
@@ -242,7 +246,7 @@ impl Bundle {
                     .rsplit('/')
                     .next()
                     .filter(|s| !s.is_empty())
-                    .map(unescape)
+                    .map(|s| unescape_token(s).into_owned())
             })
             .or_else(|| file.file_stem().map(|s| s.to_string_lossy().into_owned()))
             .unwrap_or_else(|| "Schema".to_owned());
@@ -292,14 +296,6 @@ fn ensure_object<'v>(value: &'v mut Value, key: &str) -> &'v mut Value {
         *entry = Value::Object(Map::new());
     }
     entry
-}
-
-fn escape(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
-}
-
-fn unescape(token: &str) -> String {
-    token.replace("~1", "/").replace("~0", "~")
 }
 
 #[cfg(test)]
