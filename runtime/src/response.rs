@@ -270,13 +270,15 @@ fn httpdate(text: &str) -> Option<SystemTime> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use reqwest::header::{HeaderValue, CONTENT_TYPE, RETRY_AFTER};
     use serde_json::json;
 
     use super::*;
 
-    fn response(content_type: Option<&str>, body: &'static str) -> Response {
+    /// A response of a `GET http://x/` in step `step` of workflow `wf`, for tests here and
+    /// in `run`.
+    pub(crate) fn response(content_type: Option<&str>, body: &'static str) -> Response {
         let mut headers = HeaderMap::new();
         if let Some(ct) = content_type {
             headers.insert(CONTENT_TYPE, HeaderValue::from_str(ct).unwrap());

@@ -775,22 +775,8 @@ mod tests {
     fn body_jsonpath_reads_member_queries_as_pointers_and_others_whole() {
         let client = Client::builder().build().unwrap();
         let run = Run::new(&client, "wf");
-        let response = |body: &'static str| {
-            let mut headers = reqwest::header::HeaderMap::new();
-            headers.insert(
-                reqwest::header::CONTENT_TYPE,
-                reqwest::header::HeaderValue::from_static("application/json"),
-            );
-            Response::new(
-                "wf",
-                "step",
-                "GET",
-                "http://x/".into(),
-                200,
-                headers,
-                body.into(),
-            )
-        };
+        let response =
+            |body: &'static str| crate::response::tests::response(Some("application/json"), body);
         static SENT: JsonPathQuery = JsonPathQuery::new("$.is_sent");
         static FIRST: JsonPathQuery = JsonPathQuery::new("$.items[0].x");
         let yes = json!(true);
