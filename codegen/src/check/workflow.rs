@@ -425,20 +425,7 @@ fn lower_workflow_step(
         None,
     )
     .unwrap_or_default();
-    let on_success = match (&step.on_success, &wf.success_actions) {
-        (Some(list), _) => actions::success(ck, names, phase, list, &at.key("onSuccess"), None),
-        (None, Some(list)) => {
-            actions::success(ck, names, phase, list, &wf_at.key("successActions"), None)
-        }
-        (None, None) => Vec::new(),
-    };
-    let on_failure = match (&step.on_failure, &wf.failure_actions) {
-        (Some(list), _) => actions::failure(ck, names, phase, list, &at.key("onFailure"), None),
-        (None, Some(list)) => {
-            actions::failure(ck, names, phase, list, &wf_at.key("failureActions"), None)
-        }
-        (None, None) => Vec::new(),
-    };
+    let (on_success, on_failure) = step_actions(ck, names, phase, wf, wf_at, step, at, None);
     let target_types = match called.local {
         Some(index) => others
             .lowered
@@ -887,6 +874,47 @@ fn step_output_type(
     }
 }
 
+/// A step's success and failure actions. The step's own lists replace the workflow's
+/// defaults (the reading Redocly and others take of "override"; see the README).
+/// `statuses`: the operation's declared response statuses, for an operation step.
+#[allow(clippy::too_many_arguments)]
+fn step_actions(
+    ck: &Checker,
+    names: &ExprNames,
+    phase: Phase,
+    wf: &model::Workflow,
+    wf_at: &Pointer,
+    step: &model::Step,
+    at: &Pointer,
+    statuses: Option<&[String]>,
+) -> (Vec<ir::Action>, Vec<ir::Action>) {
+    let on_success = match (&step.on_success, &wf.success_actions) {
+        (Some(list), _) => actions::success(ck, names, phase, list, &at.key("onSuccess"), statuses),
+        (None, Some(list)) => actions::success(
+            ck,
+            names,
+            phase,
+            list,
+            &wf_at.key("successActions"),
+            statuses,
+        ),
+        (None, None) => Vec::new(),
+    };
+    let on_failure = match (&step.on_failure, &wf.failure_actions) {
+        (Some(list), _) => actions::failure(ck, names, phase, list, &at.key("onFailure"), statuses),
+        (None, Some(list)) => actions::failure(
+            ck,
+            names,
+            phase,
+            list,
+            &wf_at.key("failureActions"),
+            statuses,
+        ),
+        (None, None) => Vec::new(),
+    };
+    (on_success, on_failure)
+}
+
 /// An output's expression: a whole runtime expression, resolved.
 fn output_expr(
     ck: &Checker,
@@ -974,46 +1002,8 @@ fn lower_step(
     )
     .unwrap_or_default();
 
-    // The step's own actions replace the workflow's defaults (the reading Redocly and
-    // others take of "override"; see the README).
-    let on_success = match (&step.on_success, &wf.success_actions) {
-        (Some(list), _) => actions::success(
-            ck,
-            names,
-            phase,
-            list,
-            &at.key("onSuccess"),
-            Some(&statuses),
-        ),
-        (None, Some(list)) => actions::success(
-            ck,
-            names,
-            phase,
-            list,
-            &wf_at.key("successActions"),
-            Some(&statuses),
-        ),
-        (None, None) => Vec::new(),
-    };
-    let on_failure = match (&step.on_failure, &wf.failure_actions) {
-        (Some(list), _) => actions::failure(
-            ck,
-            names,
-            phase,
-            list,
-            &at.key("onFailure"),
-            Some(&statuses),
-        ),
-        (None, Some(list)) => actions::failure(
-            ck,
-            names,
-            phase,
-            list,
-            &wf_at.key("failureActions"),
-            Some(&statuses),
-        ),
-        (None, None) => Vec::new(),
-    };
+    let (on_success, on_failure) =
+        step_actions(ck, names, phase, wf, wf_at, step, at, Some(&statuses));
 
     let mut output_scope = Scope::default();
     let status = types::success_status(&success, &statuses);
