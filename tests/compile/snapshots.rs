@@ -1,0 +1,96 @@
+// Every committed snapshot of generated code (`codegen/tests/output/*.rs`) must compile
+// without a single warning. They share one binary so that the check links once, not once
+// per snapshot; each sits in a module of its own, as in a user's crate.
+#![deny(warnings)]
+
+mod flows {
+    include!("../../codegen/tests/output/flows.rs");
+}
+
+mod kinde_invite {
+    include!("../../codegen/tests/output/kinde_invite.rs");
+}
+
+mod records {
+    include!("../../codegen/tests/output/records.rs");
+}
+
+mod shop {
+    include!("../../codegen/tests/output/shop.rs");
+}
+
+mod types_all_of {
+    include!("../../codegen/tests/output/types_all_of.rs");
+}
+
+mod types_collisions {
+    include!("../../codegen/tests/output/types_collisions.rs");
+}
+
+mod types_enums {
+    include!("../../codegen/tests/output/types_enums.rs");
+}
+
+mod types_maps {
+    include!("../../codegen/tests/output/types_maps.rs");
+}
+
+mod types_one_of {
+    include!("../../codegen/tests/output/types_one_of.rs");
+}
+
+mod types_recursion {
+    include!("../../codegen/tests/output/types_recursion.rs");
+}
+
+mod types_structs {
+    include!("../../codegen/tests/output/types_structs.rs");
+}
+
+mod types_unknowable {
+    include!("../../codegen/tests/output/types_unknowable.rs");
+}
+
+mod validation {
+    include!("../../codegen/tests/output/validation.rs");
+}
+
+fn main() {
+    let _ = flows::order_with_token;
+    let _ = flows::checkout;
+    let _ = flows::restock;
+    let _ = flows::report;
+    let _ = flows::ping_self;
+    let _ = flows::run_workflow;
+    let _ = flows::auth::log_in;
+    let _ = flows::auth::run_workflow;
+    let _ = kinde_invite::invite_user_to_organization;
+    let _ = kinde_invite::run_workflow;
+    let _ = records::place_order;
+    let _ = records::upload_document;
+    let _ = records::run_workflow;
+    let _ = shop::browse_all_items;
+    let _ = shop::place_order;
+    let _ = shop::ping_forever;
+    let _ = shop::order_and_confirm;
+    let _ = shop::order_after_login;
+    let _ = shop::run_workflow;
+    let _ = types_all_of::read_keeper;
+    let _ = types_all_of::run_workflow;
+    let _ = types_collisions::read_clashes;
+    let _ = types_collisions::run_workflow;
+    let _ = types_enums::add_pet;
+    let _ = types_enums::run_workflow;
+    let _ = types_maps::count_pets;
+    let _ = types_maps::run_workflow;
+    let _ = types_one_of::find_things;
+    let _ = types_one_of::run_workflow;
+    let _ = types_recursion::walk_tree;
+    let _ = types_recursion::run_workflow;
+    let _ = types_structs::read_pet;
+    let _ = types_structs::run_workflow;
+    let _ = types_unknowable::read_odd;
+    let _ = types_unknowable::run_workflow;
+    let _ = validation::tagged_items;
+    let _ = validation::run_workflow;
+}
