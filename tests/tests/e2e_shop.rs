@@ -463,3 +463,29 @@ async fn dependencies_run_first_and_their_values_are_readable() {
         Some(json!({"itemId": 3, "quantity": 2, "note": "for ada", "source": "via ada"}))
     );
 }
+
+#[tokio::test]
+async fn a_step_reads_the_outputs_of_the_workflow_it_runs_as_its_own() {
+    let server = start(Shop::default()).await;
+    let out = shop::order_with_login_outputs(
+        &client(&server),
+        shop::OrderWithLoginOutputsInputs {
+            username: "ada".into(),
+            password: "p&ss word".into(),
+        },
+    )
+    .await
+    .unwrap();
+    // Typed from `log-in`'s output, which the step does not declare.
+    let token: String = out.token;
+    assert_eq!((token.as_str(), out.id), ("tok-1", 7));
+    let requests = server.requests();
+    assert_eq!(
+        requests
+            .iter()
+            .map(RecordedRequest::target)
+            .collect::<Vec<_>>(),
+        ["POST /api/login", "POST /api/orders"]
+    );
+    assert_eq!(requests[1].header("authorization"), Some("Bearer tok-1"));
+}

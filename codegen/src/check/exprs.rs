@@ -2,7 +2,9 @@
 //! outputs, and (after a request) the response. Also the lowering of parameter values
 //! and payloads, which may hold expressions anywhere.
 
-use indexmap::IndexMap;
+use std::cell::RefCell;
+
+use indexmap::{IndexMap, IndexSet};
 use serde_json::Value;
 
 use openapiv3::Schema;
@@ -46,6 +48,25 @@ pub(super) struct StepNames {
     pub outputs: IndexMap<String, String>,
     /// Output name → type, once the step has been lowered.
     pub types: IndexMap<String, ir::Type>,
+    /// For a step that runs a workflow: that workflow's outputs that the step does not
+    /// declare, by name. Some documents read them as the step's own
+    /// (`$steps.<step>.outputs.<name of the workflow's output>`); see [`Implicit`].
+    pub implicit: IndexMap<String, Implicit>,
+    /// The names of `implicit` that expressions read, in the order first read.
+    pub implicit_read: RefCell<IndexSet<String>>,
+}
+
+/// An output of the workflow a step runs, read as an output of the step although the step
+/// does not declare it (a warning): the step keeps it as if it declared
+/// `<name>: $outputs.<name>`.
+#[derive(Debug, Clone)]
+pub(super) struct Implicit {
+    /// The field of the step's outputs struct.
+    pub ident: String,
+    /// The field of the called workflow's outputs struct.
+    pub called_ident: String,
+    /// Its type, where the called workflow's output type is known.
+    pub ty: ir::Type,
 }
 
 /// Where an expression is evaluated.
@@ -58,7 +79,10 @@ pub(super) enum Phase<'a> {
     Response(&'a RequestScope<'a>),
     /// Criteria, actions and outputs of a step that ran a workflow: `$outputs` are that
     /// workflow's outputs (name → field).
-    SubWorkflow(&'a IndexMap<String, String>),
+    SubWorkflow {
+        step: &'a str,
+        outputs: &'a IndexMap<String, String>,
+    },
     /// The workflow's outputs, after the last step.
     Outputs,
 }
@@ -74,7 +98,7 @@ fn dotted_navigation(names: &Names, phase: Phase, e: &Expr) -> Option<Expr> {
             .get(step)
             .is_some_and(|s| s.outputs.contains_key(name)),
         Expr::Output { .. } => match phase {
-            Phase::SubWorkflow(outputs) => outputs.contains_key(name),
+            Phase::SubWorkflow { outputs, .. } => outputs.contains_key(name),
             _ => false,
         },
         _ => false,
@@ -135,7 +159,7 @@ pub(super) fn resolve(
     let needs_response = |what: &str| -> bool {
         match phase {
             Phase::Response(_) => return true,
-            Phase::SubWorkflow(_) => error(format!(
+            Phase::SubWorkflow { .. } => error(format!(
                 "`{what}` is not available in a step that runs a workflow: it has no HTTP response; use `$outputs.<name>`"
             )),
             _ => error(format!(
@@ -213,6 +237,40 @@ pub(super) fn resolve(
                 let _ = diag;
                 return None;
             };
+            if let (None, Some(implicit)) =
+                (step_names.outputs.get(name), step_names.implicit.get(name))
+            {
+                ck.warning_in(
+                    at,
+                    text,
+                    offset,
+                    shown.len(),
+                    format!(
+                        "step `{step}` declares no output `{name}`; read as the output `{name}` of the workflow it runs"
+                    ),
+                )
+                .help(format!(
+                    "declare it under the step's `outputs`: `{name}: $outputs.{name}`"
+                ))
+                .note("`strict = true` makes this an error");
+                let pointer = pointer
+                    .as_ref()
+                    .filter(|p| !p.is_root())
+                    .map(ToString::to_string);
+                // In the step's own criteria, actions and outputs it is `$outputs.<name>`.
+                if matches!(phase, Phase::SubWorkflow { step: current, .. } if current == step) {
+                    return Some(ir::Expr::SubOutput {
+                        ident: implicit.called_ident.clone(),
+                        pointer,
+                    });
+                }
+                step_names.implicit_read.borrow_mut().insert(name.clone());
+                return Some(ir::Expr::StepOutput {
+                    step_ident: step_names.ident.clone(),
+                    ident: implicit.ident.clone(),
+                    pointer,
+                });
+            }
             let Some(ident) = step_names.outputs.get(name) else {
                 let mut diag = ck.error_in(
                     at,
@@ -273,7 +331,7 @@ pub(super) fn resolve(
             request(ck, scope, source, at, text, offset, &shown)
         }
         Expr::Output { name, pointer } => {
-            let Phase::SubWorkflow(outputs) = phase else {
+            let Phase::SubWorkflow { outputs, .. } = phase else {
                 error(format!(
                     "`{shown}`: `$outputs` can only be used in a step that runs a workflow, for that workflow's outputs"
                 ));

@@ -63,6 +63,22 @@ impl CallTarget {
     }
 }
 
+/// The workflow a reference names, if it names one that can run; reports nothing (the
+/// lowering of the reference reports why not).
+pub(super) fn find<'c>(ck: &'c Checker, written: &str) -> Option<&'c CallTarget> {
+    if !written.starts_with('$') {
+        return ck.local_targets.iter().find(|t| t.call.id == written);
+    }
+    let Ok(expr::Expr::SourceDescription { source, member }) = expr::parse_expression(written)
+    else {
+        return None;
+    };
+    match ck.external.get(&source) {
+        Some(External::Loaded { targets }) => targets.iter().find(|t| t.call.id == member),
+        _ => None,
+    }
+}
+
 /// Resolves a workflow reference as written in a step's or action's `workflowId` or in
 /// `dependsOn`: a local `workflowId` or `$sourceDescriptions.<name>.<workflowId>`.
 /// `place` completes "unknown workflow `x`" (as ` in `dependsOn``).

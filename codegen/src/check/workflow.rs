@@ -1,5 +1,7 @@
 //! One workflow: names, inputs, steps and outputs.
 
+use indexmap::IndexMap;
+
 use super::exprs::{self, Names as ExprNames, Phase, RequestScope, StepNames};
 use super::operations::{self, Sources};
 use super::{
@@ -157,7 +159,7 @@ pub(super) fn lower(
     for step in &wf.steps {
         let ident = locals.unique(snake(&step.step_id));
         let mut variant = variants.unique(pascal(&step.step_id));
-        if step.outputs.as_ref().is_some_and(|o| !o.is_empty()) {
+        if step.outputs.as_ref().is_some_and(|o| !o.is_empty()) || step.workflow_id.is_some() {
             while module_outputs.contains(&format!("{variant}Outputs").as_str()) {
                 variant = variants.unique(variant);
             }
@@ -169,13 +171,19 @@ pub(super) fn lower(
             .flatten()
             .map(|(name, _)| (name.clone(), output_scope.unique(snake(name))))
             .collect();
+        let implicit = implicit_outputs(ck, others, step, &mut output_scope);
         expr_names
             .steps
             .entry(step.step_id.clone())
             .or_insert(StepNames {
                 ident: ident.clone(),
                 outputs,
-                types: Default::default(),
+                types: implicit
+                    .iter()
+                    .map(|(name, i)| (name.clone(), i.ty.clone()))
+                    .collect(),
+                implicit,
+                implicit_read: Default::default(),
             });
         step_idents.push((ident, variant));
     }
@@ -204,39 +212,39 @@ pub(super) fn lower(
             steps.push(lowered);
         }
     }
+    add_implicit_outputs(&expr_names, &mut steps);
     let all_lowered = steps.len() == wf.steps.len();
     if all_lowered {
         check_reachable(ck, &at, &steps);
         check_retry_steps(ck, &at, &steps);
     }
 
-    let outputs = wf
-        .outputs
-        .iter()
-        .flatten()
-        .filter_map(|(name, text)| {
-            let value = output_expr(
-                ck,
-                &expr_names,
-                Phase::Outputs,
-                text,
-                &at.key("outputs").key(name),
-            )?;
-            let (ty, read) = workflow_output_type(&expr_names, &steps, all_lowered, &value);
-            Some(ir::Output {
-                name: name.clone(),
-                ident: signature
-                    .outputs
-                    .get(name)
-                    .cloned()
-                    .unwrap_or_else(|| snake(name)),
-                ty,
-                text: text.clone(),
-                value,
-                read,
-            })
-        })
-        .collect();
+    let mut outputs = Vec::new();
+    for (name, text) in wf.outputs.iter().flatten() {
+        let Some(value) = output_expr(
+            ck,
+            &expr_names,
+            Phase::Outputs,
+            text,
+            &at.key("outputs").key(name),
+        ) else {
+            continue;
+        };
+        add_implicit_outputs(&expr_names, &mut steps);
+        let (ty, read) = workflow_output_type(&expr_names, &steps, all_lowered, &value);
+        outputs.push(ir::Output {
+            name: name.clone(),
+            ident: signature
+                .outputs
+                .get(name)
+                .cloned()
+                .unwrap_or_else(|| snake(name)),
+            ty,
+            text: text.clone(),
+            value,
+            read,
+        });
+    }
 
     ir::Workflow {
         id: wf.workflow_id.clone(),
@@ -415,7 +423,10 @@ fn lower_workflow_step(
 
     // Criteria and actions see the called workflow's outputs as `$outputs`; there is no
     // HTTP response, so `$statusCode` and `$response` are errors.
-    let phase = Phase::SubWorkflow(&called.outputs);
+    let phase = Phase::SubWorkflow {
+        step: &step.step_id,
+        outputs: &called.outputs,
+    };
     let success = criteria::lower_all(
         ck,
         names,
@@ -426,19 +437,7 @@ fn lower_workflow_step(
     )
     .unwrap_or_default();
     let (on_success, on_failure) = step_actions(ck, names, phase, wf, wf_at, step, at, None);
-    let target_types = match called.local {
-        Some(index) => others
-            .lowered
-            .get(index)
-            .map(|w| {
-                w.outputs
-                    .iter()
-                    .map(|o| (o.ident.clone(), o.ty.clone()))
-                    .collect()
-            })
-            .unwrap_or_default(),
-        None => called.output_types.clone(),
-    };
+    let target_types = called_output_types(others, called);
     let mut output_scope = Scope::default();
     let outputs = step
         .outputs
@@ -478,6 +477,86 @@ fn lower_workflow_step(
         on_failure,
         outputs,
     })
+}
+
+/// The types of the outputs of a workflow a step runs, by field: known for workflows of
+/// other documents and for those earlier in this one (lowered first).
+fn called_output_types(
+    others: &Others,
+    called: &targets::CallTarget,
+) -> IndexMap<String, ir::Type> {
+    match called.local {
+        Some(index) => others
+            .lowered
+            .get(index)
+            .map(|w| {
+                w.outputs
+                    .iter()
+                    .map(|o| (o.ident.clone(), o.ty.clone()))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        None => called.output_types.clone(),
+    }
+}
+
+/// The outputs of the workflow `step` runs that the step does not declare, each with a
+/// field name free in the step's outputs struct.
+fn implicit_outputs(
+    ck: &Checker,
+    others: &Others,
+    step: &model::Step,
+    scope: &mut Scope,
+) -> IndexMap<String, exprs::Implicit> {
+    let Some(called) = step
+        .workflow_id
+        .as_deref()
+        .and_then(|w| targets::find(ck, w))
+    else {
+        return IndexMap::new();
+    };
+    let types = called_output_types(others, called);
+    let declared = step.outputs.as_ref();
+    called
+        .outputs
+        .iter()
+        .filter(|(name, _)| !declared.is_some_and(|d| d.contains_key(*name)))
+        .map(|(name, called_ident)| {
+            let implicit = exprs::Implicit {
+                ident: scope.unique(snake(name)),
+                called_ident: called_ident.clone(),
+                ty: types.get(called_ident).cloned().unwrap_or(ir::Type::Json),
+            };
+            (name.clone(), implicit)
+        })
+        .collect()
+}
+
+/// Adds to the lowered steps the outputs of called workflows that expressions read as
+/// theirs (see [`exprs::Implicit`]) and that they do not have yet.
+fn add_implicit_outputs(names: &ExprNames, steps: &mut [ir::Step]) {
+    for (step_id, step_names) in &names.steps {
+        let Some(lowered) = steps.iter_mut().find(|s| &s.id == step_id) else {
+            continue;
+        };
+        for name in step_names.implicit_read.borrow().iter() {
+            let implicit = &step_names.implicit[name];
+            if lowered.outputs.iter().any(|o| o.ident == implicit.ident) {
+                continue;
+            }
+            lowered.outputs.push(ir::Output {
+                name: name.clone(),
+                ident: implicit.ident.clone(),
+                ty: implicit.ty.clone(),
+                text: format!("$outputs.{name}"),
+                value: ir::Expr::SubOutput {
+                    ident: implicit.called_ident.clone(),
+                    pointer: None,
+                },
+                read: ir::Read::Decode,
+            });
+        }
+    }
 }
 
 /// What `$request.*` may read in an operation step: its operation's parameters, and

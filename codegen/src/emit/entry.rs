@@ -31,7 +31,7 @@ pub(crate) fn entry_point(ctx: &Ctx, plan: &Plan) -> TokenStream {
         quote! {
             #id => {
                 let inputs = #root::__private::decode_inputs(#id, inputs)?;
-                #root::__private::encode_outputs(#id, &#function(client, inputs).await?)
+                #root::__private::encode_outputs(#id, &self::#function(client, inputs).await?)
             }
         }
     });

@@ -485,7 +485,8 @@ fn request(step: &Step, op: &Operation) -> TokenStream {
     }
 }
 
-/// The path of a generated workflow function.
+/// The path of a generated workflow function. A path of two segments, since a local
+/// variable (the outputs of a step `logIn`) may have the name of a function (`log_in`).
 fn call_path(call: &WorkflowCall) -> TokenStream {
     let function = ident(&call.fn_name);
     match &call.module {
@@ -493,7 +494,7 @@ fn call_path(call: &WorkflowCall) -> TokenStream {
             let module = ident(module);
             quote!(#module::#function)
         }
-        None => quote!(#function),
+        None => quote!(self::#function),
     }
 }
 

@@ -421,7 +421,7 @@ pub async fn checkout(
                                     ::std::boxed::Box::pin(
                                             run
                                                 .within(
-                                                    restock(
+                                                    self::restock(
                                                         run.client(),
                                                         rt::decode_inputs("restock", run.to_value(&inputs)?)?,
                                                     ),
@@ -435,7 +435,7 @@ pub async fn checkout(
                                 ::std::boxed::Box::pin(
                                         run
                                             .within(
-                                                report(
+                                                self::report(
                                                     run.client(),
                                                     rt::decode_inputs("report", run.to_value(&inputs)?)?,
                                                 ),
@@ -765,7 +765,7 @@ pub async fn ping_self(
                         ::std::boxed::Box::pin(
                                 run
                                     .within(
-                                        ping_self(
+                                        self::ping_self(
                                             run.client(),
                                             rt::decode_inputs("ping-self", run.to_value(&inputs)?)?,
                                         ),
@@ -838,32 +838,35 @@ pub async fn run_workflow(
             let inputs = ::arazzo::__private::decode_inputs("order-with-token", inputs)?;
             ::arazzo::__private::encode_outputs(
                 "order-with-token",
-                &order_with_token(client, inputs).await?,
+                &self::order_with_token(client, inputs).await?,
             )
         }
         "checkout" => {
             let inputs = ::arazzo::__private::decode_inputs("checkout", inputs)?;
             ::arazzo::__private::encode_outputs(
                 "checkout",
-                &checkout(client, inputs).await?,
+                &self::checkout(client, inputs).await?,
             )
         }
         "restock" => {
             let inputs = ::arazzo::__private::decode_inputs("restock", inputs)?;
             ::arazzo::__private::encode_outputs(
                 "restock",
-                &restock(client, inputs).await?,
+                &self::restock(client, inputs).await?,
             )
         }
         "report" => {
             let inputs = ::arazzo::__private::decode_inputs("report", inputs)?;
-            ::arazzo::__private::encode_outputs("report", &report(client, inputs).await?)
+            ::arazzo::__private::encode_outputs(
+                "report",
+                &self::report(client, inputs).await?,
+            )
         }
         "ping-self" => {
             let inputs = ::arazzo::__private::decode_inputs("ping-self", inputs)?;
             ::arazzo::__private::encode_outputs(
                 "ping-self",
-                &ping_self(client, inputs).await?,
+                &self::ping_self(client, inputs).await?,
             )
         }
         _ => {
@@ -1122,7 +1125,7 @@ pub mod auth {
                 let inputs = ::arazzo::__private::decode_inputs("log-in", inputs)?;
                 ::arazzo::__private::encode_outputs(
                     "log-in",
-                    &log_in(client, inputs).await?,
+                    &self::log_in(client, inputs).await?,
                 )
             }
             _ => {

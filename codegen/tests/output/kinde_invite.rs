@@ -357,7 +357,7 @@ pub async fn run_workflow(
             )?;
             ::arazzo::__private::encode_outputs(
                 "invite-user-to-organization",
-                &invite_user_to_organization(client, inputs).await?,
+                &self::invite_user_to_organization(client, inputs).await?,
             )
         }
         _ => {

@@ -476,14 +476,14 @@ pub async fn run_workflow(
             let inputs = ::arazzo::__private::decode_inputs("place-order", inputs)?;
             ::arazzo::__private::encode_outputs(
                 "place-order",
-                &place_order(client, inputs).await?,
+                &self::place_order(client, inputs).await?,
             )
         }
         "upload-document" => {
             let inputs = ::arazzo::__private::decode_inputs("upload-document", inputs)?;
             ::arazzo::__private::encode_outputs(
                 "upload-document",
-                &upload_document(client, inputs).await?,
+                &self::upload_document(client, inputs).await?,
             )
         }
         _ => {

@@ -770,7 +770,7 @@ pub async fn order_and_confirm(
                     },
                 )?;
                 let result = ::std::boxed::Box::pin(
-                        run.within(place_order(run.client(), called_inputs)),
+                        run.within(self::place_order(run.client(), called_inputs)),
                     )
                     .await;
                 let (called, failure) = match result {
@@ -955,7 +955,10 @@ pub async fn order_after_login(
     let depends_on_log_in = {
         let called_inputs = rt::decode_inputs("log-in", run.to_value(&inputs)?)?;
         let called = ::std::boxed::Box::pin(
-                run.within(log_in(client, ::std::clone::Clone::clone(&called_inputs))),
+                run
+                    .within(
+                        self::log_in(client, ::std::clone::Clone::clone(&called_inputs)),
+                    ),
             )
             .await?;
         (called_inputs, called)
@@ -1196,6 +1199,236 @@ pub async fn log_in(
         token: run.output_of(login.as_ref(), "$steps.login.outputs.token")?.token.clone(),
     })
 }
+/// The inputs of the `order-with-login-outputs` workflow.
+#[derive(
+    Clone,
+    Debug,
+    PartialEq,
+    ::arazzo::__private::serde::Serialize,
+    ::arazzo::__private::serde::Deserialize
+)]
+#[serde(crate = "::arazzo::__private::serde")]
+pub struct OrderWithLoginOutputsInputs {
+    pub username: ::std::string::String,
+    pub password: ::std::string::String,
+}
+/// The outputs of the `order-with-login-outputs` workflow.
+#[derive(
+    Clone,
+    Debug,
+    PartialEq,
+    ::arazzo::__private::serde::Serialize,
+    ::arazzo::__private::serde::Deserialize
+)]
+#[serde(crate = "::arazzo::__private::serde")]
+pub struct OrderWithLoginOutputsOutputs {
+    /// `$steps.logIn.outputs.token`
+    pub token: ::std::string::String,
+    /// `$steps.order.outputs.id`
+    pub id: i64,
+}
+/// Log in through `log-in` and order with its token, reading the called workflow's output as the step's own, as some runners do (a warning: the step declares no outputs).
+///
+/// Workflow `order-with-login-outputs`.
+///
+/// # Steps
+///
+/// 1. `logIn`: runs the workflow `log-in` ([`log_in`]). Succeeds when `$steps.logIn.outputs.token != 'locked'`.
+/// 2. `order`: `POST /orders` (`createOrder`). Succeeds when `$statusCode == 201`.
+///
+/// # Errors
+///
+/// Returns an error naming the step when a request fails, when a step's success criteria are not met and no failure action applies, or when its retries run out.
+pub async fn order_with_login_outputs(
+    client: &::arazzo::Client,
+    inputs: OrderWithLoginOutputsInputs,
+) -> ::std::result::Result<OrderWithLoginOutputsOutputs, ::arazzo::Error> {
+    use ::arazzo::__private as rt;
+    static SOURCE_0: rt::Source = rt::Source {
+        name: "shop",
+        server: ::std::option::Option::Some(
+            &rt::Server {
+                url: "http://localhost:8080/api",
+                variables: &[],
+            },
+        ),
+    };
+    static ORDER: rt::Operation = rt::Operation {
+        source: &SOURCE_0,
+        method: "POST",
+        path: "/orders",
+        security: &[
+            &[
+                rt::Scheme {
+                    name: "apiKey",
+                    kind: rt::SchemeKind::ApiKey {
+                        location: rt::ApiKeyIn::Header,
+                        name: "X-Api-Key",
+                    },
+                },
+            ],
+        ],
+    };
+    struct LogIn2Outputs {
+        token: ::std::string::String,
+    }
+    struct OrderOutputs {
+        id: i64,
+    }
+    enum Step {
+        LogIn2,
+        Order,
+        Done,
+    }
+    let mut run = rt::Run::new(client, "order-with-login-outputs");
+    let mut log_in: ::std::option::Option<LogIn2Outputs> = ::std::option::Option::None;
+    let mut order: ::std::option::Option<OrderOutputs> = ::std::option::Option::None;
+    let mut step = Step::LogIn2;
+    loop {
+        step = match step {
+            Step::LogIn2 => {
+                run.start_step("logIn", 1)?;
+                let called_inputs = rt::decode_inputs(
+                    "log-in",
+                    {
+                        let mut object = rt::Map::new();
+                        object
+                            .insert(
+                                "username".to_owned(),
+                                run.to_value(&inputs.username)?,
+                            );
+                        object
+                            .insert(
+                                "password".to_owned(),
+                                run.to_value(&inputs.password)?,
+                            );
+                        rt::Value::Object(object)
+                    },
+                )?;
+                let result = ::std::boxed::Box::pin(
+                        run.within(self::log_in(run.client(), called_inputs)),
+                    )
+                    .await;
+                let (called, failure) = match result {
+                    ::std::result::Result::Ok(outputs) => {
+                        let called = ::std::option::Option::Some(outputs);
+                        let unmet = if !rt::compare(
+                            called
+                                .as_ref()
+                                .map(|called| run.to_value(&called.token))
+                                .transpose()?
+                                .as_ref(),
+                            rt::Op::Ne,
+                            ::std::option::Option::Some(&rt::json!("locked")),
+                        ) {
+                            ::std::option::Option::Some(
+                                "$steps.logIn.outputs.token != 'locked'",
+                            )
+                        } else {
+                            ::std::option::Option::None
+                        };
+                        (called, unmet.map(rt::StepFailure::Criterion))
+                    }
+                    ::std::result::Result::Err(error) => {
+                        (
+                            ::std::option::Option::None,
+                            ::std::option::Option::Some(rt::StepFailure::Workflow(error)),
+                        )
+                    }
+                };
+                match failure {
+                    ::std::option::Option::None => {
+                        log_in = ::std::option::Option::Some(LogIn2Outputs {
+                            token: run
+                                .decode_output(
+                                    called
+                                        .as_ref()
+                                        .map(|called| run.to_value(&called.token))
+                                        .transpose()?,
+                                    "$outputs.token",
+                                )?,
+                        });
+                        Step::Order
+                    }
+                    ::std::option::Option::Some(failure) => {
+                        return ::std::result::Result::Err(
+                            run
+                                .workflow_step_failed(
+                                    failure,
+                                    "log-in",
+                                    ::std::option::Option::None,
+                                ),
+                        );
+                    }
+                }
+            }
+            Step::Order => {
+                run.start_step("order", 1)?;
+                let mut request = run.request(&ORDER);
+                request
+                    .header(
+                        "Authorization",
+                        ::std::option::Option::Some(
+                            rt::Value::String(
+                                [
+                                    "Bearer ",
+                                    rt::text(
+                                            &run
+                                                .require(
+                                                    log_in
+                                                        .as_ref()
+                                                        .map(|outputs| run.to_value(&outputs.token))
+                                                        .transpose()?,
+                                                    "$steps.logIn.outputs.token",
+                                                )?,
+                                        )
+                                        .as_str(),
+                                ]
+                                    .concat(),
+                            ),
+                        ),
+                        false,
+                    );
+                request
+                    .json_body(
+                        "application/json",
+                        &rt::json!({ "itemId" : 4, "quantity" : 1 }),
+                    );
+                let response = run.send(request).await?;
+                let unmet = if response.status() != 201 {
+                    ::std::option::Option::Some(("$statusCode == 201", true))
+                } else {
+                    ::std::option::Option::None
+                };
+                match unmet {
+                    ::std::option::Option::None => {
+                        order = ::std::option::Option::Some(OrderOutputs {
+                            id: run
+                                .decode_output(
+                                    response.body_pointer("/id")?,
+                                    "$response.body#/id",
+                                )?,
+                        });
+                        Step::Done
+                    }
+                    ::std::option::Option::Some((criterion, status_check)) => {
+                        return ::std::result::Result::Err(
+                            run.failed(&response, criterion, status_check),
+                        );
+                    }
+                }
+            }
+            Step::Done => break,
+        };
+    }
+    ::std::result::Result::Ok(OrderWithLoginOutputsOutputs {
+        token: run
+            .output_of(log_in.as_ref(), "$steps.logIn.outputs.token")?
+            .token
+            .clone(),
+        id: run.output_of(order.as_ref(), "$steps.order.outputs.id")?.id.clone(),
+    })
+}
 /// Every workflow of the document: its id, summary and inputs JSON Schema.
 pub const WORKFLOWS: &[::arazzo::WorkflowInfo] = &[
     ::arazzo::WorkflowInfo {
@@ -1238,6 +1471,13 @@ pub const WORKFLOWS: &[::arazzo::WorkflowInfo] = &[
         summary: ::std::option::Option::Some("Log in and return the token."),
         inputs_schema: "{\"type\":\"object\",\"required\":[\"username\",\"password\"],\"properties\":{\"username\":{\"type\":\"string\"},\"password\":{\"type\":\"string\"}}}",
     },
+    ::arazzo::WorkflowInfo {
+        id: "order-with-login-outputs",
+        summary: ::std::option::Option::Some(
+            "Log in through `log-in` and order with its token, reading the called workflow's output as the step's own, as some runners do (a warning: the step declares no outputs).",
+        ),
+        inputs_schema: "{\"type\":\"object\",\"required\":[\"username\",\"password\"],\"properties\":{\"username\":{\"type\":\"string\"},\"password\":{\"type\":\"string\"}}}",
+    },
 ];
 /// Runs the workflow `workflow_id` with inputs given as JSON (as its inputs schema in
 /// [`WORKFLOWS`] describes them) and returns its outputs as JSON.
@@ -1257,21 +1497,21 @@ pub async fn run_workflow(
             let inputs = ::arazzo::__private::decode_inputs("browse-all-items", inputs)?;
             ::arazzo::__private::encode_outputs(
                 "browse-all-items",
-                &browse_all_items(client, inputs).await?,
+                &self::browse_all_items(client, inputs).await?,
             )
         }
         "place-order" => {
             let inputs = ::arazzo::__private::decode_inputs("place-order", inputs)?;
             ::arazzo::__private::encode_outputs(
                 "place-order",
-                &place_order(client, inputs).await?,
+                &self::place_order(client, inputs).await?,
             )
         }
         "ping-forever" => {
             let inputs = ::arazzo::__private::decode_inputs("ping-forever", inputs)?;
             ::arazzo::__private::encode_outputs(
                 "ping-forever",
-                &ping_forever(client, inputs).await?,
+                &self::ping_forever(client, inputs).await?,
             )
         }
         "order-and-confirm" => {
@@ -1281,7 +1521,7 @@ pub async fn run_workflow(
             )?;
             ::arazzo::__private::encode_outputs(
                 "order-and-confirm",
-                &order_and_confirm(client, inputs).await?,
+                &self::order_and_confirm(client, inputs).await?,
             )
         }
         "order-after-login" => {
@@ -1291,12 +1531,25 @@ pub async fn run_workflow(
             )?;
             ::arazzo::__private::encode_outputs(
                 "order-after-login",
-                &order_after_login(client, inputs).await?,
+                &self::order_after_login(client, inputs).await?,
             )
         }
         "log-in" => {
             let inputs = ::arazzo::__private::decode_inputs("log-in", inputs)?;
-            ::arazzo::__private::encode_outputs("log-in", &log_in(client, inputs).await?)
+            ::arazzo::__private::encode_outputs(
+                "log-in",
+                &self::log_in(client, inputs).await?,
+            )
+        }
+        "order-with-login-outputs" => {
+            let inputs = ::arazzo::__private::decode_inputs(
+                "order-with-login-outputs",
+                inputs,
+            )?;
+            ::arazzo::__private::encode_outputs(
+                "order-with-login-outputs",
+                &self::order_with_login_outputs(client, inputs).await?,
+            )
         }
         _ => {
             ::std::result::Result::Err(::arazzo::Error::UnknownWorkflow {

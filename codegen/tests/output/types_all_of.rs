@@ -144,7 +144,7 @@ pub async fn run_workflow(
             let inputs = ::arazzo::__private::decode_inputs("read-keeper", inputs)?;
             ::arazzo::__private::encode_outputs(
                 "read-keeper",
-                &read_keeper(client, inputs).await?,
+                &self::read_keeper(client, inputs).await?,
             )
         }
         _ => {

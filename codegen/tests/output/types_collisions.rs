@@ -141,7 +141,7 @@ pub async fn run_workflow(
             let inputs = ::arazzo::__private::decode_inputs("read-clashes", inputs)?;
             ::arazzo::__private::encode_outputs(
                 "read-clashes",
-                &read_clashes(client, inputs).await?,
+                &self::read_clashes(client, inputs).await?,
             )
         }
         _ => {

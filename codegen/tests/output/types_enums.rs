@@ -196,7 +196,7 @@ pub async fn run_workflow(
             let inputs = ::arazzo::__private::decode_inputs("add-pet", inputs)?;
             ::arazzo::__private::encode_outputs(
                 "add-pet",
-                &add_pet(client, inputs).await?,
+                &self::add_pet(client, inputs).await?,
             )
         }
         _ => {

@@ -145,7 +145,7 @@ pub async fn run_workflow(
             let inputs = ::arazzo::__private::decode_inputs("count-pets", inputs)?;
             ::arazzo::__private::encode_outputs(
                 "count-pets",
-                &count_pets(client, inputs).await?,
+                &self::count_pets(client, inputs).await?,
             )
         }
         _ => {

@@ -180,7 +180,7 @@ pub async fn run_workflow(
             let inputs = ::arazzo::__private::decode_inputs("find-things", inputs)?;
             ::arazzo::__private::encode_outputs(
                 "find-things",
-                &find_things(client, inputs).await?,
+                &self::find_things(client, inputs).await?,
             )
         }
         _ => {

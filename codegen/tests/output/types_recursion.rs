@@ -141,7 +141,7 @@ pub async fn run_workflow(
             let inputs = ::arazzo::__private::decode_inputs("walk-tree", inputs)?;
             ::arazzo::__private::encode_outputs(
                 "walk-tree",
-                &walk_tree(client, inputs).await?,
+                &self::walk_tree(client, inputs).await?,
             )
         }
         _ => {

@@ -164,7 +164,7 @@ pub async fn run_workflow(
             let inputs = ::arazzo::__private::decode_inputs("read-pet", inputs)?;
             ::arazzo::__private::encode_outputs(
                 "read-pet",
-                &read_pet(client, inputs).await?,
+                &self::read_pet(client, inputs).await?,
             )
         }
         _ => {

@@ -138,7 +138,7 @@ pub async fn run_workflow(
             let inputs = ::arazzo::__private::decode_inputs("read-odd", inputs)?;
             ::arazzo::__private::encode_outputs(
                 "read-odd",
-                &read_odd(client, inputs).await?,
+                &self::read_odd(client, inputs).await?,
             )
         }
         _ => {

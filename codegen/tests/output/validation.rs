@@ -248,7 +248,7 @@ pub async fn run_workflow(
             let inputs = ::arazzo::__private::decode_inputs("tagged-items", inputs)?;
             ::arazzo::__private::encode_outputs(
                 "tagged-items",
-                &tagged_items(client, inputs).await?,
+                &self::tagged_items(client, inputs).await?,
             )
         }
         _ => {
