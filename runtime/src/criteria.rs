@@ -64,7 +64,10 @@ pub fn compare(lhs: Option<&Value>, op: Op, rhs: Option<&Value>) -> bool {
 fn number(value: &Value) -> Option<f64> {
     match value {
         Value::Number(n) => n.as_f64(),
-        Value::String(s) => s.trim().parse::<f64>().ok().filter(|f| f.is_finite()),
+        // JSON number syntax only: `"5"` and `" 2.5e1 "`, not `"+5"`, `".5"` or `"inf"`.
+        Value::String(s) => serde_json::from_str::<serde_json::Number>(s.trim())
+            .ok()?
+            .as_f64(),
         _ => None,
     }
 }
@@ -93,15 +96,11 @@ fn loosely_equal(lhs: &Value, rhs: &Value) -> bool {
     }
 }
 
-/// Whether a value alone, used as a condition, holds: anything but absent, `null`,
-/// `false`, `0` and the empty string.
+/// Whether a value alone, used as a condition, holds: anything but absent, `null` and
+/// `false`. `0` and the empty string hold: they are values that are there (the
+/// specification's criteria test presence and flags, not JavaScript truthiness).
 pub fn truthy(value: Option<&Value>) -> bool {
-    match value {
-        None | Some(Value::Null) | Some(Value::Bool(false)) => false,
-        Some(Value::Number(n)) => n.as_f64() != Some(0.0),
-        Some(Value::String(s)) => !s.is_empty(),
-        Some(_) => true,
-    }
+    !matches!(value, None | Some(Value::Null) | Some(Value::Bool(false)))
 }
 
 /// One step of navigation after a runtime expression in a condition: `.name` or `[3]`.
@@ -254,6 +253,9 @@ mod tests {
             (json!(1), Op::Eq, json!(1.0), true),
             (json!("5"), Op::Eq, json!(5), true),
             (json!("5"), Op::Lt, json!(10), true),
+            (json!(" 2.5e1 "), Op::Eq, json!(25), true),
+            (json!("+5"), Op::Eq, json!(5), false),
+            (json!("inf"), Op::Gt, json!(5), false),
             (json!("Pending"), Op::Eq, json!("pending"), true),
             (json!("b"), Op::Gt, json!("A"), true),
             (json!("TRUE"), Op::Eq, json!(true), true),
@@ -283,9 +285,9 @@ mod tests {
             (json!(true), true),
             (json!(false), false),
             (json!(null), false),
-            (json!(0), false),
+            (json!(0), true),
             (json!(2), true),
-            (json!(""), false),
+            (json!(""), true),
             (json!("x"), true),
             (json!([]), true),
         ] {

@@ -189,11 +189,15 @@ fn body(ctx: &Ctx, plan: &Plan, wf: &Workflow) -> TokenStream {
     });
     let variants = wf.steps.iter().map(|s| {
         let variant = ident(&s.variant);
-        match resumable(s) {
-            // The attempts made so far, when control comes back after the step a `retry`
-            // ran first.
-            true => quote!(#variant(u32)),
-            false => quote!(#variant),
+        match (resumable(s), retry_actions(s)) {
+            // The attempts made so far (and the retries of each retry action), when
+            // control comes back after the step a `retry` ran first.
+            (true, 0 | 1) => quote!(#variant(u32)),
+            (true, count) => {
+                let count = proc_macro2::Literal::usize_unsuffixed(count);
+                quote!(#variant(u32, [u32; #count]))
+            }
+            (false, _) => quote!(#variant),
         }
     });
     let arms = wf
@@ -546,13 +550,26 @@ fn resumable(step: &Step) -> bool {
     })
 }
 
+/// How many `retry` actions a step has. With one, the step's attempts count its
+/// retries; with several, each counts its own against its `retryLimit`, in an array.
+fn retry_actions(step: &Step) -> usize {
+    step.on_failure
+        .iter()
+        .filter(|a| matches!(a.kind, ActionKind::Retry { .. }))
+        .count()
+}
+
 /// The value of the step enum that starts step `index` afresh.
 fn step_ref(wf: &Workflow, index: usize) -> TokenStream {
     let step = &wf.steps[index];
     let variant = ident(&step.variant);
-    match resumable(step) {
-        true => quote!(Step::#variant(0)),
-        false => quote!(Step::#variant),
+    match (resumable(step), retry_actions(step)) {
+        (true, 0 | 1) => quote!(Step::#variant(0)),
+        (true, count) => {
+            let count = proc_macro2::Literal::usize_unsuffixed(count);
+            quote!(Step::#variant(0, [0; #count]))
+        }
+        (false, _) => quote!(Step::#variant),
     }
 }
 
@@ -747,6 +764,8 @@ fn step_arm(
     let mut failure = Vec::new();
     let mut exhausted_flag = false;
     let fail = ended(None);
+    let counted = retry_actions(step) > 1;
+    let mut retry_index = 0usize;
     for (position, action) in step.on_failure.iter().enumerate() {
         let last = position + 1 == step.on_failure.len();
         let effect = match &action.kind {
@@ -792,14 +811,32 @@ fn step_arm(
                     }
                     Some(RetryFirst::Step(target)) => {
                         let target = goto(wf, *target);
+                        let back = match counted {
+                            true => quote!(Step::#variant(attempt, retried)),
+                            false => quote!(Step::#variant(attempt)),
+                        };
                         quote! {
-                            resume = ::std::option::Option::Some(Step::#variant(attempt));
+                            resume = ::std::option::Option::Some(#back);
                             break #target;
                         }
                     }
                 };
+                // One retry action: the attempts so far are its retries plus one. Several:
+                // each has its own count.
+                let (has_left, count) = match counted {
+                    true => {
+                        let index = proc_macro2::Literal::usize_unsuffixed(retry_index);
+                        (
+                            quote!(retried[#index] < #limit),
+                            quote!(retried[#index] += 1;),
+                        )
+                    }
+                    false => (quote!(attempt <= #limit), TokenStream::new()),
+                };
+                retry_index += 1;
                 quote! {
-                    if attempt <= #limit {
+                    if #has_left {
+                        #count
                         #wait
                         #again
                     }
@@ -905,10 +942,34 @@ fn step_arm(
     };
 
     let label = labeled.then(|| quote!('step:));
+    let count = proc_macro2::Literal::usize_unsuffixed(retry_actions(step));
     match (retries, resumable(step)) {
+        (true, true) if counted => quote! {
+            Step::#variant(done, mut retried) => {
+                let mut attempt = done;
+                loop {
+                    attempt += 1;
+                    run.start_step(#step_id, attempt)?;
+                    #call
+                    #outcome
+                }
+            }
+        },
         (true, true) => quote! {
             Step::#variant(done) => {
                 let mut attempt = done;
+                loop {
+                    attempt += 1;
+                    run.start_step(#step_id, attempt)?;
+                    #call
+                    #outcome
+                }
+            }
+        },
+        (true, false) if counted => quote! {
+            Step::#variant => {
+                let mut attempt = 0;
+                let mut retried = [0u32; #count];
                 loop {
                     attempt += 1;
                     run.start_step(#step_id, attempt)?;

@@ -50,8 +50,10 @@
 //!   numerically (`$statusCode == '200'`, `$inputs.age == 30` with `age = "30"`); any other
 //!   mix of types is unequal and never ordered.
 //! - `null` equals only `null`; `<`, `<=`, `>`, `>=` with `null` on either side are false.
-//! - Booleans equal only booleans; arrays and objects compare by deep equality with exact
-//!   string matching inside, and are never ordered.
+//! - A boolean equals a string that spells it, in any case (`$response.header.X-Done ==
+//!   true` with the header `True`: header values are text); otherwise booleans equal only
+//!   booleans. Arrays and objects compare by deep equality with exact string matching
+//!   inside, and are never ordered.
 //! - A bare operand is a truthiness test: `null`, `false` and missing values are false,
 //!   everything else (including `0` and `''`) is true. `!` negates truthiness.
 //!

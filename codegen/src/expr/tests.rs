@@ -114,7 +114,7 @@ fn simple_condition_fixtures() {
     }
 
     // The evaluation cases check that the AST carries everything the documented semantics
-    // need, using a small reference evaluator.
+    // need, and that the runtime's comparisons (which generated code calls) implement them.
     let context = &data["evaluation_context"];
     let mut evaluated = 0;
     for case in data["evaluation_cases"].as_array().into_iter().flatten() {
@@ -140,8 +140,8 @@ fn simple_condition_fixtures() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
-/// A reference evaluator for simple conditions, implementing the semantics documented in
-/// `condition.rs`. The runtime has its own; this one exists to check the fixtures.
+/// Evaluates a parsed simple condition on a JSON context as generated code does: values
+/// reached by pointer and navigation, then the runtime's `compare` and `truthy`.
 mod reference {
     use serde_json::Value;
 
@@ -198,44 +198,22 @@ mod reference {
         }
     }
 
+    /// The runtime's truthiness and comparison, which generated code calls.
     fn truthy(v: &Value) -> bool {
-        !matches!(v, Value::Null | Value::Bool(false))
-    }
-
-    fn number(v: &Value) -> Option<f64> {
-        match v {
-            Value::Number(n) => n.as_f64(),
-            Value::String(s) => serde_json::from_str::<serde_json::Number>(s.trim())
-                .ok()
-                .and_then(|n| n.as_f64()),
-            _ => None,
-        }
+        arazzo_runtime::__private::truthy(Some(v))
     }
 
     fn compare(a: &Value, op: CmpOp, b: &Value) -> bool {
-        use std::cmp::Ordering;
-        let ordering: Option<Ordering> = match (a, b) {
-            (Value::Null, Value::Null) => Some(Ordering::Equal),
-            (Value::Null, _) | (_, Value::Null) => None,
-            (Value::String(x), Value::String(y)) => Some(x.to_lowercase().cmp(&y.to_lowercase())),
-            (Value::Number(_), _) | (_, Value::Number(_)) => match (number(a), number(b)) {
-                (Some(x), Some(y)) => x.partial_cmp(&y),
-                _ => None,
-            },
-            (Value::Bool(x), Value::Bool(y)) if matches!(op, CmpOp::Eq | CmpOp::Ne) => {
-                Some(x.cmp(y))
-            }
-            _ if matches!(op, CmpOp::Eq | CmpOp::Ne) && a == b => Some(Ordering::Equal),
-            _ => None,
+        use arazzo_runtime::__private::Op;
+        let op = match op {
+            CmpOp::Eq => Op::Eq,
+            CmpOp::Ne => Op::Ne,
+            CmpOp::Lt => Op::Lt,
+            CmpOp::Le => Op::Le,
+            CmpOp::Gt => Op::Gt,
+            CmpOp::Ge => Op::Ge,
         };
-        match op {
-            CmpOp::Eq => ordering == Some(Ordering::Equal),
-            CmpOp::Ne => ordering != Some(Ordering::Equal),
-            CmpOp::Lt => ordering == Some(Ordering::Less),
-            CmpOp::Le => matches!(ordering, Some(Ordering::Less | Ordering::Equal)),
-            CmpOp::Gt => ordering == Some(Ordering::Greater),
-            CmpOp::Ge => matches!(ordering, Some(Ordering::Greater | Ordering::Equal)),
-        }
+        arazzo_runtime::__private::compare(Some(a), op, Some(b))
     }
 }
 
