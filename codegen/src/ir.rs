@@ -351,6 +351,9 @@ pub(crate) struct Body {
     pub replacements: Vec<(String, ValueSpec)>,
     /// Multipart bodies: the content type of a member's part (OpenAPI `encoding`).
     pub part_types: Vec<(String, String)>,
+    /// A JSON body written as JSON text with embedded expressions: parsed once they are
+    /// filled in, at run time.
+    pub json_text: bool,
 }
 
 /// A value built at run time from literals and runtime expressions: a parameter value, a

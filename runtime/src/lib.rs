@@ -86,8 +86,66 @@ pub mod __private {
         crate::encode::primitive(value)
     }
 
+    /// A value as text inside a JSON text template: as [`text`], with the characters a JSON
+    /// string cannot hold as they are escaped (`"` as `\"`), so that a value placed
+    /// between quotes stays one JSON string.
+    pub fn json_text(value: &Value) -> String {
+        match value {
+            Value::String(s) => {
+                let quoted = Value::String(s.clone()).to_string();
+                quoted[1..quoted.len() - 1].to_owned()
+            }
+            other => other.to_string(),
+        }
+    }
+
+    /// A value as text inside an XML text template: as [`text`], with `&`, `<`, `>`, `"`
+    /// and `'` as character references, so that a value stays text (or an attribute value).
+    pub fn xml_text(value: &Value) -> String {
+        let text = crate::encode::primitive(value);
+        let mut escaped = String::with_capacity(text.len());
+        for c in text.chars() {
+            match c {
+                '&' => escaped.push_str("&amp;"),
+                '<' => escaped.push_str("&lt;"),
+                '>' => escaped.push_str("&gt;"),
+                '"' => escaped.push_str("&quot;"),
+                '\'' => escaped.push_str("&apos;"),
+                c => escaped.push(c),
+            }
+        }
+        escaped
+    }
+
     /// The value at a JSON pointer inside a value, cloned.
     pub fn pointer(value: Option<Value>, pointer: &str) -> Option<Value> {
         value.and_then(|v| v.pointer(pointer).cloned())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::__private::{json_text, text, xml_text};
+
+    #[test]
+    fn template_text_escapes_for_its_document() {
+        let value = json!("say \"hi\" \\ <b>&'");
+        assert_eq!(text(&value), "say \"hi\" \\ <b>&'");
+        assert_eq!(json_text(&value), r#"say \"hi\" \\ <b>&'"#);
+        assert_eq!(
+            xml_text(&value),
+            "say &quot;hi&quot; \\ &lt;b&gt;&amp;&apos;"
+        );
+        // Numbers and objects are JSON text in all three.
+        for f in [text, json_text, xml_text] {
+            assert_eq!(f(&json!(42)), "42");
+        }
+        assert_eq!(json_text(&json!({"a": [1, "x"]})), r#"{"a":[1,"x"]}"#);
+        assert_eq!(
+            xml_text(&json!({"a": "x"})),
+            "{&quot;a&quot;:&quot;x&quot;}"
+        );
     }
 }

@@ -305,6 +305,20 @@ impl<'c> Run<'c> {
         }
     }
 
+    /// A JSON payload written as JSON text with embedded expressions (the specification's
+    /// "JSON Templated Example"): the text once they are filled in, parsed, so that it is
+    /// sent as the JSON it spells rather than as one JSON string.
+    pub fn json_payload(&self, text: Value) -> Result<Value, Error> {
+        let Value::String(text) = text else {
+            return Ok(text);
+        };
+        serde_json::from_str(&text).map_err(|e| {
+            self.invalid_request(format!(
+                "the JSON payload is not valid JSON once its expressions are filled in ({e})"
+            ))
+        })
+    }
+
     /// A payload replacement: sets the value at the JSON Pointer `target` of `body`,
     /// creating the last member of an object if needed (`-` appends to an array).
     pub fn replace(&self, body: &mut Value, target: &str, value: Value) -> Result<(), Error> {
@@ -745,6 +759,25 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+
+    #[test]
+    fn json_text_payloads_are_parsed_or_fail_naming_the_step() {
+        let client = Client::builder().build().unwrap();
+        let mut run = Run::new(&client, "wf");
+        run.start_step("step", 1).unwrap();
+        assert_eq!(
+            run.json_payload(json!(r#"{"petId": "42", "n": [1]}"#))
+                .unwrap(),
+            json!({"petId": "42", "n": [1]})
+        );
+        assert_eq!(run.json_payload(json!({"a": 1})).unwrap(), json!({"a": 1}));
+        assert_eq!(
+            run.json_payload(json!(r#"{"petId": 4"#))
+                .unwrap_err()
+                .to_string(),
+            "step `step` of workflow `wf`: invalid request: the JSON payload is not valid JSON once its expressions are filled in (EOF while parsing an object at line 1 column 11)"
+        );
+    }
 
     #[test]
     fn replacements_set_add_append_or_fail() {

@@ -592,6 +592,29 @@ pub(super) fn body(
         }
     }
     let payload = body.payload.as_ref()?;
+    // A JSON payload written as JSON text: without expressions it is read here as the JSON
+    // it spells, and checked as such; with embedded `{$…}` it is parsed at run time.
+    let parsed;
+    let mut json_text = false;
+    let payload = match payload {
+        Value::String(text) if encoding == ir::Encoding::Json => {
+            if text.contains("{$") {
+                json_text = true;
+                payload
+            } else if let Ok(value) = serde_json::from_str::<Value>(text) {
+                parsed = value;
+                &parsed
+            } else {
+                ck.warning(
+                    &at.key("payload"),
+                    format!("this `{content_type}` payload is a string that is not JSON text; it is sent as one JSON string"),
+                )
+                .help("write the payload as a YAML or JSON object, or as JSON text");
+                payload
+            }
+        }
+        _ => payload,
+    };
     let media = resolved.openapi.request_body(&resolved.op).and_then(|b| {
         b.content
             .get(&content_type)
@@ -610,7 +633,7 @@ pub(super) fn body(
             .collect(),
         _ => Vec::new(),
     };
-    if !matches!(encoding, ir::Encoding::Text | ir::Encoding::Xml) {
+    if !json_text && !matches!(encoding, ir::Encoding::Text | ir::Encoding::Xml) {
         let schema = resolved
             .openapi
             .request_body(&resolved.op)
@@ -653,6 +676,7 @@ pub(super) fn body(
         value,
         replacements,
         part_types,
+        json_text,
     })
 }
 

@@ -170,6 +170,26 @@ pub(crate) fn optional(spec: &ValueSpec) -> TokenStream {
     }
 }
 
+/// A string template as an `rt::Value::String`, each expression's value turned into text
+/// by `text` (`rt::text`; `rt::json_text` and `rt::xml_text` escape for JSON and XML text).
+pub(crate) fn template(parts: &[TemplatePart], text: &TokenStream) -> TokenStream {
+    // `[..].concat()` rather than `format!`, so the arguments are formatted too.
+    let pieces = parts.iter().map(|part| match part {
+        TemplatePart::Text(piece) => quote!(#piece),
+        TemplatePart::Expr {
+            expr: e,
+            text: written,
+        } => {
+            let value = certain(e).unwrap_or_else(|| {
+                let e = expr(e);
+                quote!(run.require(#e, #written)?)
+            });
+            quote!(#text(&#value).as_str())
+        }
+    });
+    quote!(rt::Value::String([#(#pieces),*].concat()))
+}
+
 /// A value spec as an `rt::Value`; a missing expression value is an error naming it.
 pub(crate) fn required(spec: &ValueSpec) -> TokenStream {
     match spec {
@@ -178,20 +198,7 @@ pub(crate) fn required(spec: &ValueSpec) -> TokenStream {
             let e = expr(e);
             quote!(run.require(#e, #text)?)
         }),
-        ValueSpec::Template(parts) => {
-            // `[..].concat()` rather than `format!`, so the arguments are formatted too.
-            let pieces = parts.iter().map(|part| match part {
-                TemplatePart::Text(text) => quote!(#text),
-                TemplatePart::Expr { expr: e, text } => {
-                    let value = certain(e).unwrap_or_else(|| {
-                        let e = expr(e);
-                        quote!(run.require(#e, #text)?)
-                    });
-                    quote!(rt::text(&#value).as_str())
-                }
-            });
-            quote!(rt::Value::String([#(#pieces),*].concat()))
-        }
+        ValueSpec::Template(parts) => template(parts, &quote!(rt::text)),
         ValueSpec::Object(members) => {
             let inserts = members.iter().map(|(name, member)| match member {
                 ValueSpec::Expr { expr: e, .. } if certain(e).is_none() => {

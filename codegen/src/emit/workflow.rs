@@ -14,7 +14,7 @@ use quote::{format_ident, quote, ToTokens};
 use super::types::{
     outputs_struct, rust_type, schema_type, struct_def, validates_inputs, validations,
 };
-use super::value::{criterion, expr, negated, optional, required, Place, Statics};
+use super::value::{criterion, expr, negated, optional, required, template, Place, Statics};
 use super::{doc_lines, ident, Ctx};
 use crate::ir::{
     Action, ActionKind, Call, Encoding, Expr, Location, Operation, Plan, Read, RetryFirst, Scheme,
@@ -444,7 +444,15 @@ fn request(step: &Step, op: &Operation) -> TokenStream {
     });
     let body = op.body.as_ref().map(|body| {
         let content_type = &body.content_type;
-        let value = required(&body.value);
+        // A JSON or XML text template escapes the values it takes for the text it builds.
+        let value = match (&body.value, body.encoding) {
+            (ValueSpec::Template(parts), Encoding::Json) if body.json_text => {
+                let text = template(parts, &quote!(rt::json_text));
+                quote!(run.json_payload(#text)?)
+            }
+            (ValueSpec::Template(parts), Encoding::Xml) => template(parts, &quote!(rt::xml_text)),
+            (value, _) => required(value),
+        };
         let value = if body.replacements.is_empty() {
             value
         } else {
