@@ -214,9 +214,18 @@ impl Ctxt {
             .is_some_and(|list| !list.is_empty())
     }
 
-    /// Ends collection and returns everything reported, in the order reported.
+    /// Ends collection and returns everything reported, in the order reported, each once: a
+    /// rule that runs once per step on something the workflow holds (its parameters)
+    /// reports the same problem at the same place for every step.
     pub fn finish(self) -> Vec<Diagnostic> {
-        self.diagnostics.borrow_mut().take().unwrap_or_default()
+        let all = self.diagnostics.borrow_mut().take().unwrap_or_default();
+        let mut unique: Vec<Diagnostic> = Vec::with_capacity(all.len());
+        for diagnostic in all {
+            if !unique.contains(&diagnostic) {
+                unique.push(diagnostic);
+            }
+        }
+        unique
     }
 }
 

@@ -488,4 +488,14 @@ async fn a_step_reads_the_outputs_of_the_workflow_it_runs_as_its_own() {
         ["POST /api/login", "POST /api/orders"]
     );
     assert_eq!(requests[1].header("authorization"), Some("Bearer tok-1"));
+    // The step's header replaces the workflow's of the same name in another case.
+    let request_ids: Vec<&(String, String)> = requests[1]
+        .headers
+        .iter()
+        .filter(|(name, _)| name.eq_ignore_ascii_case("x-request-id"))
+        .collect();
+    assert_eq!(
+        request_ids,
+        [&("x-request-id".to_owned(), "order-4".to_owned())]
+    );
 }

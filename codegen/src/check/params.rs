@@ -154,23 +154,33 @@ pub(super) fn lower(
         let Some(w) = written(ck, entry, at) else {
             continue;
         };
-        if !seen.insert((w.param.name.clone(), w.param.location)) {
+        if !seen.insert(identity(&w.param)) {
             ck.error(
                 &w.at.key("name"),
                 format!("duplicate parameter `{}`", w.param.name),
             )
-            .note("each name and `in` pair may appear once per step");
+            .note("each name and `in` pair may appear once per step (header names in any case)");
             continue;
         }
         entries.push(w);
     }
     // Workflow parameters apply to every operation step that does not set its own.
+    let mut workflow_seen = HashSet::new();
     for (index, entry) in wf.parameters.iter().flatten().enumerate() {
         let at = wf_at.key("parameters").index(index);
         let Some(w) = written(ck, entry, at) else {
             continue;
         };
-        if seen.insert((w.param.name.clone(), w.param.location)) {
+        let key = identity(&w.param);
+        if !workflow_seen.insert(key.clone()) {
+            ck.error(
+                &w.at.key("name"),
+                format!("duplicate parameter `{}`", w.param.name),
+            )
+            .note("each name and `in` pair may appear once per workflow (header names in any case)");
+            continue;
+        }
+        if seen.insert(key) {
             entries.push(w);
         }
     }
@@ -473,6 +483,16 @@ fn is_media_type(text: &str) -> bool {
                 .all(|b| b.is_ascii_alphanumeric() || b"!#$&-^_.+".contains(&b))
     };
     matches!(essence.split_once('/'), Some((kind, sub)) if token(kind) && token(sub))
+}
+
+/// What makes two parameters the same: name and `in`, header names compared in any case
+/// (RFC 9110), so that a step's `x-request-id` overrides a workflow's `X-Request-Id`.
+fn identity(param: &model::Parameter) -> (String, Option<ParameterIn>) {
+    let name = match param.location {
+        Some(ParameterIn::Header) => param.name.to_ascii_lowercase(),
+        _ => param.name.clone(),
+    };
+    (name, param.location)
 }
 
 /// The request body of an operation step.

@@ -1227,7 +1227,7 @@ pub struct OrderWithLoginOutputsOutputs {
     /// `$steps.order.outputs.id`
     pub id: i64,
 }
-/// Log in through `log-in` and order with its token, reading the called workflow's output as the step's own, as some runners do (a warning: the step declares no outputs).
+/// Log in through `log-in` and order with its token, reading the called workflow's output as the step's own, as some runners do (a warning: the step declares no outputs). The order's own `x-request-id` replaces the workflow's `X-Request-Id`.
 ///
 /// Workflow `order-with-login-outputs`.
 ///
@@ -1390,6 +1390,12 @@ pub async fn order_with_login_outputs(
                         false,
                     );
                 request
+                    .header(
+                        "X-Request-Id",
+                        ::std::option::Option::Some(rt::json!("order-4")),
+                        false,
+                    );
+                request
                     .json_body(
                         "application/json",
                         &rt::json!({ "itemId" : 4, "quantity" : 1 }),
@@ -1474,7 +1480,7 @@ pub const WORKFLOWS: &[::arazzo::WorkflowInfo] = &[
     ::arazzo::WorkflowInfo {
         id: "order-with-login-outputs",
         summary: ::std::option::Option::Some(
-            "Log in through `log-in` and order with its token, reading the called workflow's output as the step's own, as some runners do (a warning: the step declares no outputs).",
+            "Log in through `log-in` and order with its token, reading the called workflow's output as the step's own, as some runners do (a warning: the step declares no outputs). The order's own `x-request-id` replaces the workflow's `X-Request-Id`.",
         ),
         inputs_schema: "{\"type\":\"object\",\"required\":[\"username\",\"password\"],\"properties\":{\"username\":{\"type\":\"string\"},\"password\":{\"type\":\"string\"}}}",
     },
