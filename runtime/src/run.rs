@@ -482,15 +482,32 @@ impl<'c> Run<'c> {
         let mut headers = request.headers;
         let mut cookies = request.cookies;
         let mut authorization = None;
+        // A credential goes where the operation's security asks, unless the step sets that
+        // header, query parameter or cookie itself: the document's value is the more
+        // specific one, and a request with two `Authorization` headers is refused by most
+        // servers.
+        let has_header = |headers: &[(String, String)], name: &str| {
+            headers.iter().any(|(n, _)| n.eq_ignore_ascii_case(name))
+        };
+        let has_pair = |pairs: &[String], name: &str| {
+            let name = encode::component(name);
+            pairs
+                .iter()
+                .any(|p| p.split('=').next().is_some_and(|n| n.trim() == name))
+        };
         for placement in self.client.inner.credentials.placements(operation.security) {
             match placement {
+                Placement::Authorization(_) if has_header(&headers, "authorization") => {}
                 Placement::Authorization(value) => authorization = Some(value),
+                Placement::Header(name, _) if has_header(&headers, name) => {}
                 Placement::Header(name, value) => headers.push((name.to_owned(), value)),
+                Placement::Query(name, _) if has_pair(&query, name) => {}
                 Placement::Query(name, value) => query.push(format!(
                     "{}={}",
                     encode::component(name),
                     encode::component(&value)
                 )),
+                Placement::Cookie(name, _) if has_pair(&cookies, name) => {}
                 Placement::Cookie(name, value) => {
                     cookies.push(format!("{name}={}", encode::component(&value)))
                 }

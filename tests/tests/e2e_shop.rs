@@ -467,8 +467,14 @@ async fn dependencies_run_first_and_their_values_are_readable() {
 #[tokio::test]
 async fn a_step_reads_the_outputs_of_the_workflow_it_runs_as_its_own() {
     let server = start(Shop::default()).await;
+    // The step sends the API key itself; the client's would be refused.
+    let client = arazzo::Client::builder()
+        .base_url("shop", format!("{}/api", server.base_url()))
+        .api_key("k-client")
+        .build()
+        .unwrap();
     let out = shop::order_with_login_outputs(
-        &client(&server),
+        &client,
         shop::OrderWithLoginOutputsInputs {
             username: "ada".into(),
             password: "p&ss word".into(),
@@ -498,4 +504,11 @@ async fn a_step_reads_the_outputs_of_the_workflow_it_runs_as_its_own() {
         request_ids,
         [&("x-request-id".to_owned(), "order-4".to_owned())]
     );
+    let api_keys: Vec<&str> = requests[1]
+        .headers
+        .iter()
+        .filter(|(name, _)| name == "x-api-key")
+        .map(|(_, value)| value.as_str())
+        .collect();
+    assert_eq!(api_keys, ["k-123"]);
 }

@@ -1227,7 +1227,7 @@ pub struct OrderWithLoginOutputsOutputs {
     /// `$steps.order.outputs.id`
     pub id: i64,
 }
-/// Log in through `log-in` and order with its token, reading the called workflow's output as the step's own, as some runners do (a warning: the step declares no outputs). The order's own `x-request-id` replaces the workflow's `X-Request-Id`.
+/// Log in through `log-in` and order with its token, reading the called workflow's output as the step's own, as some runners do (a warning: the step declares no outputs). The order's own `x-request-id` replaces the workflow's `X-Request-Id`, and its `X-Api-Key` the client's API key.
 ///
 /// Workflow `order-with-login-outputs`.
 ///
@@ -1396,6 +1396,12 @@ pub async fn order_with_login_outputs(
                         false,
                     );
                 request
+                    .header(
+                        "X-Api-Key",
+                        ::std::option::Option::Some(rt::json!("k-123")),
+                        false,
+                    );
+                request
                     .json_body(
                         "application/json",
                         &rt::json!({ "itemId" : 4, "quantity" : 1 }),
@@ -1480,7 +1486,7 @@ pub const WORKFLOWS: &[::arazzo::WorkflowInfo] = &[
     ::arazzo::WorkflowInfo {
         id: "order-with-login-outputs",
         summary: ::std::option::Option::Some(
-            "Log in through `log-in` and order with its token, reading the called workflow's output as the step's own, as some runners do (a warning: the step declares no outputs). The order's own `x-request-id` replaces the workflow's `X-Request-Id`.",
+            "Log in through `log-in` and order with its token, reading the called workflow's output as the step's own, as some runners do (a warning: the step declares no outputs). The order's own `x-request-id` replaces the workflow's `X-Request-Id`, and its `X-Api-Key` the client's API key.",
         ),
         inputs_schema: "{\"type\":\"object\",\"required\":[\"username\",\"password\"],\"properties\":{\"username\":{\"type\":\"string\"},\"password\":{\"type\":\"string\"}}}",
     },
