@@ -325,6 +325,9 @@ pub(crate) struct Param {
     pub location: Location,
     pub style: Style,
     pub explode: bool,
+    /// A query parameter whose reserved characters are sent as they are (OpenAPI
+    /// `allowReserved`).
+    pub allow_reserved: bool,
     pub value: ValueSpec,
 }
 

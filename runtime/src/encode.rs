@@ -34,6 +34,32 @@ pub(crate) fn component(text: &str) -> String {
     utf8_percent_encode(text, COMPONENT).to_string()
 }
 
+/// What OpenAPI's `allowReserved` leaves as it is besides the unreserved characters: the
+/// reserved characters of RFC 3986.
+const RESERVED_ALLOWED: &AsciiSet = &COMPONENT
+    .remove(b':')
+    .remove(b'/')
+    .remove(b'?')
+    .remove(b'#')
+    .remove(b'[')
+    .remove(b']')
+    .remove(b'@')
+    .remove(b'!')
+    .remove(b'$')
+    .remove(b'&')
+    .remove(b'\'')
+    .remove(b'(')
+    .remove(b')')
+    .remove(b'*')
+    .remove(b'+')
+    .remove(b',')
+    .remove(b';')
+    .remove(b'=');
+
+fn reserved_allowed(text: &str) -> String {
+    utf8_percent_encode(text, RESERVED_ALLOWED).to_string()
+}
+
 /// A primitive value as text: strings as they are, numbers and booleans as JSON writes
 /// them, `null` as the empty string. Arrays and objects as JSON text.
 pub(crate) fn primitive(value: &Value) -> String {
@@ -110,41 +136,69 @@ fn simple(value: &Value, explode: bool, enc: &dyn Fn(&str) -> String) -> String 
 
 /// A query parameter as `name=value` pairs, each part already percent-encoded.
 pub(crate) fn query(name: &str, value: &Value, style: Style, explode: bool) -> Vec<String> {
+    query_with(name, value, style, explode, &component)
+}
+
+/// As [`query`], with the reserved characters of the values left as they are
+/// (`allowReserved`).
+pub(crate) fn query_allow_reserved(
+    name: &str,
+    value: &Value,
+    style: Style,
+    explode: bool,
+) -> Vec<String> {
+    query_with(name, value, style, explode, &reserved_allowed)
+}
+
+/// A query parameter whose values (and object keys) `enc` encodes. `spaceDelimited` and
+/// `pipeDelimited` join arrays and objects (key, value, key, value …) with `%20` and `|`
+/// when not exploded; exploded, they are sent as `form` would.
+fn query_with(
+    name: &str,
+    value: &Value,
+    style: Style,
+    explode: bool,
+    enc: &dyn Fn(&str) -> String,
+) -> Vec<String> {
     let n = component(name);
+    let delimiter = match style {
+        Style::SpaceDelimited => Some("%20"),
+        Style::PipeDelimited => Some("|"),
+        _ => None,
+    };
     match (style, value) {
         (Style::DeepObject, Value::Object(_)) => entries(value)
             .iter()
-            .map(|(k, v)| format!("{n}%5B{}%5D={}", component(k), component(v)))
+            .map(|(k, v)| format!("{n}%5B{}%5D={}", enc(k), enc(v)))
             .collect(),
-        (Style::SpaceDelimited, Value::Array(_)) => {
+        (_, Value::Array(_)) if delimiter.is_some() && !explode => {
+            let sep = delimiter.unwrap_or_default();
             vec![format!(
                 "{n}={}",
-                join(items(value).iter().map(|s| component(s)), "%20")
+                join(items(value).iter().map(|s| enc(s)), sep)
             )]
         }
-        (Style::PipeDelimited, Value::Array(_)) => {
-            vec![format!(
-                "{n}={}",
-                join(items(value).iter().map(|s| component(s)), "|")
-            )]
+        (_, Value::Object(_)) if delimiter.is_some() && !explode => {
+            let sep = delimiter.unwrap_or_default();
+            let parts = entries(value)
+                .into_iter()
+                .flat_map(|(k, v)| [enc(&k), enc(&v)]);
+            vec![format!("{n}={}", join(parts, sep))]
         }
         (_, Value::Array(_)) if explode => items(value)
             .iter()
-            .map(|v| format!("{n}={}", component(v)))
+            .map(|v| format!("{n}={}", enc(v)))
             .collect(),
         (_, Value::Array(_)) => vec![format!(
             "{n}={}",
-            join(items(value).iter().map(|s| component(s)), ",")
+            join(items(value).iter().map(|s| enc(s)), ",")
         )],
         (_, Value::Object(_)) if explode => entries(value)
             .iter()
-            .map(|(k, v)| format!("{}={}", component(k), component(v)))
+            .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
             .collect(),
-        (_, Value::Object(_)) => vec![format!(
-            "{n}={}",
-            pairs(&entries(value), false, ",", &component)
-        )],
-        (_, other) => vec![format!("{n}={}", component(&primitive(other)))],
+        (_, Value::Object(_)) => vec![format!("{n}={}", pairs(&entries(value), false, ",", enc))],
+        (_, other) => vec![format!("{n}={}", enc(&primitive(other)))],
     }
 }
 
@@ -260,9 +314,40 @@ mod tests {
             ["id=3%204%205"]
         );
         assert_eq!(query("id", &a, Style::PipeDelimited, false), ["id=3|4|5"]);
+        // Objects as OpenAPI 3.1.1's table has them: keys and values in turn.
+        assert_eq!(
+            query("id", &o, Style::SpaceDelimited, false),
+            ["id=role%20admin%20firstName%20Alex"]
+        );
+        assert_eq!(
+            query("id", &o, Style::PipeDelimited, false),
+            ["id=role|admin|firstName|Alex"]
+        );
+        // Exploded, the delimited styles are `form`.
+        assert_eq!(
+            query("id", &a, Style::PipeDelimited, true),
+            ["id=3", "id=4", "id=5"]
+        );
         assert_eq!(
             query("id", &o, Style::DeepObject, true),
             ["id%5Brole%5D=admin", "id%5BfirstName%5D=Alex"]
+        );
+    }
+
+    #[test]
+    fn allow_reserved_keeps_reserved_characters() {
+        let value = json!("a/b?c=d&e:f[1]@x!$'()*+,; é%");
+        assert_eq!(
+            query_allow_reserved("q", &value, Style::Form, true),
+            ["q=a/b?c=d&e:f[1]@x!$'()*+,;%20%C3%A9%25"]
+        );
+        assert_eq!(
+            query("q", &value, Style::Form, true),
+            ["q=a%2Fb%3Fc%3Dd%26e%3Af%5B1%5D%40x%21%24%27%28%29%2A%2B%2C%3B%20%C3%A9%25"]
+        );
+        assert_eq!(
+            query_allow_reserved("q", &json!(["a/b", "c"]), Style::Form, false),
+            ["q=a/b,c"]
         );
     }
 

@@ -682,6 +682,24 @@ impl Request {
         }
     }
 
+    /// As [`Request::query`], for a parameter with OpenAPI's `allowReserved`: the reserved
+    /// characters of RFC 3986 (`:/?#[]@!$&'()*+,;=`) in its values are sent as they are.
+    pub fn query_allow_reserved(
+        &mut self,
+        name: &str,
+        value: Option<Value>,
+        style: Style,
+        explode: bool,
+    ) {
+        if let Some(value) = value.filter(|v| !v.is_null()) {
+            self.query
+                .extend(encode::query_allow_reserved(name, &value, style, explode));
+            if let Some(sent) = self.sent.as_deref_mut() {
+                sent.query.push((name.to_owned(), value));
+            }
+        }
+    }
+
     /// Sets the header `name`; an absent or `null` value leaves it out.
     pub fn header(&mut self, name: &str, value: Option<Value>, explode: bool) {
         if let Some(value) = value.filter(|v| !v.is_null()) {

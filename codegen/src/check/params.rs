@@ -177,7 +177,9 @@ pub(super) fn lower(
                 &w.at.key("name"),
                 format!("duplicate parameter `{}`", w.param.name),
             )
-            .note("each name and `in` pair may appear once per workflow (header names in any case)");
+            .note(
+                "each name and `in` pair may appear once per workflow (header names in any case)",
+            );
             continue;
         }
         if seen.insert(key) {
@@ -235,6 +237,7 @@ pub(super) fn lower(
             location: loc,
             style: style_,
             explode,
+            allow_reserved: found.is_some_and(|d| d.allow_reserved),
             value,
         });
     }
@@ -617,22 +620,27 @@ pub(super) fn body(
     let parsed;
     let mut json_text = false;
     let payload = match payload {
-        Value::String(text) if encoding == ir::Encoding::Json => {
-            if text.contains("{$") {
+        Value::String(text) if encoding == ir::Encoding::Json => match expr::classify(text) {
+            // One expression (`$inputs.order`): its value is the payload.
+            Ok(expr::ValueKind::Expression(_)) | Err(_) => payload,
+            Ok(expr::ValueKind::Template(_)) => {
                 json_text = true;
                 payload
-            } else if let Ok(value) = serde_json::from_str::<Value>(text) {
-                parsed = value;
-                &parsed
-            } else {
-                ck.warning(
+            }
+            Ok(expr::ValueKind::Literal) => {
+                if let Ok(value) = serde_json::from_str::<Value>(text) {
+                    parsed = value;
+                    &parsed
+                } else {
+                    ck.warning(
                     &at.key("payload"),
                     format!("this `{content_type}` payload is a string that is not JSON text; it is sent as one JSON string"),
                 )
                 .help("write the payload as a YAML or JSON object, or as JSON text");
-                payload
+                    payload
+                }
             }
-        }
+        },
         _ => payload,
     };
     let media = resolved.openapi.request_body(&resolved.op).and_then(|b| {

@@ -430,7 +430,11 @@ fn request(step: &Step, op: &Operation) -> TokenStream {
             }
             Location::Query => {
                 let value = optional(&param.value);
-                quote!(request.query(#name, #value, #style, #explode);)
+                let method = match param.allow_reserved {
+                    true => quote!(query_allow_reserved),
+                    false => quote!(query),
+                };
+                quote!(request.#method(#name, #value, #style, #explode);)
             }
             Location::Header => {
                 let value = optional(&param.value);
