@@ -154,7 +154,7 @@ pub(super) fn lower(
         let Some(w) = written(ck, entry, at) else {
             continue;
         };
-        if !seen.insert(identity(&w.param)) {
+        if !seen.insert(identity(w.param)) {
             ck.error(
                 &w.at.key("name"),
                 format!("duplicate parameter `{}`", w.param.name),
@@ -171,7 +171,7 @@ pub(super) fn lower(
         let Some(w) = written(ck, entry, at) else {
             continue;
         };
-        let key = identity(&w.param);
+        let key = identity(w.param);
         if !workflow_seen.insert(key.clone()) {
             ck.error(
                 &w.at.key("name"),
