@@ -164,13 +164,17 @@ pub(super) fn lower(
         }
         entries.push(w);
     }
-    // Workflow parameters apply to every operation step that does not set its own.
+    // Workflow parameters apply to every operation step that does not set its own; those
+    // without `in` are inputs for the steps that run workflows.
     let mut workflow_seen = HashSet::new();
     for (index, entry) in wf.parameters.iter().flatten().enumerate() {
         let at = wf_at.key("parameters").index(index);
         let Some(w) = written(ck, entry, at) else {
             continue;
         };
+        if w.param.location.is_none() {
+            continue;
+        }
         let key = identity(w.param);
         if !workflow_seen.insert(key.clone()) {
             ck.error(

@@ -398,6 +398,23 @@ fn lower_workflow_step(
             inputs.push((name.clone(), value));
         }
     }
+    // Workflow parameters apply to every step ("MUST be passed to an operation or
+    // workflow"): here as inputs of the called workflow, those it has and the step does
+    // not set itself. The others are for the operation steps.
+    for (position, entry) in wf.parameters.iter().flatten().enumerate() {
+        let entry_at = wf_at.key("parameters").index(position);
+        let Some(written) = params::written(ck, entry, entry_at) else {
+            continue;
+        };
+        let name = &written.param.name;
+        if given.contains(name) || !fields.iter().any(|f| &f.name == name) {
+            continue;
+        }
+        given.push(name.clone());
+        if let Some(value) = exprs::value(ck, names, written.value, &written.value_at) {
+            inputs.push((name.clone(), value));
+        }
+    }
     for field in fields
         .iter()
         .filter(|f| f.required && !given.contains(&f.name))
