@@ -148,10 +148,11 @@ where
     &'a T: Into<ActionView<'a>>,
 {
     let mut out = Vec::new();
+    let mut names_seen = std::collections::HashSet::new();
     for (index, entry) in list.iter().enumerate() {
         let entry_at = at.index(index);
         let (view, view_at) = match entry {
-            ReusableOr::Item(item) => (item.into(), entry_at),
+            ReusableOr::Item(item) => (item.into(), entry_at.clone()),
             ReusableOr::Reusable(reusable) => {
                 let ref_at = entry_at.key("reference");
                 let name = match expr::parse_expression(&reusable.reference) {
@@ -189,6 +190,22 @@ where
                 (view, component_at)
             }
         };
+        if view.criteria.is_some_and(Vec::is_empty)
+            && component_kind == ComponentKind::SuccessActions
+        {
+            ck.warning(
+                &view_at.key("criteria"),
+                "an empty `criteria` list: the action always applies",
+            )
+            .note("the schema asks for at least one criterion; leave `criteria` out instead");
+        }
+        if !names_seen.insert(view.name) {
+            ck.warning(
+                &entry_at,
+                format!("duplicate action `{}` in this list", view.name),
+            )
+            .note("actions are told apart by name; only the first that applies runs");
+        }
         if let Some(action) = lower_one(ck, names, phase, &view, &view_at, statuses) {
             out.push(action);
         }

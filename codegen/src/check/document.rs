@@ -47,6 +47,58 @@ pub(super) fn check_non_empty_lists(ck: &Checker) {
     }
 }
 
+/// Names the specification restricts to `^[a-zA-Z0-9.\-_]+$`: the keys of workflow and
+/// step `outputs` and of `components`. Other names still work here (they become Rust
+/// identifiers of their own), but other tools may reject them.
+pub(super) fn check_key_names(ck: &Checker) {
+    let valid = |key: &str| {
+        !key.is_empty()
+            && key
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'))
+    };
+    let report = |at: Pointer, what: &str, key: &str| {
+        if !valid(key) {
+            ck.warning(
+                &at,
+                format!(
+                    "{what} `{key}` has characters other than letters, digits, `.`, `-` and `_`"
+                ),
+            )
+            .note("the specification requires names matching `^[a-zA-Z0-9.\\-_]+$`");
+        }
+    };
+    for (index, wf) in ck.doc.workflows.iter().enumerate() {
+        let at = workflow_pointer(index);
+        for key in wf.outputs.iter().flat_map(|o| o.keys()) {
+            report(at.key("outputs").key(key), "the output name", key);
+        }
+        for (step_index, step) in wf.steps.iter().enumerate() {
+            let step_at = at.key("steps").index(step_index);
+            for key in step.outputs.iter().flat_map(|o| o.keys()) {
+                report(step_at.key("outputs").key(key), "the output name", key);
+            }
+        }
+    }
+    if let Some(components) = &ck.doc.components {
+        let at = Pointer::root().key("components");
+        let inputs = components.inputs.iter().flat_map(|m| m.keys());
+        let parameters = components.parameters.iter().flat_map(|m| m.keys());
+        let successes = components.success_actions.iter().flat_map(|m| m.keys());
+        let failures = components.failure_actions.iter().flat_map(|m| m.keys());
+        for (kind, keys) in [
+            ("inputs", inputs.collect::<Vec<_>>()),
+            ("parameters", parameters.collect()),
+            ("successActions", successes.collect()),
+            ("failureActions", failures.collect()),
+        ] {
+            for key in keys {
+                report(at.key(kind).key(key), "the component name", key);
+            }
+        }
+    }
+}
+
 /// Two source descriptions named `petstore`.
 pub(super) fn check_unique_source_names(ck: &Checker) {
     let mut seen = HashMap::new();

@@ -124,6 +124,7 @@ pub(crate) fn check(cx: &Ctxt, loaded: &Loaded, settings: &Settings) -> Option<i
     document::check_unique_source_names(&ck);
     document::check_unique_workflow_ids(&ck);
     document::check_unknown_fields(&ck);
+    document::check_key_names(&ck);
 
     let modules = other_documents(&mut ck, settings);
     let sources = operations::plan_sources(&ck);

@@ -618,7 +618,29 @@ pub(super) fn body(
             replacements.push((target.to_owned(), value));
         }
     }
-    let payload = body.payload.as_ref()?;
+    let Some(payload) = body.payload.as_ref() else {
+        ck.warning(&at, "the request body has no `payload`, so no body is sent")
+            .help("add a `payload`, or leave `requestBody` out");
+        return None;
+    };
+    let method = resolved.op.method.to_ascii_uppercase();
+    if matches!(method.as_str(), "GET" | "HEAD" | "DELETE") {
+        ck.warning(&at, format!("a `{method}` request with a body"))
+            .note("RFC 9110: content in such requests has no defined meaning, and some servers and proxies reject it");
+    } else if resolved.openapi.request_body(&resolved.op).is_none() {
+        ck.warning(
+            &at,
+            format!(
+                "operation `{operation}` declares no request body",
+                operation = resolved
+                    .op
+                    .operation
+                    .operation_id
+                    .as_deref()
+                    .unwrap_or(resolved.op.path)
+            ),
+        );
+    }
     // A JSON payload written as JSON text: without expressions it is read here as the JSON
     // it spells, and checked as such; with embedded `{$…}` it is parsed at run time.
     let parsed;
