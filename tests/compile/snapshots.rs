@@ -11,6 +11,14 @@ mod kinde_invite {
     include!("../../codegen/tests/output/kinde_invite.rs");
 }
 
+mod oai_login_and_retrieve_pets {
+    include!("../../codegen/tests/output/oai_login_and_retrieve_pets.rs");
+}
+
+mod oai_oauth {
+    include!("../../codegen/tests/output/oai_oauth.rs");
+}
+
 mod records {
     include!("../../codegen/tests/output/records.rs");
 }
@@ -56,6 +64,12 @@ mod validation {
 }
 
 fn main() {
+    let _ = oai_login_and_retrieve_pets::login_user_retrieve_pet;
+    let _ = oai_login_and_retrieve_pets::run_workflow;
+    let _ = oai_oauth::refresh_token_flow;
+    let _ = oai_oauth::client_credentials_flow;
+    let _ = oai_oauth::authorization_code_flow;
+    let _ = oai_oauth::run_workflow;
     let _ = flows::order_with_token;
     let _ = flows::checkout;
     let _ = flows::restock;
