@@ -485,6 +485,7 @@ async fn a_step_reads_the_outputs_of_the_workflow_it_runs_as_its_own() {
     // Typed from `log-in`'s output, which the step does not declare.
     let token: String = out.token;
     assert_eq!((token.as_str(), out.id), ("tok-1", 7));
+    assert_eq!(out.login_token, "tok-1");
     let requests = server.requests();
     assert_eq!(
         requests

@@ -54,6 +54,8 @@ pub(super) struct StepNames {
     pub implicit: IndexMap<String, Implicit>,
     /// The names of `implicit` that expressions read, in the order first read.
     pub implicit_read: RefCell<IndexSet<String>>,
+    /// The id of the workflow the step runs, for a step that runs one.
+    pub runs: Option<String>,
 }
 
 /// An output of the workflow a step runs, read as an output of the step although the step
@@ -365,6 +367,51 @@ pub(super) fn resolve(
             name,
             pointer,
         } => {
+            // Not a dependency, but run by one step of this workflow: its outputs are that
+            // step's (as the usearazzo runner reads them).
+            if let (None, WorkflowField::Outputs) = (names.dependencies.get(workflow), field) {
+                let running: Vec<&String> = names
+                    .steps
+                    .iter()
+                    .filter(|(_, s)| s.runs.as_deref() == Some(workflow.as_str()))
+                    .map(|(id, _)| id)
+                    .collect();
+                if running.len() > 1 {
+                    let list: Vec<String> = running.iter().map(|s| format!("`{s}`")).collect();
+                    ck.error_in(
+                        at,
+                        text,
+                        offset,
+                        shown.len(),
+                        format!(
+                            "`$workflows.{workflow}` is not in `dependsOn` and several steps run it ({})",
+                            list.join(", ")
+                        ),
+                    )
+                    .help(format!("read the one you mean as `$steps.<step>.outputs.{name}`"));
+                    return None;
+                }
+                if let [step] = running.as_slice() {
+                    let step = *step;
+                    ck.warning_in(
+                        at,
+                        text,
+                        offset,
+                        shown.len(),
+                        format!(
+                            "`$workflows.{workflow}` is not in `dependsOn`; read as the outputs of step `{step}`, which runs it"
+                        ),
+                    )
+                    .help(format!("write `$steps.{step}.outputs.{name}`"))
+                    .note("`strict = true` makes this an error");
+                    let as_step = Expr::StepOutput {
+                        step: step.clone(),
+                        name: name.clone(),
+                        pointer: pointer.clone(),
+                    };
+                    return resolve(ck, names, phase, &as_step, at, text, offset);
+                }
+            }
             let Some(dependency) = names.dependencies.get(workflow) else {
                 ck.error_in(
                     at,

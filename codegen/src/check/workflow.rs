@@ -184,6 +184,11 @@ pub(super) fn lower(
                     .collect(),
                 implicit,
                 implicit_read: Default::default(),
+                runs: step
+                    .workflow_id
+                    .as_deref()
+                    .and_then(|w| targets::find(ck, w))
+                    .map(|t| t.call.id.clone()),
             });
         step_idents.push((ident, variant));
     }

@@ -1224,6 +1224,9 @@ pub struct OrderWithLoginOutputsInputs {
 pub struct OrderWithLoginOutputsOutputs {
     /// `$steps.logIn.outputs.token`
     pub token: ::std::string::String,
+    /// `$workflows.log-in.outputs.token`
+    #[serde(rename = "loginToken")]
+    pub login_token: ::std::string::String,
     /// `$steps.order.outputs.id`
     pub id: i64,
 }
@@ -1436,6 +1439,10 @@ pub async fn order_with_login_outputs(
     ::std::result::Result::Ok(OrderWithLoginOutputsOutputs {
         token: run
             .output_of(log_in.as_ref(), "$steps.logIn.outputs.token")?
+            .token
+            .clone(),
+        login_token: run
+            .output_of(log_in.as_ref(), "$workflows.log-in.outputs.token")?
             .token
             .clone(),
         id: run.output_of(order.as_ref(), "$steps.order.outputs.id")?.id.clone(),
