@@ -328,6 +328,9 @@ pub(crate) struct Param {
     /// A query parameter whose reserved characters are sent as they are (OpenAPI
     /// `allowReserved`).
     pub allow_reserved: bool,
+    /// A parameter described by a JSON media type (`content: {application/json: …}`): its
+    /// value is sent as JSON text, which the style then encodes as one string.
+    pub json_content: bool,
     pub value: ValueSpec,
 }
 

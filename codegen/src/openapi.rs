@@ -95,6 +95,8 @@ pub(crate) struct ResolvedParameter<'a> {
     /// The schema, resolved; for a parameter described by `content`, the schema of its
     /// first media type.
     pub schema: Option<&'a Schema>,
+    /// For a parameter described by `content` rather than `schema`: its media type.
+    pub content_type: Option<&'a str>,
     /// The allowed values, when the schema is a string enumeration.
     pub enum_values: Option<Vec<String>>,
     /// Whether the parameter is deprecated.
@@ -608,7 +610,12 @@ impl OpenApiSource {
                 .and_then(|schema| self.resolve_schema(schema)),
         };
         let enum_values = schema.and_then(string_enum_values);
+        let content_type = match &data.format {
+            ParameterSchemaOrContent::Content(content) => content.keys().next().map(String::as_str),
+            ParameterSchemaOrContent::Schema(_) => None,
+        };
         ResolvedParameter {
+            content_type,
             name: &data.name,
             location,
             required: data.required || location == ParameterIn::Path,

@@ -117,6 +117,16 @@ pub mod __private {
         escaped
     }
 
+    /// The value of a parameter described by a JSON media type (OpenAPI `content`): its JSON
+    /// text, as one string for the parameter's style to encode; `null` stays absent.
+    pub fn json_content(value: Value) -> Value {
+        match value {
+            Value::Null => Value::Null,
+            Value::String(text) => Value::String(Value::String(text).to_string()),
+            other => Value::String(other.to_string()),
+        }
+    }
+
     /// The value at a JSON pointer inside a value, cloned.
     pub fn pointer(value: Option<Value>, pointer: &str) -> Option<Value> {
         value.and_then(|v| v.pointer(pointer).cloned())
@@ -127,7 +137,7 @@ pub mod __private {
 mod tests {
     use serde_json::json;
 
-    use super::__private::{json_text, text, xml_text};
+    use super::__private::{json_content, json_text, text, xml_text};
 
     #[test]
     fn template_text_escapes_for_its_document() {

@@ -6,6 +6,7 @@
 //!   checked against the values of the OpenAPI 3.0.3 "Style Examples" table (`blue`,
 //!   `[blue, black, brown]`, `{R: 100, G: 200, B: 150}`), reserved characters inside
 //!   values, and `allowReserved`;
+//! - query and header parameters described by a JSON media type (`content`), as JSON text;
 //! - two cookie parameters in one `Cookie` header;
 //! - `$url` and `$method` in step outputs and success criteria;
 //! - embedded `{$…}` expressions whose values are an object, an array or a number;
@@ -209,6 +210,20 @@ async fn allow_reserved_sends_reserved_characters_unencoded() {
     assert_eq!(
         targets(&server),
         ["GET /reserved?next=/docs/intro?lang&plain=%2Fdocs%2Fintro%3Flang"]
+    );
+}
+
+#[tokio::test]
+async fn parameters_of_a_json_media_type_are_sent_as_json_text() {
+    let server = start().await;
+    run_without_outputs(&server, "json-content", style_values()).await;
+    assert_eq!(
+        targets(&server),
+        ["GET /json-query?filter=%7B%22R%22%3A100%2C%22G%22%3A200%2C%22B%22%3A150%7D"]
+    );
+    assert_eq!(
+        server.requests()[0].header("x-filter"),
+        Some(r#"{"R":100,"G":200,"B":150}"#)
     );
 }
 

@@ -242,6 +242,15 @@ pub(super) fn lower(
             style: style_,
             explode,
             allow_reserved: found.is_some_and(|d| d.allow_reserved),
+            json_content: found.and_then(|d| d.content_type).is_some_and(|ct| {
+                let essence = ct
+                    .split(';')
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .to_ascii_lowercase();
+                essence == "application/json" || essence.ends_with("+json")
+            }),
             value,
         });
     }

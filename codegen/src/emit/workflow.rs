@@ -423,9 +423,21 @@ fn request(step: &Step, op: &Operation) -> TokenStream {
         let name = &param.name;
         let style = style(param.style);
         let explode = param.explode;
+        // A parameter of a JSON media type is sent as JSON text.
+        let optional = |value| match param.json_content {
+            true => {
+                let value = optional(value);
+                quote!(#value.map(rt::json_content))
+            }
+            false => optional(value),
+        };
         match param.location {
             Location::Path => {
                 let value = required(&param.value);
+                let value = match param.json_content {
+                    true => quote!(rt::json_content(#value)),
+                    false => value,
+                };
                 quote!(request.path(#name, &#value, #style, #explode);)
             }
             Location::Query => {
