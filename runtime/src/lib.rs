@@ -158,4 +158,11 @@ mod tests {
             "{&quot;a&quot;:&quot;x&quot;}"
         );
     }
+
+    #[test]
+    fn json_content_parameters_are_json_text() {
+        assert_eq!(json_content(json!({"a": [1]})), json!(r#"{"a":[1]}"#));
+        assert_eq!(json_content(json!("x")), json!(r#""x""#));
+        assert_eq!(json_content(json!(null)), json!(null));
+    }
 }
