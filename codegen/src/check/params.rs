@@ -242,15 +242,9 @@ pub(super) fn lower(
             style: style_,
             explode,
             allow_reserved: found.is_some_and(|d| d.allow_reserved),
-            json_content: found.and_then(|d| d.content_type).is_some_and(|ct| {
-                let essence = ct
-                    .split(';')
-                    .next()
-                    .unwrap_or("")
-                    .trim()
-                    .to_ascii_lowercase();
-                essence == "application/json" || essence.ends_with("+json")
-            }),
+            json_content: found
+                .and_then(|d| d.content_type)
+                .is_some_and(|ct| is_json(&essence(ct))),
             value,
         });
     }
@@ -501,6 +495,22 @@ fn is_media_type(text: &str) -> bool {
     matches!(essence.split_once('/'), Some((kind, sub)) if token(kind) && token(sub))
 }
 
+/// A media type without its parameters, lowercased: `application/json` of
+/// `Application/JSON; charset=utf-8`.
+fn essence(media_type: &str) -> String {
+    media_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase()
+}
+
+/// Whether a media type's essence is JSON (`application/json`, `…+json`).
+fn is_json(essence: &str) -> bool {
+    essence == "application/json" || essence.ends_with("+json")
+}
+
 /// What makes two parameters the same: name and `in`, header names compared in any case
 /// (RFC 9110), so that a step's `x-request-id` overrides a workflow's `X-Request-Id`.
 fn identity(param: &model::Parameter) -> (String, Option<ParameterIn>) {
@@ -528,12 +538,7 @@ pub(super) fn body(
         .unwrap_or_default();
     let content_type = match &body.content_type {
         Some(ct) => {
-            let essence = ct
-                .split(';')
-                .next()
-                .unwrap_or("")
-                .trim()
-                .to_ascii_lowercase();
+            let essence = essence(ct);
             let accepts = accepted.is_empty()
                 || accepted.iter().any(|a| {
                     let a = a.to_ascii_lowercase();
@@ -556,13 +561,8 @@ pub(super) fn body(
             .cloned()
             .unwrap_or_else(|| "application/json".to_owned()),
     };
-    let essence = content_type
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
-    let encoding = if essence == "application/json" || essence.ends_with("+json") {
+    let essence = essence(&content_type);
+    let encoding = if is_json(&essence) {
         ir::Encoding::Json
     } else if essence == "application/x-www-form-urlencoded" {
         ir::Encoding::Form

@@ -966,11 +966,28 @@ fn step_arm(
     };
 
     let label = labeled.then(|| quote!('step:));
-    let count = proc_macro2::Literal::usize_unsuffixed(retry_actions(step));
-    match (retries, resumable(step)) {
-        (true, true) if counted => quote! {
-            Step::#variant(done, mut retried) => {
-                let mut attempt = done;
+    if retries {
+        // A step that can come back from the step its retry ran first resumes its count of
+        // attempts (and of each retry action's retries, when it has several).
+        let count = proc_macro2::Literal::usize_unsuffixed(retry_actions(step));
+        let (pattern, first, counters) = match (resumable(step), counted) {
+            (true, true) => (
+                quote!(Step::#variant(done, mut retried)),
+                quote!(done),
+                None,
+            ),
+            (true, false) => (quote!(Step::#variant(done)), quote!(done), None),
+            (false, true) => (
+                quote!(Step::#variant),
+                quote!(0),
+                Some(quote!(let mut retried = [0u32; #count];)),
+            ),
+            (false, false) => (quote!(Step::#variant), quote!(0), None),
+        };
+        return quote! {
+            #pattern => {
+                let mut attempt = #first;
+                #counters
                 loop {
                     attempt += 1;
                     run.start_step(#step_id, attempt)?;
@@ -978,47 +995,13 @@ fn step_arm(
                     #outcome
                 }
             }
-        },
-        (true, true) => quote! {
-            Step::#variant(done) => {
-                let mut attempt = done;
-                loop {
-                    attempt += 1;
-                    run.start_step(#step_id, attempt)?;
-                    #call
-                    #outcome
-                }
-            }
-        },
-        (true, false) if counted => quote! {
-            Step::#variant => {
-                let mut attempt = 0;
-                let mut retried = [0u32; #count];
-                loop {
-                    attempt += 1;
-                    run.start_step(#step_id, attempt)?;
-                    #call
-                    #outcome
-                }
-            }
-        },
-        (true, false) => quote! {
-            Step::#variant => {
-                let mut attempt = 0;
-                loop {
-                    attempt += 1;
-                    run.start_step(#step_id, attempt)?;
-                    #call
-                    #outcome
-                }
-            }
-        },
-        (false, _) => quote! {
-            Step::#variant => #label {
-                run.start_step(#step_id, 1)?;
-                #call
-                #outcome
-            }
-        },
+        };
+    }
+    quote! {
+        Step::#variant => #label {
+            run.start_step(#step_id, 1)?;
+            #call
+            #outcome
+        }
     }
 }
