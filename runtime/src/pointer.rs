@@ -5,6 +5,7 @@
 //! [`extract`] instead walks the text once, builds a [`Value`] only at the pointer's target,
 //! and skips everything else (still checking that it is well-formed JSON).
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
@@ -16,11 +17,8 @@ use serde_json::Value;
 /// `serde_json::from_slice::<Value>(json)?.pointer(pointer).cloned()`, duplicate members
 /// included (the last one wins); `Err` when the text is not valid JSON.
 pub(crate) fn extract(json: &[u8], pointer: &str) -> Result<Option<Value>, serde_json::Error> {
-    let tokens: Vec<String> = match pointer.strip_prefix('/') {
-        Some(rest) => rest
-            .split('/')
-            .map(|t| t.replace("~1", "/").replace("~0", "~"))
-            .collect(),
+    let tokens: Vec<Cow<str>> = match pointer.strip_prefix('/') {
+        Some(rest) => rest.split('/').map(unescape).collect(),
         None => return Ok(None),
     };
     let mut de = serde_json::Deserializer::from_slice(json);
@@ -29,10 +27,20 @@ pub(crate) fn extract(json: &[u8], pointer: &str) -> Result<Option<Value>, serde
     Ok(found)
 }
 
+/// A reference token with `~1` and `~0` unescaped; borrowed when it has neither (the
+/// common case, which then allocates nothing).
+fn unescape(token: &str) -> Cow<'_, str> {
+    if token.contains('~') {
+        Cow::Owned(token.replace("~1", "/").replace("~0", "~"))
+    } else {
+        Cow::Borrowed(token)
+    }
+}
+
 /// What is left of the pointer at one place in the document.
 #[derive(Clone, Copy)]
 struct Seek<'p> {
-    tokens: &'p [String],
+    tokens: &'p [Cow<'p, str>],
 }
 
 impl<'de> DeserializeSeed<'de> for Seek<'_> {

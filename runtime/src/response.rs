@@ -20,6 +20,8 @@ pub struct Response {
     pub(crate) url: String,
     pub(crate) method: &'static str,
     pub(crate) decoded: OnceLock<Result<Option<Value>, String>>,
+    /// Whether the body reads as JSON text (see [`Response::reads_as_json`]), once asked.
+    pub(crate) json_text: OnceLock<bool>,
     /// What was sent, for `$request.*`, when the step reads it.
     pub(crate) sent: Option<Box<Sent>>,
 }
@@ -56,6 +58,7 @@ impl Response {
             url,
             method,
             decoded: OnceLock::new(),
+            json_text: OnceLock::new(),
             sent: None,
         }
     }
@@ -162,6 +165,10 @@ impl Response {
     /// type says JSON, or it has none. Also requires valid UTF-8, which skipping over a
     /// string does not check.
     fn reads_as_json(&self) -> bool {
+        *self.json_text.get_or_init(|| self.is_json_text())
+    }
+
+    fn is_json_text(&self) -> bool {
         let json_type = match self.content_type() {
             None => true,
             Some(ct) => {
