@@ -155,11 +155,7 @@ pub(super) fn lower(
             continue;
         };
         if !seen.insert(identity(w.param)) {
-            ck.error(
-                &w.at.key("name"),
-                format!("duplicate parameter `{}`", w.param.name),
-            )
-            .note("each name and `in` pair may appear once per step (header names in any case)");
+            duplicate(ck, &w, "step");
             continue;
         }
         entries.push(w);
@@ -177,13 +173,7 @@ pub(super) fn lower(
         }
         let key = identity(w.param);
         if !workflow_seen.insert(key.clone()) {
-            ck.error(
-                &w.at.key("name"),
-                format!("duplicate parameter `{}`", w.param.name),
-            )
-            .note(
-                "each name and `in` pair may appear once per workflow (header names in any case)",
-            );
+            duplicate(ck, &w, "workflow");
             continue;
         }
         if seen.insert(key) {
@@ -509,6 +499,17 @@ fn essence(media_type: &str) -> String {
 /// Whether a media type's essence is JSON (`application/json`, `…+json`).
 fn is_json(essence: &str) -> bool {
     essence == "application/json" || essence.ends_with("+json")
+}
+
+/// A parameter that a step's (or the workflow's) list already has, by [`identity`].
+fn duplicate(ck: &Checker, w: &Written, list: &str) {
+    ck.error(
+        &w.at.key("name"),
+        format!("duplicate parameter `{}`", w.param.name),
+    )
+    .note(format!(
+        "each name and `in` pair may appear once per {list} (header names in any case)"
+    ));
 }
 
 /// What makes two parameters the same: name and `in`, header names compared in any case

@@ -171,7 +171,11 @@ pub(super) fn lower(
             .flatten()
             .map(|(name, _)| (name.clone(), output_scope.unique(snake(name))))
             .collect();
-        let implicit = implicit_outputs(ck, others, step, &mut output_scope);
+        let called = step
+            .workflow_id
+            .as_deref()
+            .and_then(|w| targets::find(ck, w));
+        let implicit = implicit_outputs(others, step, called, &mut output_scope);
         expr_names
             .steps
             .entry(step.step_id.clone())
@@ -184,11 +188,7 @@ pub(super) fn lower(
                     .collect(),
                 implicit,
                 implicit_read: Default::default(),
-                runs: step
-                    .workflow_id
-                    .as_deref()
-                    .and_then(|w| targets::find(ck, w))
-                    .map(|t| t.call.id.clone()),
+                runs: called.map(|t| t.call.id.clone()),
             });
         step_idents.push((ident, variant));
     }
@@ -522,19 +522,15 @@ fn called_output_types(
     }
 }
 
-/// The outputs of the workflow `step` runs that the step does not declare, each with a
-/// field name free in the step's outputs struct.
+/// The outputs of `called`, the workflow `step` runs, that the step does not declare, each
+/// with a field name free in the step's outputs struct.
 fn implicit_outputs(
-    ck: &Checker,
     others: &Others,
     step: &model::Step,
+    called: Option<&targets::CallTarget>,
     scope: &mut Scope,
 ) -> IndexMap<String, exprs::Implicit> {
-    let Some(called) = step
-        .workflow_id
-        .as_deref()
-        .and_then(|w| targets::find(ck, w))
-    else {
+    let Some(called) = called else {
         return IndexMap::new();
     };
     let types = called_output_types(others, called);
