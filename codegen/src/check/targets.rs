@@ -80,25 +80,32 @@ pub(super) fn find<'c>(ck: &'c Checker, written: &str) -> Option<&'c CallTarget>
 }
 
 /// Resolves a workflow reference as written in a step's or action's `workflowId` or in
-/// `dependsOn`: a local `workflowId` or `$sourceDescriptions.<name>.<workflowId>`.
-/// `place` completes "unknown workflow `x`" (as ` in `dependsOn``).
+/// `dependsOn`: a local `workflowId` or `$sourceDescriptions.<name>.<workflowId>`, as
+/// [`find`] does, reporting why not when it names nothing that can run. `place` completes
+/// "unknown workflow `x`" (as ` in `dependsOn``).
 pub(super) fn resolve<'c>(
     ck: &'c Checker,
     written: &str,
     at: &Pointer,
     place: &str,
 ) -> Option<&'c CallTarget> {
+    let found = find(ck, written);
+    if found.is_none() {
+        report_unresolved(ck, written, at, place);
+    }
+    found
+}
+
+/// Why `written` names no workflow that can run.
+fn report_unresolved(ck: &Checker, written: &str, at: &Pointer, place: &str) {
     if !written.starts_with('$') {
-        let found = ck.local_targets.iter().find(|t| t.call.id == written);
-        if found.is_none() {
-            let mut error = ck.error(at, format!("unknown workflow `{written}`{place}"));
-            let ids = ck.local_targets.iter().map(|t| t.call.id.as_str());
-            if let Some(hint) = did_you_mean(written, ids) {
-                error = error.help(format!("did you mean `{hint}`?"));
-            }
-            let _ = error;
+        let mut error = ck.error(at, format!("unknown workflow `{written}`{place}"));
+        let ids = ck.local_targets.iter().map(|t| t.call.id.as_str());
+        if let Some(hint) = did_you_mean(written, ids) {
+            error = error.help(format!("did you mean `{hint}`?"));
         }
-        return found;
+        let _ = error;
+        return;
     }
     let (source, member) = match expr::parse_expression(written) {
         Ok(expr::Expr::SourceDescription { source, member }) => (source, member),
@@ -107,11 +114,11 @@ pub(super) fn resolve<'c>(
                 at,
                 format!("`{written}` is not a workflow: use a workflowId of this document or `$sourceDescriptions.<name>.<workflowId>`"),
             );
-            return None;
+            return;
         }
         Err(e) => {
             ck.error_in(at, written, e.offset, e.len, e.message);
-            return None;
+            return;
         }
     };
     let names = ck.doc.source_descriptions.iter().map(|s| s.name.as_str());
@@ -121,41 +128,35 @@ pub(super) fn resolve<'c>(
             error = error.help(format!("did you mean `{hint}`?"));
         }
         let _ = error;
-        return None;
+        return;
     };
     match ck.external.get(&source) {
         Some(External::Loaded { targets }) => {
-            let found = targets.iter().find(|t| t.call.id == member);
-            if found.is_none() {
-                let mut error = ck.error(
-                    at,
-                    format!(
-                        "the Arazzo document of source description `{source}` has no workflow `{member}`"
-                    ),
-                );
-                let ids = targets.iter().map(|t| t.call.id.as_str());
-                if let Some(hint) = did_you_mean(&member, ids) {
-                    error = error.help(format!(
-                        "did you mean `$sourceDescriptions.{source}.{hint}`?"
-                    ));
-                }
-                let _ = error;
+            let mut error = ck.error(
+                at,
+                format!(
+                    "the Arazzo document of source description `{source}` has no workflow `{member}`"
+                ),
+            );
+            let ids = targets.iter().map(|t| t.call.id.as_str());
+            if let Some(hint) = did_you_mean(&member, ids) {
+                error = error.help(format!(
+                    "did you mean `$sourceDescriptions.{source}.{hint}`?"
+                ));
             }
-            found
+            let _ = error;
         }
         Some(External::Failed) => {
             ck.error(
                 at,
                 format!("the workflows of source description `{source}` cannot be run: its Arazzo document did not load"),
             );
-            None
         }
         None if description.source_type == Some(model::SourceType::Arazzo) => {
             ck.error(
                 at,
                 format!("the workflows of source description `{source}` cannot be run: its Arazzo document did not load"),
             );
-            None
         }
         None => {
             ck.error(
@@ -163,7 +164,6 @@ pub(super) fn resolve<'c>(
                 format!("source description `{source}` is an OpenAPI description; a `workflowId` names a workflow"),
             )
             .help("to call an operation, use `operationId`");
-            None
         }
     }
 }
