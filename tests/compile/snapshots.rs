@@ -81,6 +81,7 @@ fn main() {
     let _ = kinde_invite::invite_user_to_organization;
     let _ = kinde_invite::run_workflow;
     let _ = records::place_order;
+    let _ = records::place_templated_order;
     let _ = records::upload_document;
     let _ = records::run_workflow;
     let _ = shop::browse_all_items;

@@ -1,6 +1,7 @@
 //! XML and multipart end to end, on the records fixture (`tests/fixtures/records.arazzo.yml`):
 //! `xpath` criteria (default XPath 3.1 and the `xpath-10` / `xpath-30` type objects, with
-//! and without `context`), an XML payload edited by XPath replacements, a
+//! and without `context`), an XML payload edited by XPath replacements, an XML template
+//! whose values are escaped, a
 //! `multipart/form-data` upload with a JSON part and an OpenAPI `encoding` content type,
 //! and `$request.header|query|path|body` in criteria, action criteria and outputs.
 //! The mock runs on 127.0.0.1 in the test; it answers with what it was sent so that the
@@ -147,6 +148,26 @@ async fn an_xml_order_is_placed_with_xpath_replacements_and_checked_with_xpath()
     assert_eq!(out.sent_order, json!(SENT_ORDER));
     assert_eq!(out.request_id.as_deref(), Some("req-1"));
     assert_eq!(out.read_id, json!("42"));
+}
+
+#[tokio::test]
+async fn an_xml_template_escapes_the_values_it_takes() {
+    let server = start(Arc::default()).await;
+    records::place_templated_order(
+        &client(&server),
+        records::PlaceTemplatedOrderInputs {
+            customer: "Ada & <Co>".into(),
+            sku: r#"a"b'c"#.into(),
+        },
+    )
+    .await
+    .unwrap();
+    let requests = server.requests();
+    assert_eq!(
+        requests[0].body_text(),
+        r#"<order><customer>Ada &amp; &lt;Co&gt;</customer><item sku="a&quot;b&apos;c" qty="1"/></order>"#
+    );
+    assert_eq!(requests[0].header("content-type"), Some("application/xml"));
 }
 
 #[tokio::test]
