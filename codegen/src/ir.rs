@@ -422,6 +422,35 @@ pub(crate) enum Expr {
         ident: String,
         pointer: Option<String>,
     },
+    /// A Selector Object (Arazzo 1.1) that could not be folded into its context's
+    /// pointer: a JSONPath or XPath applied to the context's value at run time.
+    Select {
+        context: Box<Expr>,
+        select: Select,
+    },
+}
+
+/// What a Selector Object applies to its context's value at run time.
+#[derive(Debug, Clone)]
+pub(crate) enum Select {
+    /// An RFC 9535 query. `many`: it can select several nodes, and the value is the array
+    /// of them; otherwise it selects at most one, and the value is that node.
+    JsonPath { query: String, many: bool },
+    /// An XPath expression on an XML document held in a string: the string value of what
+    /// it selects (an array of them when it selects several).
+    XPath(String),
+    /// A JSON Pointer into a value whose expression has no pointer of its own.
+    Pointer(String),
+}
+
+impl Expr {
+    /// Calls `f` with this expression and, for a selector, the expression it applies to.
+    pub fn visit(&self, f: &mut dyn FnMut(&Expr)) {
+        f(self);
+        if let Expr::Select { context, .. } = self {
+            context.visit(f);
+        }
+    }
 }
 
 /// What a `$request` expression reads of the request a step sent.
@@ -569,11 +598,11 @@ impl Workflow {
                 c.for_each_expr(f);
             }
             for output in &step.outputs {
-                f(&output.value);
+                output.value.visit(f);
             }
         }
         for output in &self.outputs {
-            f(&output.value);
+            output.value.visit(f);
         }
     }
 }
@@ -589,7 +618,7 @@ impl Step {
             c.for_each_expr(&mut f);
         }
         for output in &self.outputs {
-            f(&output.value);
+            output.value.visit(&mut f);
         }
         reads
     }
@@ -599,11 +628,11 @@ impl ValueSpec {
     fn for_each_expr(&self, f: &mut dyn FnMut(&Expr)) {
         match self {
             ValueSpec::Literal(_) => {}
-            ValueSpec::Expr { expr, .. } => f(expr),
+            ValueSpec::Expr { expr, .. } => expr.visit(f),
             ValueSpec::Template(parts) => {
                 for part in parts {
                     if let TemplatePart::Expr { expr, .. } = part {
-                        f(expr);
+                        expr.visit(f);
                     }
                 }
             }
@@ -627,7 +656,7 @@ impl Criterion {
             CriterionKind::Simple(condition) => condition.for_each_expr(f),
             CriterionKind::JsonPath { context, .. }
             | CriterionKind::Regex { context, .. }
-            | CriterionKind::XPath { context, .. } => f(context),
+            | CriterionKind::XPath { context, .. } => context.visit(f),
         }
     }
 }
@@ -643,11 +672,11 @@ impl Condition {
             Condition::Compare(a, _, b) => {
                 for operand in [a, b] {
                     if let Operand::Expr { expr, .. } = operand {
-                        f(expr);
+                        expr.visit(f);
                     }
                 }
             }
-            Condition::Truthy(Operand::Expr { expr, .. }) => f(expr),
+            Condition::Truthy(Operand::Expr { expr, .. }) => expr.visit(f),
             Condition::Truthy(Operand::Literal(_)) => {}
         }
     }

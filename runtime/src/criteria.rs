@@ -184,6 +184,21 @@ impl JsonPathQuery {
         }
     }
 
+    /// A Selector Object's JSONPath (Arazzo 1.1): the node a singular query selects
+    /// (`None` when it selects none), or with `many` the array of every node selected.
+    pub fn select_value(
+        &self,
+        context: Option<&Value>,
+        many: bool,
+    ) -> Result<Option<Value>, String> {
+        let nodes = self.select(context.unwrap_or(&Value::Null))?;
+        Ok(if many {
+            Some(Value::Array(nodes.into_iter().cloned().collect()))
+        } else {
+            nodes.first().map(|node| (*node).clone())
+        })
+    }
+
     /// A `jsonpath` criterion: true when the query selects at least one node.
     pub fn matches(&self, context: Option<&Value>) -> Result<bool, String> {
         Ok(!self.select(context.unwrap_or(&Value::Null))?.is_empty())

@@ -193,6 +193,32 @@ pub enum Error {
         limit: u32,
     },
 
+    /// A Selector Object (Arazzo 1.1) could not be applied to the value of its context: the
+    /// context is not XML for an XPath, or the value is not structured data.
+    #[error("step `{step}` of workflow `{workflow}`: selector `{selector}`: {message}")]
+    Selector {
+        /// The workflow's `workflowId`.
+        workflow: String,
+        /// The step's `stepId`.
+        step: String,
+        /// The selector, as written in the document.
+        selector: String,
+        /// What was wrong.
+        message: String,
+    },
+
+    /// The step did not complete within its `timeout` (Arazzo 1.1), and no failure action
+    /// applied.
+    #[error("step `{step}` of workflow `{workflow}`: no response within the step's timeout of {timeout_ms} ms")]
+    StepTimeout {
+        /// The workflow's `workflowId`.
+        workflow: String,
+        /// The step's `stepId`.
+        step: String,
+        /// The step's `timeout`, in milliseconds.
+        timeout_ms: u64,
+    },
+
     /// No workflow with this id was generated (from the JSON entry point).
     #[error("unknown workflow `{workflow}`")]
     UnknownWorkflow {
@@ -217,6 +243,8 @@ impl Error {
             | Error::InvalidInputs { workflow, .. }
             | Error::NoBaseUrl { workflow, .. }
             | Error::StepBudgetExceeded { workflow, .. }
+            | Error::Selector { workflow, .. }
+            | Error::StepTimeout { workflow, .. }
             | Error::UnknownWorkflow { workflow } => workflow,
         }
     }
@@ -233,7 +261,9 @@ impl Error {
             | Error::InvalidOutput { step, .. }
             | Error::MissingValue { step, .. }
             | Error::InvalidRequest { step, .. }
-            | Error::NoBaseUrl { step, .. } => Some(step),
+            | Error::NoBaseUrl { step, .. }
+            | Error::Selector { step, .. }
+            | Error::StepTimeout { step, .. } => Some(step),
             Error::InvalidInputs { .. }
             | Error::StepBudgetExceeded { .. }
             | Error::UnknownWorkflow { .. } => None,

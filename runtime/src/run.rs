@@ -382,6 +382,39 @@ impl<'c> Run<'c> {
             .map_err(|m| response.invalid(format!("xpath criterion `{}`: {m}", query.source())))
     }
 
+    /// A Selector Object's JSONPath applied to `context` (Arazzo 1.1).
+    pub fn select_jsonpath(
+        &self,
+        query: &JsonPathQuery,
+        context: Option<Value>,
+        many: bool,
+    ) -> Result<Option<Value>, Error> {
+        query
+            .select_value(context.as_ref(), many)
+            .map_err(|message| self.selector_error(query.source(), message))
+    }
+
+    /// A Selector Object's XPath applied to the XML document `context` (Arazzo 1.1); a
+    /// context that is not XML is an [`Error::Selector`].
+    pub fn select_xpath(
+        &self,
+        query: &XPathQuery,
+        context: Option<Value>,
+    ) -> Result<Option<Value>, Error> {
+        query
+            .select(context.as_ref())
+            .map_err(|message| self.selector_error(query.source(), message))
+    }
+
+    fn selector_error(&self, selector: &str, message: String) -> Error {
+        Error::Selector {
+            workflow: self.workflow.to_owned(),
+            step: self.step.to_owned(),
+            selector: selector.to_owned(),
+            message,
+        }
+    }
+
     /// A payload replacement on an XML payload: sets the text of the nodes the XPath
     /// `target` selects in the XML string `body`.
     pub fn replace_xml(

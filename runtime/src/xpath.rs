@@ -115,6 +115,52 @@ impl XPathQuery {
     }
 }
 
+impl XPathQuery {
+    /// A Selector Object's XPath (Arazzo 1.1): what the expression selects in the XML
+    /// document `context`. Nothing is `None`; one item is its value (a node's string value,
+    /// a string, a number or a boolean as JSON); several are an array of them.
+    pub fn select(&self, context: Option<&Value>) -> Result<Option<Value>, String> {
+        let (mut documents, handle) = document(context)?;
+        with_compiled(self.source, |query| {
+            let sequence = query
+                .execute(&mut documents, handle)
+                .map_err(|e| format!("XPath evaluation failed: {}", describe(&e)))?;
+            let mut values = Vec::new();
+            for item in sequence.iter() {
+                values.push(match &item {
+                    Item::Node(_) => Value::String(
+                        item.string_value(documents.xot())
+                            .map_err(|e| format!("the selected node has no string value: {e}"))?,
+                    ),
+                    Item::Atomic(atomic) => atomic_value(atomic).unwrap_or_else(|| {
+                        Value::String(item.string_value(documents.xot()).unwrap_or_default())
+                    }),
+                    Item::Function(_) => {
+                        return Err("the expression selects a function, not a value".to_owned())
+                    }
+                });
+            }
+            Ok(match values.len() {
+                0 => None,
+                1 => values.pop(),
+                _ => Some(Value::Array(values)),
+            })
+        })
+    }
+}
+
+/// A boolean or numeric XPath value as JSON; `None` for the others, which are text.
+fn atomic_value(atomic: &xee_xpath::Atomic) -> Option<Value> {
+    if let Ok(b) = bool::try_from(atomic.clone()) {
+        return Some(Value::Bool(b));
+    }
+    if let Ok(i) = i64::try_from(atomic.clone()) {
+        return Some(Value::from(i));
+    }
+    let f = f64::try_from(atomic.clone()).ok()?;
+    serde_json::Number::from_f64(f).map(Value::Number)
+}
+
 /// A payload replacement on an XML payload: sets the text of every element, attribute or
 /// text node `target` selects to `value` (a string as it is, other values as JSON text)
 /// and returns the new document. A target that selects nothing, or selects something other

@@ -31,24 +31,10 @@ pub(super) fn lower_all(
     ok.then_some(out)
 }
 
-fn kind(criterion: &model::Criterion) -> Result<expr::CriterionKind, String> {
+fn kind(ck: &Checker, criterion: &model::Criterion) -> Result<expr::CriterionKind, String> {
     match &criterion.criterion_type {
         None => Ok(expr::CriterionKind::Simple),
-        Some(model::CriterionType::Name(kind)) => {
-            expr::CriterionKind::from_type(Some(kind_name(*kind)), None)
-        }
-        Some(model::CriterionType::Expression(e)) => {
-            expr::CriterionKind::from_type(Some(kind_name(e.expression_type)), Some(&e.version))
-        }
-    }
-}
-
-fn kind_name(kind: model::CriterionKind) -> &'static str {
-    match kind {
-        model::CriterionKind::Simple => "simple",
-        model::CriterionKind::Regex => "regex",
-        model::CriterionKind::Jsonpath => "jsonpath",
-        model::CriterionKind::Xpath => "xpath",
+        Some(t) => expr::CriterionKind::from_type(Some(t.name().as_str()), t.version(), ck.version),
     }
 }
 
@@ -65,7 +51,7 @@ fn lower(
     let condition_at = at.key("condition");
     let context_at = at.key("context");
     let text = criterion.condition.as_str();
-    let kind = match kind(criterion) {
+    let kind = match kind(ck, criterion) {
         Ok(kind) => kind,
         Err(message) => {
             ck.error(&at.key("type"), message);

@@ -6,15 +6,56 @@ use super::{workflow_pointer, Checker};
 use crate::model::{self, Extensions};
 use crate::source::Pointer;
 
-/// `arazzo: 1.1.0`: only 1.0.x documents are supported; the patch version is ignored.
+/// `arazzo: 2.0.0`: only 1.0.x and 1.1.x documents are read; the patch version is
+/// ignored, as the specification asks.
 pub(super) fn check_version(ck: &Checker) {
-    let version = ck.doc.arazzo.trim();
-    let mut parts = version.splitn(3, '.');
-    let (major, minor) = (parts.next(), parts.next());
-    if major != Some("1") || minor != Some("0") {
+    if ck.doc.spec_version().is_none() {
+        let version = ck.doc.arazzo.trim();
         ck.error(
             &Pointer::root().key("arazzo"),
-            format!("unsupported Arazzo version `{version}`; this generator supports 1.0.x"),
+            format!(
+                "unsupported Arazzo version `{version}`; this generator supports 1.0.x and 1.1.x"
+            ),
+        );
+    }
+}
+
+/// `$self: https://example.com/flows#main`: the document's URI must be a URI-reference
+/// without a fragment (1.1, Arazzo Specification Object). In a 1.0 document the field is
+/// unknown (reported with the other unknown fields).
+pub(super) fn check_self(ck: &Checker) {
+    let Some(uri) = &ck.doc.self_uri else {
+        return;
+    };
+    if ck.version < model::SpecVersion::V1_1 {
+        return;
+    }
+    let at = Pointer::root().key("$self");
+    if let Some(hash) = uri.find('#') {
+        ck.error_in(
+            &at,
+            uri,
+            hash,
+            uri.len() - hash,
+            format!(
+                "`$self` must not contain a fragment identifier; remove `{}`",
+                &uri[hash..]
+            ),
+        );
+    } else if let Some(bad) = uri.char_indices().find(|(_, c)| {
+        c.is_whitespace()
+            || c.is_control()
+            || matches!(c, '<' | '>' | '"' | '{' | '}' | '|' | '\\' | '^' | '`')
+    }) {
+        ck.error_in(
+            &at,
+            uri,
+            bad.0,
+            bad.1.len_utf8(),
+            format!(
+                "`$self` is not a URI-reference: `{}` must be percent-encoded",
+                bad.1.escape_default()
+            ),
         );
     }
 }

@@ -14,6 +14,7 @@ use crate::diag::did_you_mean;
 use crate::expr::{self, Expr, MessageSource, ValueKind, WorkflowField};
 use crate::ir;
 use crate::load::OpenApiSource;
+use crate::model;
 use crate::source::Pointer;
 
 /// The names of one workflow that expressions can refer to.
@@ -588,6 +589,25 @@ fn request(
 /// Lowers a parameter value or payload: literals stay literals, strings that are runtime
 /// expressions or hold `{$…}` are computed, objects and arrays are walked.
 pub(super) fn value(ck: &Checker, names: &Names, v: &Value, at: &Pointer) -> Option<ir::ValueSpec> {
+    // In a 1.1 document an object of `context`, `selector` and `type` is a Selector Object;
+    // in a 1.0 document it is data.
+    if ck.version >= model::SpecVersion::V1_1 {
+        if let Some(parsed) = model::Selector::in_value(v) {
+            return match parsed {
+                Ok(sel) => {
+                    let expr = super::selectors::lower(ck, names, Phase::Request, &sel, at)?;
+                    Some(ir::ValueSpec::Expr {
+                        expr,
+                        text: format!("{} {}", sel.context.trim(), sel.selector),
+                    })
+                }
+                Err(message) => {
+                    ck.error(at, format!("invalid Selector Object: {message}"));
+                    None
+                }
+            };
+        }
+    }
     match v {
         Value::String(s) => string(ck, names, s, at),
         Value::Object(map) => {
@@ -628,6 +648,38 @@ pub(super) fn value(ck: &Checker, names: &Names, v: &Value, at: &Pointer) -> Opt
             Some(ir::ValueSpec::Array(specs))
         }
         other => Some(ir::ValueSpec::Literal(other.clone())),
+    }
+}
+
+/// A whole runtime expression (an output, a selector's context), resolved.
+pub(super) fn expression(
+    ck: &Checker,
+    names: &Names,
+    phase: Phase,
+    text: &str,
+    at: &Pointer,
+) -> Option<ir::Expr> {
+    let offset = text.len() - text.trim_start().len();
+    match expr::parse_expression(text.trim()) {
+        Ok(e) => resolve(ck, names, phase, &e, at, text, offset),
+        Err(e) => {
+            let e = unparsed(ck, at, text, offset, e)?;
+            resolve(ck, names, phase, &e, at, text, offset)
+        }
+    }
+}
+
+/// An output's value: a runtime expression or a Selector Object.
+pub(super) fn output(
+    ck: &Checker,
+    names: &Names,
+    phase: Phase,
+    value: &model::OutputValue,
+    at: &Pointer,
+) -> Option<ir::Expr> {
+    match value {
+        model::OutputValue::Expression(text) => expression(ck, names, phase, text, at),
+        model::OutputValue::Selector(sel) => super::selectors::lower(ck, names, phase, sel, at),
     }
 }
 

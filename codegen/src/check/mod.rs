@@ -14,6 +14,7 @@ mod inputs;
 mod operations;
 mod params;
 mod schemas;
+mod selectors;
 mod targets;
 mod types;
 mod workflow;
@@ -31,6 +32,9 @@ pub(crate) struct Checker<'a> {
     pub file: &'a SourceFile,
     pub doc: &'a model::Document,
     pub loaded: &'a Loaded,
+    /// The feature set the document's `arazzo` field names (1.0 when it names none that
+    /// this generator reads; `check_version` reports that).
+    pub version: model::SpecVersion,
     /// The document as JSON, for following `$ref`s inside it.
     pub raw: serde_json::Value,
     /// The workflows of this document, as steps, `dependsOn` and actions run them.
@@ -114,12 +118,17 @@ pub(crate) fn check(cx: &Ctxt, loaded: &Loaded, settings: &Settings) -> Option<i
         file: &loaded.arazzo,
         doc: &loaded.document,
         loaded,
+        version: loaded
+            .document
+            .spec_version()
+            .unwrap_or(model::SpecVersion::V1_0),
         raw: serde_json::to_value(&loaded.document).unwrap_or_default(),
         local_targets: Vec::new(),
         external: indexmap::IndexMap::new(),
         schemas: Default::default(),
     };
     document::check_version(&ck);
+    document::check_self(&ck);
     document::check_non_empty_lists(&ck);
     document::check_unique_source_names(&ck);
     document::check_unique_workflow_ids(&ck);

@@ -8,7 +8,6 @@ use super::{
     actions, criteria, document, inputs, params, schemas, targets, types, workflow_pointer, Checker,
 };
 use crate::diag::did_you_mean;
-use crate::expr;
 use crate::ir;
 use crate::model;
 use crate::naming::{pascal, snake, Scope};
@@ -226,7 +225,7 @@ pub(super) fn lower(
 
     let mut outputs = Vec::new();
     for (name, text) in wf.outputs.iter().flatten() {
-        let Some(value) = output_expr(
+        let Some(value) = exprs::output(
             ck,
             &expr_names,
             Phase::Outputs,
@@ -245,7 +244,7 @@ pub(super) fn lower(
                 .cloned()
                 .unwrap_or_else(|| snake(name)),
             ty,
-            text: text.clone(),
+            text: text.text(),
             value,
             read,
         });
@@ -467,7 +466,7 @@ fn lower_workflow_step(
         .flatten()
         .filter_map(|(name, text)| {
             let ident = output_scope.unique(snake(name));
-            let value = output_expr(ck, names, phase, text, &at.key("outputs").key(name))?;
+            let value = exprs::output(ck, names, phase, text, &at.key("outputs").key(name))?;
             let ty = match &value {
                 ir::Expr::SubOutput {
                     ident,
@@ -479,7 +478,7 @@ fn lower_workflow_step(
                 name: name.clone(),
                 ident,
                 ty,
-                text: text.clone(),
+                text: text.text(),
                 value,
                 read: ir::Read::Decode,
             })
@@ -616,8 +615,18 @@ fn check_response_pointers(
     at: &Pointer,
 ) {
     let mut places: Vec<(Pointer, &str)> = Vec::new();
-    for (name, text) in step.outputs.iter().flatten() {
-        places.push((at.key("outputs").key(name), text.as_str()));
+    // Selector Objects on the whole body: (where, the selector, its pointer).
+    let mut selectors: Vec<(Pointer, &str, String)> = Vec::new();
+    for (name, value) in step.outputs.iter().flatten() {
+        let at = at.key("outputs").key(name);
+        match value {
+            model::OutputValue::Expression(text) => places.push((at, text.as_str())),
+            model::OutputValue::Selector(sel) => {
+                if let Some(pointer) = selector_body_pointer(sel) {
+                    selectors.push((at.key("selector"), sel.selector.as_str(), pointer));
+                }
+            }
+        }
     }
     for (index, criterion) in step.success_criteria.iter().flatten().enumerate() {
         places.push((
@@ -637,6 +646,57 @@ fn check_response_pointers(
         .operation_id
         .clone()
         .unwrap_or_else(|| format!("{} {}", resolved.op.method, resolved.op.path));
+    let check = |place: &Pointer, text: &str, start: usize, end: usize, pointer: &str| {
+        let tokens = crate::source::split_pointer(pointer);
+        let found = types::response_body(resolved.openapi, &resolved.op, status, &tokens);
+        if let types::Found::Unknowable { index, keyword } = found {
+            let at_schema = if index == 0 {
+                "the body".to_owned()
+            } else {
+                format!("`#/{}`", tokens[..index].join("/"))
+            };
+            ck.warning_in(
+                place,
+                text,
+                start,
+                end - start,
+                format!(
+                    "cannot check `#{pointer}` against the `{status}` response of `{operation}`: its schema uses `{keyword}` at {at_schema}"
+                ),
+            );
+            return;
+        }
+        if let types::Found::Missing {
+            index,
+            known,
+            closed,
+        } = found
+        {
+            let missing = &tokens[index];
+            let inside = if index == 0 {
+                "the body".to_owned()
+            } else {
+                format!("`#/{}`", tokens[..index].join("/"))
+            };
+            let message = format!(
+                "the `{status}` response of `{operation}` declares no property `{missing}` in {inside}"
+            );
+            // A closed schema rules the property out; an open one only does not list it.
+            let mut error = if closed {
+                ck.error_in(place, text, start, end - start, message)
+            } else {
+                ck.warning_in(place, text, start, end - start, message)
+            };
+            error = match did_you_mean(missing, known.iter().map(String::as_str)) {
+                Some(hint) => error.help(format!("did you mean `{hint}`?")),
+                None => {
+                    let list: Vec<String> = known.iter().map(|k| format!("`{k}`")).collect();
+                    error.help(format!("it has {}", list.join(", ")))
+                }
+            };
+            let _ = error;
+        }
+    };
     for (place, text) in places {
         let mut search = 0;
         while let Some(found) = text[search..].find("$response.body#") {
@@ -649,60 +709,43 @@ fn check_response_pointers(
                 .map_or(text.len(), |i| pointer_start + i);
             search = end.max(start + 1);
             let pointer = &text[pointer_start..end];
-            if !pointer.starts_with('/') {
-                continue;
-            }
-            let tokens = crate::source::split_pointer(pointer);
-            let found = types::response_body(resolved.openapi, &resolved.op, status, &tokens);
-            if let types::Found::Unknowable { index, keyword } = found {
-                let at_schema = if index == 0 {
-                    "the body".to_owned()
-                } else {
-                    format!("`#/{}`", tokens[..index].join("/"))
-                };
-                ck.warning_in(
-                    &place,
-                    text,
-                    start,
-                    end - start,
-                    format!(
-                        "cannot check `#{pointer}` against the `{status}` response of `{operation}`: its schema uses `{keyword}` at {at_schema}"
-                    ),
-                );
-                continue;
-            }
-            if let types::Found::Missing {
-                index,
-                known,
-                closed,
-            } = found
-            {
-                let missing = &tokens[index];
-                let inside = if index == 0 {
-                    "the body".to_owned()
-                } else {
-                    format!("`#/{}`", tokens[..index].join("/"))
-                };
-                let message = format!(
-                    "the `{status}` response of `{operation}` declares no property `{missing}` in {inside}"
-                );
-                // A closed schema rules the property out; an open one only does not list it.
-                let mut error = if closed {
-                    ck.error_in(&place, text, start, end - start, message)
-                } else {
-                    ck.warning_in(&place, text, start, end - start, message)
-                };
-                error = match did_you_mean(missing, known.iter().map(String::as_str)) {
-                    Some(hint) => error.help(format!("did you mean `{hint}`?")),
-                    None => {
-                        let list: Vec<String> = known.iter().map(|k| format!("`{k}`")).collect();
-                        error.help(format!("it has {}", list.join(", ")))
-                    }
-                };
-                let _ = error;
+            if pointer.starts_with('/') {
+                check(&place, text, start, end, pointer);
             }
         }
     }
+    for (place, text, pointer) in selectors {
+        check(&place, text, 0, text.len(), &pointer);
+    }
+}
+
+/// The JSON pointer into the response body that a Selector Object on `$response.body`
+/// reads: a `jsonpointer`, or a `jsonpath` of members and indices. `None` for others.
+fn selector_body_pointer(sel: &model::Selector) -> Option<String> {
+    let context = sel.context.trim();
+    let (base, rest) = match context.split_once('#') {
+        Some((base, rest)) => (base, rest),
+        None => (context, ""),
+    };
+    if base != "$response.body" {
+        return None;
+    }
+    let tokens = match sel.selector_type.name() {
+        model::TypeName::Jsonpointer => {
+            let (pointer, len) = crate::expr::parse_pointer(&sel.selector, 0).ok()?;
+            (len == sel.selector.len()).then(|| pointer.tokens().to_vec())?
+        }
+        model::TypeName::Jsonpath => {
+            serde_json_path::JsonPath::parse(&sel.selector).ok()?;
+            crate::expr::selector::shape(&sel.selector).pointer()?
+        }
+        _ => return None,
+    };
+    let pointer: String = tokens
+        .iter()
+        .map(|t| format!("/{}", crate::expr::escape_token(t)))
+        .collect();
+    Some(format!("{rest}{pointer}")).filter(|p| p.starts_with('/'))
 }
 
 /// Where a workflow can go after step `index`.
@@ -919,28 +962,47 @@ fn step_output_type(
     status: Option<&str>,
     value: &ir::Expr,
 ) -> ir::Type {
+    let body_type = |pointer: Option<&str>, more: &[String]| {
+        let Some(status) = status else {
+            return ir::Type::Json;
+        };
+        let mut tokens = pointer
+            .map(crate::source::split_pointer)
+            .unwrap_or_default();
+        tokens.extend_from_slice(more);
+        match types::response_body(resolved.openapi, &resolved.op, status, &tokens) {
+            types::Found::Unknowable { .. } | types::Found::Missing { .. } => ir::Type::Json,
+            types::Found::Type(_) | types::Found::Unknown => schemas::response_type(
+                &mut ck.schemas.borrow_mut(),
+                resolved.openapi,
+                &resolved.op,
+                status,
+                &tokens,
+            )
+            .unwrap_or(ir::Type::Json),
+        }
+    };
     match value {
-        ir::Expr::ResponseBody(pointer) => match status {
-            Some(status) => {
-                let tokens = pointer
-                    .as_deref()
-                    .map(crate::source::split_pointer)
-                    .unwrap_or_default();
-                match types::response_body(resolved.openapi, &resolved.op, status, &tokens) {
-                    types::Found::Unknowable { .. } | types::Found::Missing { .. } => {
-                        ir::Type::Json
-                    }
-                    types::Found::Type(_) | types::Found::Unknown => schemas::response_type(
-                        &mut ck.schemas.borrow_mut(),
-                        resolved.openapi,
-                        &resolved.op,
-                        status,
-                        &tokens,
-                    )
-                    .unwrap_or(ir::Type::Json),
+        ir::Expr::ResponseBody(pointer) => body_type(pointer.as_deref(), &[]),
+        // A JSONPath selector on the body: the node type its steps lead to; an array of it
+        // when the query can select several nodes (each of which is there).
+        ir::Expr::Select {
+            context,
+            select: ir::Select::JsonPath { query, many },
+        } => match (
+            &**context,
+            crate::expr::selector::shape(query).schema_tokens(),
+        ) {
+            (ir::Expr::ResponseBody(pointer), Some(tokens)) => {
+                match body_type(pointer.as_deref(), &tokens) {
+                    ir::Type::Json => ir::Type::Json,
+                    ir::Type::Optional(node) if *many => ir::Type::Array(node),
+                    node if *many => ir::Type::Array(Box::new(node)),
+                    ir::Type::Optional(node) => ir::Type::Optional(node),
+                    node => ir::Type::Optional(Box::new(node)),
                 }
             }
-            None => ir::Type::Json,
+            _ => ir::Type::Json,
         },
         ir::Expr::StatusCode => ir::Type::Integer,
         ir::Expr::Url | ir::Expr::Method => ir::Type::String,
@@ -1010,24 +1072,6 @@ fn step_actions(
         (None, None) => Vec::new(),
     };
     (on_success, on_failure)
-}
-
-/// An output's expression: a whole runtime expression, resolved.
-fn output_expr(
-    ck: &Checker,
-    names: &ExprNames,
-    phase: Phase,
-    text: &str,
-    at: &Pointer,
-) -> Option<ir::Expr> {
-    let offset = text.len() - text.trim_start().len();
-    match expr::parse_expression(text.trim()) {
-        Ok(e) => exprs::resolve(ck, names, phase, &e, at, text, offset),
-        Err(e) => {
-            let e = exprs::unparsed(ck, at, text, offset, e)?;
-            exprs::resolve(ck, names, phase, &e, at, text, offset)
-        }
-    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -1128,12 +1172,12 @@ fn lower_step(
         .flatten()
         .filter_map(|(name, text)| {
             let ident = output_scope.unique(snake(name));
-            let value = output_expr(ck, names, phase, text, &at.key("outputs").key(name))?;
+            let value = exprs::output(ck, names, phase, text, &at.key("outputs").key(name))?;
             Some(ir::Output {
                 name: name.clone(),
                 ident,
                 ty: step_output_type(ck, names, &resolved, status.as_deref(), &value),
-                text: text.clone(),
+                text: text.text(),
                 value,
                 read: ir::Read::Decode,
             })

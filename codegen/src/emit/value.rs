@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use super::ident;
 use crate::ir::{
-    Condition, Criterion, CriterionKind, Expr, Nav, Op, Operand, RequestPart, TemplatePart,
+    Condition, Criterion, CriterionKind, Expr, Nav, Op, Operand, RequestPart, Select, TemplatePart,
     ValueSpec,
 };
 
@@ -130,6 +130,27 @@ pub(crate) fn expr(e: &Expr) -> TokenStream {
                 pointer.as_deref(),
             )
         }
+        Expr::Select {
+            context,
+            select: how,
+        } => select(context, how),
+    }
+}
+
+/// A Selector Object applied at run time: the query is compiled once, in a `static` of
+/// the block.
+fn select(context: &Expr, select: &Select) -> TokenStream {
+    let context = expr(context);
+    match select {
+        Select::JsonPath { query, many } => quote!({
+            static QUERY: rt::JsonPathQuery = rt::JsonPathQuery::new(#query);
+            run.select_jsonpath(&QUERY, #context, #many)?
+        }),
+        Select::XPath(expression) => quote!({
+            static XPATH: rt::XPathQuery = rt::XPathQuery::new(#expression);
+            run.select_xpath(&XPATH, #context)?
+        }),
+        Select::Pointer(pointer) => quote!(rt::pointer(#context, #pointer)),
     }
 }
 

@@ -74,6 +74,7 @@ use serde_json::Value;
 
 use super::parse::{first_char_len, is_member_char, parse_navigation, parse_prefix};
 use super::{parse_expression, Expr, ExprError, ExprWarning, Span};
+use crate::model::SpecVersion;
 
 /// A parsed `simple` condition.
 ///
@@ -183,7 +184,74 @@ pub(crate) enum XPathVersion {
     XPath10,
 }
 
-/// The type of a criterion, including the version from a Criterion Expression Type Object.
+/// The type of a Selector Object or of a payload replacement target (Arazzo 1.1), with
+/// the version an Expression Type Object names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum SelectorKind {
+    /// `jsonpath`.
+    JsonPath(JsonPathVersion),
+    /// `xpath`.
+    XPath(XPathVersion),
+    /// `jsonpointer` (`rfc6901`).
+    JsonPointer,
+}
+
+impl SelectorKind {
+    /// Interprets a `type` of `jsonpath`, `xpath` or `jsonpointer` with an optional
+    /// `version`: the versions the Expression Type Object allows. The error is a message for
+    /// the `type` field.
+    pub(crate) fn from_type(
+        type_: &str,
+        version: Option<&str>,
+        spec: SpecVersion,
+    ) -> Result<Self, String> {
+        let v1_1 = spec >= SpecVersion::V1_1;
+        match (type_, version) {
+            ("jsonpath", None) => Ok(SelectorKind::JsonPath(JsonPathVersion::Rfc9535)),
+            ("jsonpath", Some("draft-goessner-dispatch-jsonpath-00")) => {
+                Ok(SelectorKind::JsonPath(JsonPathVersion::DraftGoessner))
+            }
+            ("jsonpath", Some("rfc9535")) if v1_1 => {
+                Ok(SelectorKind::JsonPath(JsonPathVersion::Rfc9535))
+            }
+            ("jsonpath", Some("rfc9535")) => Err(
+                "JSONPath version `rfc9535` is only defined in Arazzo 1.1; omit the version to get RFC 9535".into(),
+            ),
+            ("jsonpath", Some(other)) if v1_1 => Err(format!(
+                "unknown JSONPath version `{other}`; expected `rfc9535` or `draft-goessner-dispatch-jsonpath-00`"
+            )),
+            ("jsonpath", Some(other)) => Err(format!(
+                "unknown JSONPath version `{other}`; the only allowed value is `draft-goessner-dispatch-jsonpath-00`"
+            )),
+            ("xpath", None) => Ok(SelectorKind::XPath(XPathVersion::XPath31)),
+            ("xpath", Some("xpath-30")) => Ok(SelectorKind::XPath(XPathVersion::XPath30)),
+            ("xpath", Some("xpath-20")) => Ok(SelectorKind::XPath(XPathVersion::XPath20)),
+            ("xpath", Some("xpath-10")) => Ok(SelectorKind::XPath(XPathVersion::XPath10)),
+            ("xpath", Some("xpath-31")) if v1_1 => Ok(SelectorKind::XPath(XPathVersion::XPath31)),
+            ("xpath", Some("xpath-31")) => Err(
+                "XPath version `xpath-31` is only defined in Arazzo 1.1; omit the version to get XPath 3.1".into(),
+            ),
+            ("xpath", Some(other)) if v1_1 => Err(format!(
+                "unknown XPath version `{other}`; expected `xpath-31`, `xpath-30`, `xpath-20` or `xpath-10`"
+            )),
+            ("xpath", Some(other)) => Err(format!(
+                "unknown XPath version `{other}`; expected `xpath-30`, `xpath-20` or `xpath-10`"
+            )),
+            ("jsonpointer", _) if !v1_1 => {
+                Err("`jsonpointer` is an Arazzo 1.1 expression type; the document says 1.0.x".into())
+            }
+            ("jsonpointer", None | Some("rfc6901")) => Ok(SelectorKind::JsonPointer),
+            ("jsonpointer", Some(other)) => Err(format!(
+                "unknown JSON Pointer version `{other}`; the only allowed value is `rfc6901`"
+            )),
+            (other, _) => Err(format!(
+                "unknown selector type `{other}`; expected `jsonpath`, `xpath` or `jsonpointer`"
+            )),
+        }
+    }
+}
+
+/// The type of a criterion, including the version from an Expression Type Object.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(crate) enum CriterionKind {
     /// `simple` (also the default when `type` is omitted).
@@ -197,39 +265,35 @@ pub(crate) enum CriterionKind {
 }
 
 impl CriterionKind {
-    /// Interprets a criterion's `type`: a string, or the `type` and `version` of a Criterion
-    /// Expression Type Object.
+    /// Interprets a criterion's `type`: a string, or the `type` and `version` of an
+    /// Expression Type Object (1.0: Criterion Expression Type Object). `rfc9535` and
+    /// `xpath-31`, the defaults, can only be named in 1.1 documents.
     ///
     /// `None` means `simple`. The error is a message for the `type` field.
-    pub(crate) fn from_type(type_: Option<&str>, version: Option<&str>) -> Result<Self, String> {
+    pub(crate) fn from_type(
+        type_: Option<&str>,
+        version: Option<&str>,
+        spec: SpecVersion,
+    ) -> Result<Self, String> {
         let Some(type_) = type_ else {
             return Ok(CriterionKind::Simple);
         };
+        let v1_1 = spec >= SpecVersion::V1_1;
         match (type_, version) {
             ("simple", None) => Ok(CriterionKind::Simple),
             ("regex", None) => Ok(CriterionKind::Regex),
-            ("jsonpath", None) => Ok(CriterionKind::JsonPath(JsonPathVersion::Rfc9535)),
-            ("jsonpath", Some("draft-goessner-dispatch-jsonpath-00")) => {
-                Ok(CriterionKind::JsonPath(JsonPathVersion::DraftGoessner))
+            ("jsonpath" | "xpath" | "jsonpointer", _) => {
+                Ok(match SelectorKind::from_type(type_, version, spec)? {
+                    SelectorKind::JsonPath(v) => CriterionKind::JsonPath(v),
+                    SelectorKind::XPath(v) => CriterionKind::XPath(v),
+                    SelectorKind::JsonPointer => {
+                        return Err("`jsonpointer` selects a value and cannot be a condition; a criterion's type is `simple`, `regex`, `jsonpath` or `xpath`".into())
+                    }
+                })
             }
-            ("jsonpath", Some("rfc9535")) => Err(
-                "JSONPath version `rfc9535` is only defined in Arazzo 1.1; omit the version to get RFC 9535".into(),
-            ),
-            ("jsonpath", Some(other)) => Err(format!(
-                "unknown JSONPath version `{other}`; the only allowed value is `draft-goessner-dispatch-jsonpath-00`"
-            )),
-            ("xpath", None) => Ok(CriterionKind::XPath(XPathVersion::XPath31)),
-            ("xpath", Some("xpath-30")) => Ok(CriterionKind::XPath(XPathVersion::XPath30)),
-            ("xpath", Some("xpath-20")) => Ok(CriterionKind::XPath(XPathVersion::XPath20)),
-            ("xpath", Some("xpath-10")) => Ok(CriterionKind::XPath(XPathVersion::XPath10)),
-            ("xpath", Some("xpath-31")) => Err(
-                "XPath version `xpath-31` is only defined in Arazzo 1.1; omit the version to get XPath 3.1".into(),
-            ),
-            ("xpath", Some(other)) => Err(format!(
-                "unknown XPath version `{other}`; expected `xpath-30`, `xpath-20` or `xpath-10`"
-            )),
             ("simple" | "regex", Some(_)) => Err(format!(
-                "a Criterion Expression Type Object only applies to `jsonpath` and `xpath`, not `{type_}`"
+                "{} only applies to `jsonpath` and `xpath`, not `{type_}`",
+                if v1_1 { "an Expression Type Object" } else { "a Criterion Expression Type Object" }
             )),
             (other, _) => {
                 let lower = other.to_ascii_lowercase();
@@ -1333,7 +1397,11 @@ fn relative_path(members: &[Accessor]) -> String {
 }
 
 /// Turns a `serde_json_path` error into an [`ExprError`] at the right place.
-fn jsonpath_error(query: &str, base: usize, err: &serde_json_path::ParseError) -> ExprError {
+pub(crate) fn jsonpath_error(
+    query: &str,
+    base: usize,
+    err: &serde_json_path::ParseError,
+) -> ExprError {
     let mut at = err.position().min(query.len());
     while !query.is_char_boundary(at) {
         at -= 1;
@@ -1698,35 +1766,81 @@ mod tests {
 
     #[test]
     fn criterion_kinds() {
+        use SpecVersion::{V1_0, V1_1};
         assert_eq!(
-            CriterionKind::from_type(None, None),
+            CriterionKind::from_type(None, None, V1_0),
             Ok(CriterionKind::Simple)
         );
         assert_eq!(
             CriterionKind::from_type(
                 Some("jsonpath"),
-                Some("draft-goessner-dispatch-jsonpath-00")
+                Some("draft-goessner-dispatch-jsonpath-00"),
+                V1_0
             ),
             Ok(CriterionKind::JsonPath(JsonPathVersion::DraftGoessner))
         );
         assert_eq!(
-            CriterionKind::from_type(Some("xpath"), Some("xpath-10")),
+            CriterionKind::from_type(Some("xpath"), Some("xpath-10"), V1_0),
             Ok(CriterionKind::XPath(XPathVersion::XPath10))
         );
         assert_eq!(
-            CriterionKind::from_type(Some("xpath"), None),
+            CriterionKind::from_type(Some("xpath"), None, V1_0),
             Ok(CriterionKind::XPath(XPathVersion::XPath31))
         );
-        for (t, v, needle) in [
-            ("JSONPath", None, "did you mean `jsonpath`?"),
-            ("jmespath", None, "unknown criterion type"),
-            ("xpath", Some("xpath-31"), "Arazzo 1.1"),
-            ("jsonpath", Some("rfc9535"), "Arazzo 1.1"),
-            ("regex", Some("x"), "only applies to `jsonpath` and `xpath`"),
+        // The defaults can be named in 1.1.
+        assert_eq!(
+            CriterionKind::from_type(Some("xpath"), Some("xpath-31"), V1_1),
+            Ok(CriterionKind::XPath(XPathVersion::XPath31))
+        );
+        assert_eq!(
+            CriterionKind::from_type(Some("jsonpath"), Some("rfc9535"), V1_1),
+            Ok(CriterionKind::JsonPath(JsonPathVersion::Rfc9535))
+        );
+        for (t, v, spec, expected) in [
+            ("JSONPath", None, V1_0, "unknown criterion type `JSONPath`; did you mean `jsonpath`?"),
+            ("jmespath", None, V1_0, "unknown criterion type `jmespath`; expected `simple`, `regex`, `jsonpath` or `xpath`"),
+            ("xpath", Some("xpath-31"), V1_0, "XPath version `xpath-31` is only defined in Arazzo 1.1; omit the version to get XPath 3.1"),
+            ("jsonpath", Some("rfc9535"), V1_0, "JSONPath version `rfc9535` is only defined in Arazzo 1.1; omit the version to get RFC 9535"),
+            ("regex", Some("x"), V1_0, "a Criterion Expression Type Object only applies to `jsonpath` and `xpath`, not `regex`"),
+            ("regex", Some("x"), V1_1, "an Expression Type Object only applies to `jsonpath` and `xpath`, not `regex`"),
+            ("xpath", Some("xpath-40"), V1_1, "unknown XPath version `xpath-40`; expected `xpath-31`, `xpath-30`, `xpath-20` or `xpath-10`"),
+            ("jsonpath", Some("rfc9999"), V1_1, "unknown JSONPath version `rfc9999`; expected `rfc9535` or `draft-goessner-dispatch-jsonpath-00`"),
+            ("jsonpointer", None, V1_1, "`jsonpointer` selects a value and cannot be a condition; a criterion's type is `simple`, `regex`, `jsonpath` or `xpath`"),
+            ("jsonpointer", None, V1_0, "`jsonpointer` is an Arazzo 1.1 expression type; the document says 1.0.x"),
         ] {
-            let err = CriterionKind::from_type(Some(t), v).unwrap_err();
-            assert!(err.contains(needle), "{t} {v:?}: {err}");
+            assert_eq!(
+                CriterionKind::from_type(Some(t), v, spec).unwrap_err(),
+                expected,
+                "{t} {v:?} {spec:?}"
+            );
         }
+    }
+
+    #[test]
+    fn selector_kinds() {
+        use SpecVersion::V1_1;
+        assert_eq!(
+            SelectorKind::from_type("jsonpointer", Some("rfc6901"), V1_1),
+            Ok(SelectorKind::JsonPointer)
+        );
+        assert_eq!(
+            SelectorKind::from_type("jsonpath", None, V1_1),
+            Ok(SelectorKind::JsonPath(JsonPathVersion::Rfc9535))
+        );
+        assert_eq!(
+            SelectorKind::from_type("jsonpointer", Some("draft"), V1_1),
+            Err(
+                "unknown JSON Pointer version `draft`; the only allowed value is `rfc6901`"
+                    .to_owned()
+            )
+        );
+        assert_eq!(
+            SelectorKind::from_type("regex", None, V1_1),
+            Err(
+                "unknown selector type `regex`; expected `jsonpath`, `xpath` or `jsonpointer`"
+                    .to_owned()
+            )
+        );
     }
 
     #[test]

@@ -28,6 +28,7 @@
 mod condition;
 mod parse;
 mod pointer;
+pub(crate) mod selector;
 mod template;
 #[cfg(test)]
 mod tests;
@@ -37,12 +38,12 @@ use std::fmt;
 // The checks and the emitter import these; until they all do, some re-exports are unused.
 #[allow(unused_imports)]
 pub(crate) use condition::{
-    check_xpath, parse_condition, parse_condition_with_warnings, parse_criterion, Accessor, CmpOp,
-    Condition, Criterion, CriterionKind, CriterionTest, JsonPathCriterion, JsonPathVersion,
-    Operand, XPathVersion,
+    check_xpath, jsonpath_error, parse_condition, parse_condition_with_warnings, parse_criterion,
+    Accessor, CmpOp, Condition, Criterion, CriterionKind, CriterionTest, JsonPathCriterion,
+    JsonPathVersion, Operand, SelectorKind, XPathVersion,
 };
 pub(crate) use parse::parse_expression;
-pub(crate) use pointer::JsonPointer;
+pub(crate) use pointer::{escape_token, parse_pointer, JsonPointer};
 #[allow(unused_imports)]
 pub(crate) use template::{
     classify, find_bare_expressions, parse_template, TemplatePart, ValueKind,

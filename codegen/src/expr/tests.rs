@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use super::*;
+use crate::model::SpecVersion;
 
 /// Returns the fixture directory, or `None` (after printing a note) when it is absent.
 fn fixtures() -> Option<PathBuf> {
@@ -220,11 +221,12 @@ mod reference {
 /// Interprets a corpus criterion's `type` field.
 fn corpus_kind(criterion: &Value) -> Result<CriterionKind, String> {
     match &criterion["type"] {
-        Value::Null => CriterionKind::from_type(None, None),
-        Value::String(t) => CriterionKind::from_type(Some(t), None),
+        Value::Null => CriterionKind::from_type(None, None, SpecVersion::V1_1),
+        Value::String(t) => CriterionKind::from_type(Some(t), None, SpecVersion::V1_1),
         Value::Object(o) => CriterionKind::from_type(
             o.get("type").and_then(Value::as_str),
             o.get("version").and_then(Value::as_str),
+            SpecVersion::V1_1,
         ),
         other => Err(format!("unexpected type {other}")),
     }

@@ -1,4 +1,5 @@
-//! The Criterion Object and the Criterion Expression Type Object.
+//! The Criterion Object and the Expression Type Object (1.0's Criterion Expression Type
+//! Object), which criteria, selectors and payload replacements share.
 
 use std::fmt;
 
@@ -17,7 +18,7 @@ pub(crate) struct Criterion {
     pub condition: String,
     /// How to read `condition`; absent means `simple`.
     #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
-    pub criterion_type: Option<CriterionType>,
+    pub criterion_type: Option<TypeField>,
     /// Specification extensions and unknown fields.
     #[serde(flatten)]
     pub extensions: Extensions,
@@ -28,36 +29,48 @@ impl Criterion {
     pub const FIELDS: &'static [&'static str] = &["context", "condition", "type"];
 
     /// How to read the condition: the kind named by `type`, or `simple` when absent.
-    pub fn kind(&self) -> CriterionKind {
+    pub fn kind(&self) -> TypeName {
         self.criterion_type
             .as_ref()
-            .map_or(CriterionKind::Simple, CriterionType::kind)
+            .map_or(TypeName::Simple, TypeField::name)
     }
 }
 
-/// The `type` of a criterion: a name, or an object that also gives a version.
+/// A `type` field: a name, or an Expression Type Object that also gives a version.
+///
+/// Criteria (`type`), Selector Objects (`type`) and Payload Replacement Objects
+/// (`targetSelectorType`) use it.
 #[derive(Clone, Debug, PartialEq)]
-pub(crate) enum CriterionType {
-    /// `simple`, `regex`, `jsonpath` or `xpath`.
-    Name(CriterionKind),
-    /// A Criterion Expression Type Object, such as `{type: xpath, version: xpath-30}`.
-    Expression(CriterionExpressionType),
+pub(crate) enum TypeField {
+    /// `simple`, `regex`, `jsonpath`, `xpath` or `jsonpointer`.
+    Name(TypeName),
+    /// An Expression Type Object, such as `{type: xpath, version: xpath-30}` (1.0 calls it
+    /// the Criterion Expression Type Object).
+    Expression(ExpressionType),
 }
 
-impl CriterionType {
-    /// The kind of condition, whichever way it was written.
-    pub fn kind(&self) -> CriterionKind {
+impl TypeField {
+    /// The kind of expression, whichever way it was written.
+    pub fn name(&self) -> TypeName {
         match self {
-            CriterionType::Name(kind) => *kind,
-            CriterionType::Expression(expression) => expression.expression_type,
+            TypeField::Name(name) => *name,
+            TypeField::Expression(expression) => expression.expression_type,
+        }
+    }
+
+    /// The version an Expression Type Object gives.
+    pub fn version(&self) -> Option<&str> {
+        match self {
+            TypeField::Name(_) => None,
+            TypeField::Expression(expression) => Some(&expression.version),
         }
     }
 }
 
-/// The kinds of condition.
+/// The names a `type` field can take.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub(crate) enum CriterionKind {
+pub(crate) enum TypeName {
     /// Literals, operators and runtime expressions, such as `$statusCode == 200`.
     Simple,
     /// A regular expression applied to the context.
@@ -66,82 +79,88 @@ pub(crate) enum CriterionKind {
     Jsonpath,
     /// An XPath expression applied to the context.
     Xpath,
+    /// A JSON Pointer (Arazzo 1.1, for selectors and payload replacement targets).
+    Jsonpointer,
 }
 
-impl CriterionKind {
+impl TypeName {
     /// The names as written in documents.
-    pub const NAMES: &'static [&'static str] = &["simple", "regex", "jsonpath", "xpath"];
+    pub const NAMES: &'static [&'static str] =
+        &["simple", "regex", "jsonpath", "xpath", "jsonpointer"];
 
     /// The name as written in documents.
     pub fn as_str(self) -> &'static str {
         match self {
-            CriterionKind::Simple => "simple",
-            CriterionKind::Regex => "regex",
-            CriterionKind::Jsonpath => "jsonpath",
-            CriterionKind::Xpath => "xpath",
+            TypeName::Simple => "simple",
+            TypeName::Regex => "regex",
+            TypeName::Jsonpath => "jsonpath",
+            TypeName::Xpath => "xpath",
+            TypeName::Jsonpointer => "jsonpointer",
         }
     }
 
-    /// The kind with the given name, exactly as written in documents.
+    /// The name with the given spelling, exactly as written in documents.
     pub fn from_name(name: &str) -> Option<Self> {
         match name {
-            "simple" => Some(CriterionKind::Simple),
-            "regex" => Some(CriterionKind::Regex),
-            "jsonpath" => Some(CriterionKind::Jsonpath),
-            "xpath" => Some(CriterionKind::Xpath),
+            "simple" => Some(TypeName::Simple),
+            "regex" => Some(TypeName::Regex),
+            "jsonpath" => Some(TypeName::Jsonpath),
+            "xpath" => Some(TypeName::Xpath),
+            "jsonpointer" => Some(TypeName::Jsonpointer),
             _ => None,
         }
     }
 }
 
-/// The Criterion Expression Type Object: a condition kind with a version.
+/// The Expression Type Object (1.0: the Criterion Expression Type Object): an expression
+/// kind with a version.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub(crate) struct CriterionExpressionType {
-    /// `jsonpath` or `xpath`.
+pub(crate) struct ExpressionType {
+    /// `jsonpath`, `xpath` or `jsonpointer`.
     #[serde(rename = "type")]
-    pub expression_type: CriterionKind,
-    /// Such as `draft-goessner-dispatch-jsonpath-00` or `xpath-30`.
+    pub expression_type: TypeName,
+    /// Such as `rfc9535`, `draft-goessner-dispatch-jsonpath-00` or `xpath-30`.
     pub version: String,
     /// Specification extensions and unknown fields.
     #[serde(flatten)]
     pub extensions: Extensions,
 }
 
-impl CriterionExpressionType {
+impl ExpressionType {
     /// The field names the specification defines for this object.
     pub const FIELDS: &'static [&'static str] = &["type", "version"];
 }
 
-impl Serialize for CriterionType {
+impl Serialize for TypeField {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            CriterionType::Name(kind) => serializer.serialize_str(kind.as_str()),
-            CriterionType::Expression(expression) => expression.serialize(serializer),
+            TypeField::Name(name) => serializer.serialize_str(name.as_str()),
+            TypeField::Expression(expression) => expression.serialize(serializer),
         }
     }
 }
 
-impl<'de> Deserialize<'de> for CriterionType {
+impl<'de> Deserialize<'de> for TypeField {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct TypeVisitor;
 
         impl<'de> Visitor<'de> for TypeVisitor {
-            type Value = CriterionType;
+            type Value = TypeField;
 
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("one of `simple`, `regex`, `jsonpath`, `xpath`, or a criterion expression type object")
+                f.write_str("one of `simple`, `regex`, `jsonpath`, `xpath`, `jsonpointer`, or an expression type object")
             }
 
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<CriterionType, E> {
-                CriterionKind::from_name(v)
-                    .map(CriterionType::Name)
-                    .ok_or_else(|| E::unknown_variant(v, CriterionKind::NAMES))
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<TypeField, E> {
+                TypeName::from_name(v)
+                    .map(TypeField::Name)
+                    .ok_or_else(|| E::unknown_variant(v, TypeName::NAMES))
             }
 
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<CriterionType, A::Error> {
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<TypeField, A::Error> {
                 // Deserializing through the map access keeps the error path precise.
-                CriterionExpressionType::deserialize(de::value::MapAccessDeserializer::new(map))
-                    .map(CriterionType::Expression)
+                ExpressionType::deserialize(de::value::MapAccessDeserializer::new(map))
+                    .map(TypeField::Expression)
             }
         }
 

@@ -13,6 +13,10 @@ pub(crate) struct Document {
     /// Read as a string even when YAML gives a number.
     #[serde(deserialize_with = "string_or_number")]
     pub arazzo: String,
+    /// The document's own URI (Arazzo 1.1): its identity, and the base URI of the relative
+    /// references in it.
+    #[serde(default, rename = "$self", skip_serializing_if = "Option::is_none")]
+    pub self_uri: Option<String>,
     /// Metadata about the workflows.
     pub info: Info,
     /// The OpenAPI descriptions and Arazzo documents the workflows use.
@@ -31,11 +35,54 @@ impl Document {
     /// The field names the specification defines for this object.
     pub const FIELDS: &'static [&'static str] = &[
         "arazzo",
+        "$self",
         "info",
         "sourceDescriptions",
         "workflows",
         "components",
     ];
+}
+
+impl Document {
+    /// The feature set the `arazzo` field names (`major.minor`; the patch is ignored, as
+    /// the specification asks), or `None` for a version this generator does not read.
+    pub fn spec_version(&self) -> Option<SpecVersion> {
+        SpecVersion::parse(&self.arazzo)
+    }
+}
+
+/// The Arazzo feature sets this generator reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) enum SpecVersion {
+    /// 1.0.x.
+    V1_0,
+    /// 1.1.x: Selector Objects, `$self`, `querystring`, AsyncAPI steps, action parameters.
+    V1_1,
+}
+
+impl SpecVersion {
+    /// The feature set of a version string such as `1.0.1` or `1.1.0-rc1`.
+    pub fn parse(version: &str) -> Option<SpecVersion> {
+        let mut parts = version.trim().splitn(3, '.');
+        let (major, minor, patch) = (parts.next()?, parts.next()?, parts.next()?);
+        let patch_ok = {
+            let digits = patch.split(['-', '+']).next().unwrap_or_default();
+            !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+        };
+        match (major, minor, patch_ok) {
+            ("1", "0", true) => Some(SpecVersion::V1_0),
+            ("1", "1", true) => Some(SpecVersion::V1_1),
+            _ => None,
+        }
+    }
+
+    /// The feature set as written in messages (`1.0.x`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SpecVersion::V1_0 => "1.0.x",
+            SpecVersion::V1_1 => "1.1.x",
+        }
+    }
 }
 
 /// The Info Object: metadata about the document.

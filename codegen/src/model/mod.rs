@@ -1,4 +1,4 @@
-//! Serde types for the Arazzo 1.0.x document.
+//! Serde types for the Arazzo 1.0.x and 1.1.x document.
 //!
 //! The types mirror the specification object by object and check only shape: required
 //! fields, value types and enumerations. Everything semantic (unique ids, references,
@@ -16,6 +16,7 @@ mod action;
 mod components;
 mod criteria;
 mod document;
+mod selector;
 mod step;
 mod workflow;
 
@@ -28,11 +29,12 @@ use serde_json::Value;
 pub(crate) use action::{FailureAction, FailureActionType, SuccessAction, SuccessActionType};
 pub(crate) use components::Components;
 #[allow(unused_imports)]
-pub(crate) use criteria::{Criterion, CriterionExpressionType, CriterionKind, CriterionType};
+pub(crate) use criteria::{Criterion, ExpressionType, TypeField, TypeName};
 #[allow(unused_imports)]
-pub(crate) use document::{Document, Info, SourceDescription, SourceType};
+pub(crate) use document::{Document, Info, SourceDescription, SourceType, SpecVersion};
+pub(crate) use selector::{OutputValue, Selector};
 #[allow(unused_imports)]
-pub(crate) use step::{Parameter, ParameterIn, PayloadReplacement, RequestBody, Step};
+pub(crate) use step::{Parameter, ParameterIn, PayloadReplacement, RequestBody, Step, StepAction};
 pub(crate) use workflow::Workflow;
 
 /// The extensions and unknown fields of an object, in document order.

@@ -5,7 +5,8 @@ use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
 use super::{
-    present, reusable_from, Criterion, Extensions, FailureAction, ReusableOr, SuccessAction,
+    present, reusable_from, Criterion, Extensions, FailureAction, OutputValue, ReusableOr,
+    SuccessAction, TypeField,
 };
 
 /// The Step Object: one call of an operation or of another workflow.
@@ -44,15 +45,51 @@ pub(crate) struct Step {
     /// What to do on failure; the first action whose criteria hold wins.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub on_failure: Option<Vec<ReusableOr<FailureAction>>>,
-    /// Outputs by name: runtime expressions, in document order.
+    /// Outputs by name: runtime expressions or Selector Objects, in document order.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub outputs: Option<IndexMap<String, String>>,
+    pub outputs: Option<IndexMap<String, OutputValue>>,
+    /// The channel of an AsyncAPI step, as `{$sourceDescriptions.<name>.url}#/channels/...`
+    /// (Arazzo 1.1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel_path: Option<String>,
+    /// Milliseconds the step may take before it fails (Arazzo 1.1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout: Option<u64>,
+    /// The correlation id a `receive` step matches its message by (Arazzo 1.1, AsyncAPI).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub correlation_id: Option<String>,
+    /// `send` or `receive`, for AsyncAPI steps (Arazzo 1.1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<StepAction>,
+    /// Steps that must complete before this one (Arazzo 1.1): a step id of this workflow,
+    /// `$workflows.<id>.steps.<stepId>` or `$sourceDescriptions.<name>.<id>.steps.<stepId>`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub depends_on: Option<Vec<String>>,
     /// Specification extensions and unknown fields.
     #[serde(flatten)]
     pub extensions: Extensions,
 }
 
+/// What an AsyncAPI step does with its channel.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum StepAction {
+    /// Publish a message.
+    Send,
+    /// Wait for a message.
+    Receive,
+}
+
 impl Step {
+    /// The fields Arazzo 1.1 added to this object.
+    pub const FIELDS_1_1: &'static [&'static str] = &[
+        "channelPath",
+        "timeout",
+        "correlationId",
+        "action",
+        "dependsOn",
+    ];
+
     /// The field names the specification defines for this object.
     pub const FIELDS: &'static [&'static str] = &[
         "stepId",
@@ -66,6 +103,11 @@ impl Step {
         "onSuccess",
         "onFailure",
         "outputs",
+        "channelPath",
+        "timeout",
+        "correlationId",
+        "action",
+        "dependsOn",
     ];
 }
 
@@ -188,9 +230,13 @@ impl RequestBody {
 
 /// The Payload Replacement Object: one change to a request body.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub(crate) struct PayloadReplacement {
-    /// A JSON Pointer or XPath expression into the payload.
+    /// A JSON Pointer, XPath expression or (Arazzo 1.1) JSONPath into the payload.
     pub target: String,
+    /// How to read `target` (Arazzo 1.1); when absent, from the payload's media type.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_selector_type: Option<TypeField>,
     /// The value to put there: a literal or a runtime expression.
     pub value: Value,
     /// Specification extensions and unknown fields.
@@ -200,5 +246,5 @@ pub(crate) struct PayloadReplacement {
 
 impl PayloadReplacement {
     /// The field names the specification defines for this object.
-    pub const FIELDS: &'static [&'static str] = &["target", "value"];
+    pub const FIELDS: &'static [&'static str] = &["target", "targetSelectorType", "value"];
 }

@@ -4,7 +4,7 @@ use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{Extensions, FailureAction, Parameter, ReusableOr, Step, SuccessAction};
+use super::{Extensions, FailureAction, OutputValue, Parameter, ReusableOr, Step, SuccessAction};
 
 /// The Workflow Object: a sequence of steps with inputs and outputs.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -32,9 +32,9 @@ pub(crate) struct Workflow {
     /// Failure actions that apply to every step.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failure_actions: Option<Vec<ReusableOr<FailureAction>>>,
-    /// Outputs by name: runtime expressions, in document order.
+    /// Outputs by name: runtime expressions or Selector Objects, in document order.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub outputs: Option<IndexMap<String, String>>,
+    pub outputs: Option<IndexMap<String, OutputValue>>,
     /// Parameters that apply to every step.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parameters: Option<Vec<ReusableOr<Parameter>>>,
