@@ -246,6 +246,8 @@ pub(crate) struct Step {
     pub on_success: Vec<Action>,
     pub on_failure: Vec<Action>,
     pub outputs: Vec<Output>,
+    /// The step's `timeout` in milliseconds (Arazzo 1.1), for an operation step.
+    pub timeout: Option<u64>,
 }
 
 /// What a step calls.
@@ -354,12 +356,32 @@ pub(crate) struct Body {
     pub value: ValueSpec,
     /// Payload replacements: a target (a JSON Pointer, or an XPath for XML bodies) and its
     /// new value, applied in order.
-    pub replacements: Vec<(String, ValueSpec)>,
+    pub replacements: Vec<Replacement>,
     /// Multipart bodies: the content type of a member's part (OpenAPI `encoding`).
     pub part_types: Vec<(String, String)>,
     /// A JSON body written as JSON text with embedded expressions: parsed once they are
     /// filled in, at run time.
     pub json_text: bool,
+}
+
+/// A payload replacement: where it goes and the value it puts there.
+#[derive(Debug)]
+pub(crate) struct Replacement {
+    pub target: String,
+    pub kind: TargetKind,
+    pub value: ValueSpec,
+}
+
+/// How a payload replacement's `target` is read: from the payload's media type, or from
+/// its `targetSelectorType` (Arazzo 1.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TargetKind {
+    /// A JSON Pointer into a JSON, form or multipart payload.
+    Pointer,
+    /// An XPath expression into an XML payload.
+    XPath,
+    /// An RFC 9535 query into a JSON payload: every node it selects is replaced.
+    JsonPath,
 }
 
 /// A value built at run time from literals and runtime expressions: a parameter value, a
@@ -582,8 +604,8 @@ impl Workflow {
                     }
                     if let Some(body) = &op.body {
                         body.value.for_each_expr(f);
-                        for (_, value) in &body.replacements {
-                            value.for_each_expr(f);
+                        for replacement in &body.replacements {
+                            replacement.value.for_each_expr(f);
                         }
                     }
                 }

@@ -32,6 +32,7 @@ use crate::settings::Settings;
 use crate::source::{file_span, normalize_path, Pointer, SourceFile};
 use crate::swagger;
 
+mod base_uri;
 mod bundle;
 
 /// Everything read for one generation.
@@ -377,7 +378,7 @@ impl<'a> Loader<'a> {
             .enumerate()
             .map(|(index, description)| {
                 self.names.insert(description.name.clone());
-                self.load_source(file, index, description)
+                self.load_source(file, document.self_uri.as_deref(), index, description)
             })
             .collect()
     }
@@ -385,13 +386,24 @@ impl<'a> Loader<'a> {
     fn load_source(
         &mut self,
         doc: &SourceFile,
+        self_uri: Option<&str>,
         index: usize,
         description: &SourceDescription,
     ) -> LoadedSource {
         let item = Pointer::root().key("sourceDescriptions").index(index);
         let url_span = doc.span(&item.key("url"));
         let name = &description.name;
-        let Some((display, abs)) = self.locate(doc, &url_span, description) else {
+        if description.source_type == Some(SourceType::Asyncapi) {
+            self.cx
+                .error(
+                    &doc.span(&item.key("type")),
+                    format!("source description `{name}` is an AsyncAPI description, which this generator does not read yet"),
+                )
+                .note("steps that send or receive messages (`type: asyncapi`, Arazzo 1.1) are not supported yet; HTTP steps on OpenAPI sources are");
+            return LoadedSource::Failed;
+        }
+        let base = base_uri::base(&doc.path, self_uri);
+        let Some((display, abs)) = self.locate(&base, &url_span, description) else {
             return LoadedSource::Failed;
         };
 
@@ -489,6 +501,18 @@ impl<'a> Loader<'a> {
                 let parsed = self.parse_openapi(file, converted.document, "3.0.3");
                 self.keep_openapi(name, abs, parsed, split)
             }
+            (_, DocumentKind::Unknown) if value.get("asyncapi").is_some() => {
+                self.cx
+                    .error(
+                        &url_span,
+                        format!(
+                            "source description `{name}` (`{}`) is an AsyncAPI description, which this generator does not read yet",
+                            display_path(&display)
+                        ),
+                    )
+                    .note("steps that send or receive messages (Arazzo 1.1) are not supported yet; HTTP steps on OpenAPI sources are");
+                LoadedSource::Failed
+            }
             (_, DocumentKind::Unknown) => {
                 self.cx
                     .error(
@@ -565,7 +589,7 @@ impl<'a> Loader<'a> {
     /// Resolves a source description to a display path and an absolute path.
     fn locate(
         &self,
-        doc: &SourceFile,
+        base: &base_uri::Base,
         url_span: &Span,
         description: &SourceDescription,
     ) -> Option<(PathBuf, PathBuf)> {
@@ -611,6 +635,21 @@ impl<'a> Loader<'a> {
             );
             return None;
         } else {
+            if let base_uri::Base::Remote(base) = base {
+                let resolved = base_uri::remote(base, url).unwrap_or_else(|| url.to_owned());
+                self.cx
+                    .error(
+                        url_span,
+                        format!(
+                            "source description `{name}` has the url `{url}`, which resolves against the document's `$self` to the remote `{resolved}`; map it to a local file, e.g. `sources = {{ {name} = \"path/to/file.yaml\" }}`"
+                        ),
+                    )
+                    .note("the generator never fetches over the network")
+                    .help(format!(
+                        "on the command line: `--source {name}=PATH`; in build.rs: `Settings::with_source({name:?}, path)`"
+                    ));
+                return None;
+            }
             strip_query_and_fragment(url)
         };
         let path = crate::openapi::percent_decode(path);
@@ -626,7 +665,9 @@ impl<'a> Loader<'a> {
             let abs = normalize_path(path);
             return Some((self.display_for_absolute(&abs), abs));
         }
-        let dir = doc.path.parent().unwrap_or(Path::new(""));
+        let base_uri::Base::Dir(dir) = base else {
+            return None;
+        };
         let display = normalize_path(&dir.join(path));
         let abs = normalize_path(&self.base.join(&display));
         Some((display, abs))

@@ -184,6 +184,21 @@ impl JsonPathQuery {
         }
     }
 
+    /// The JSON pointers of the nodes the query selects in `value`, in document order.
+    pub(crate) fn locate(&self, value: &Value) -> Result<Vec<String>, String> {
+        let compiled = self.compiled.get_or_init(|| {
+            JsonPath::parse(self.source).map_err(|e| format!("invalid JSONPath: {e}"))
+        });
+        match compiled {
+            Ok(path) => Ok(path
+                .query_located(value)
+                .iter()
+                .map(|node| node.location().to_json_pointer())
+                .collect()),
+            Err(message) => Err(message.clone()),
+        }
+    }
+
     /// A Selector Object's JSONPath (Arazzo 1.1): the node a singular query selects
     /// (`None` when it selects none), or with `many` the array of every node selected.
     pub fn select_value(

@@ -75,6 +75,23 @@ impl<'c> Run<'c> {
         EXECUTED.scope(Arc::clone(shared), workflow)
     }
 
+    /// A step's `timeout` (Arazzo 1.1) on the workflow it runs: the workflow's result, or
+    /// [`Error::StepTimeout`] when it takes longer than `timeout_ms` milliseconds.
+    pub async fn time_limit<T>(
+        &self,
+        timeout_ms: u64,
+        workflow: impl Future<Output = Result<T, Error>>,
+    ) -> Result<T, Error> {
+        match tokio::time::timeout(Duration::from_millis(timeout_ms), workflow).await {
+            Ok(result) => result,
+            Err(_) => Err(Error::StepTimeout {
+                workflow: self.workflow.to_owned(),
+                step: self.step.to_owned(),
+                timeout_ms,
+            }),
+        }
+    }
+
     /// The client the run uses (sub-workflows run with it too).
     pub fn client(&self) -> &'c Client {
         self.client
@@ -415,6 +432,31 @@ impl<'c> Run<'c> {
         }
     }
 
+    /// A payload replacement with a JSONPath target (Arazzo 1.1): every node the query
+    /// selects in the payload becomes `value`. A query that selects nothing is an error,
+    /// as for the other kinds of target.
+    pub fn replace_jsonpath(
+        &self,
+        body: &mut Value,
+        target: &JsonPathQuery,
+        value: Value,
+    ) -> Result<(), Error> {
+        let pointers = target.locate(body).map_err(|m| self.invalid_request(m))?;
+        if pointers.is_empty() {
+            return Err(self.invalid_request(format!(
+                "replacement target `{}` selects nothing in the payload",
+                target.source()
+            )));
+        }
+        // A node inside one replaced before it (`$..id` selects nested nodes) is gone.
+        for pointer in pointers {
+            if let Some(node) = body.pointer_mut(&pointer) {
+                *node = value.clone();
+            }
+        }
+        Ok(())
+    }
+
     /// A payload replacement on an XML payload: sets the text of the nodes the XPath
     /// `target` selects in the XML string `body`.
     pub fn replace_xml(
@@ -489,6 +531,13 @@ impl<'c> Run<'c> {
         // and lives only while the request is in flight; the workflow's own future, which
         // waits above and between steps, stays small.
         Box::pin(self.transmit(request, permit)).await
+    }
+
+    /// [`Run::send`] within the step's `timeout` (Arazzo 1.1), in milliseconds: waiting for
+    /// the client's request limit, sending and reading the whole response. A step that
+    /// takes longer fails with [`Error::StepTimeout`].
+    pub async fn send_within(&self, request: Request, timeout_ms: u64) -> Result<Response, Error> {
+        self.time_limit(timeout_ms, self.send(request)).await
     }
 
     /// Sends `request` and reads the whole response, holding `_permit` until then: that is

@@ -60,6 +60,54 @@ pub(super) fn check_self(ck: &Checker) {
     }
 }
 
+/// `timeout: 5000` in an `arazzo: 1.0.1` document: a field Arazzo 1.1 added. It is read as
+/// 1.1 defines it, with a warning, since 1.0 tools ignore it. (Selector Objects, which
+/// change what a value means, are errors in 1.0 documents where they are lowered.)
+pub(super) fn check_newer_fields(ck: &Checker) {
+    if ck.version >= model::SpecVersion::V1_1 {
+        return;
+    }
+    let report = |at: Pointer, field: &str| {
+        ck.cx
+            .warning(
+                &ck.file.key_span(&at),
+                format!(
+                    "`{field}` is an Arazzo 1.1 field; this document says `arazzo: {}`",
+                    ck.doc.arazzo.trim()
+                ),
+            )
+            .help("write `arazzo: 1.1.0` to use the 1.1 fields");
+    };
+    if ck.doc.self_uri.is_some() {
+        report(Pointer::root().key("$self"), "$self");
+    }
+    for (wf_index, wf) in ck.doc.workflows.iter().enumerate() {
+        for (index, step) in wf.steps.iter().enumerate() {
+            let at = workflow_pointer(wf_index).key("steps").index(index);
+            let present = [
+                ("channelPath", step.channel_path.is_some()),
+                ("timeout", step.timeout.is_some()),
+                ("correlationId", step.correlation_id.is_some()),
+                ("action", step.action.is_some()),
+                ("dependsOn", step.depends_on.is_some()),
+            ];
+            for (field, _) in present.iter().filter(|(_, p)| *p) {
+                report(at.key(field), field);
+            }
+            let replacements = step
+                .request_body
+                .iter()
+                .flat_map(|b| b.replacements.iter().flatten());
+            for (r, replacement) in replacements.enumerate() {
+                if replacement.target_selector_type.is_some() {
+                    let at = at.key("requestBody").key("replacements").index(r);
+                    report(at.key("targetSelectorType"), "targetSelectorType");
+                }
+            }
+        }
+    }
+}
+
 /// `workflows: []`, `sourceDescriptions: []` or a workflow with `steps: []`: the
 /// specification asks for at least one of each (the schema's `minItems: 1`).
 pub(super) fn check_non_empty_lists(ck: &Checker) {
@@ -207,6 +255,11 @@ pub(super) fn check_unknown_fields(ck: &Checker) {
         let at = root.key("sourceDescriptions").index(index);
         unknown(ck, &at, &source.extensions, SourceDescription::FIELDS);
     }
+    let type_field = |at: &Pointer, field: Option<&model::TypeField>| {
+        if let Some(model::TypeField::Expression(e)) = field {
+            unknown(ck, at, &e.extensions, model::ExpressionType::FIELDS);
+        }
+    };
     let criteria = |at: &Pointer, list: Option<&Vec<Criterion>>| {
         for (index, criterion) in list.into_iter().flatten().enumerate() {
             unknown(
@@ -215,6 +268,18 @@ pub(super) fn check_unknown_fields(ck: &Checker) {
                 &criterion.extensions,
                 Criterion::FIELDS,
             );
+            type_field(
+                &at.index(index).key("type"),
+                criterion.criterion_type.as_ref(),
+            );
+        }
+    };
+    let outputs = |at: &Pointer, map: Option<&indexmap::IndexMap<String, model::OutputValue>>| {
+        for (name, value) in map.into_iter().flatten() {
+            if let model::OutputValue::Selector(sel) = value {
+                unknown(ck, &at.key(name), &sel.extensions, model::Selector::FIELDS);
+                type_field(&at.key(name).key("type"), Some(&sel.selector_type));
+            }
         }
     };
     let parameters = |at: &Pointer, list: Option<&Vec<ReusableOr<Parameter>>>| {
@@ -255,12 +320,14 @@ pub(super) fn check_unknown_fields(ck: &Checker) {
     for (wf_index, wf) in doc.workflows.iter().enumerate() {
         let wp = workflow_pointer(wf_index);
         unknown(ck, &wp, &wf.extensions, Workflow::FIELDS);
+        outputs(&wp.key("outputs"), wf.outputs.as_ref());
         parameters(&wp.key("parameters"), wf.parameters.as_ref());
         success(&wp.key("successActions"), wf.success_actions.as_ref());
         failure(&wp.key("failureActions"), wf.failure_actions.as_ref());
         for (index, step) in wf.steps.iter().enumerate() {
             let sp = wp.key("steps").index(index);
             unknown(ck, &sp, &step.extensions, Step::FIELDS);
+            outputs(&sp.key("outputs"), step.outputs.as_ref());
             parameters(&sp.key("parameters"), step.parameters.as_ref());
             criteria(&sp.key("successCriteria"), step.success_criteria.as_ref());
             success(&sp.key("onSuccess"), step.on_success.as_ref());
@@ -271,6 +338,10 @@ pub(super) fn check_unknown_fields(ck: &Checker) {
                 for (r, replacement) in body.replacements.iter().flatten().enumerate() {
                     let at = bp.key("replacements").index(r);
                     unknown(ck, &at, &replacement.extensions, PayloadReplacement::FIELDS);
+                    type_field(
+                        &at.key("targetSelectorType"),
+                        replacement.target_selector_type.as_ref(),
+                    );
                 }
             }
         }

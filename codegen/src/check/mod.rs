@@ -15,6 +15,7 @@ mod operations;
 mod params;
 mod schemas;
 mod selectors;
+mod steps;
 mod targets;
 mod types;
 mod workflow;
@@ -129,6 +130,7 @@ pub(crate) fn check(cx: &Ctxt, loaded: &Loaded, settings: &Settings) -> Option<i
     };
     document::check_version(&ck);
     document::check_self(&ck);
+    document::check_newer_fields(&ck);
     document::check_non_empty_lists(&ck);
     document::check_unique_source_names(&ck);
     document::check_unique_workflow_ids(&ck);

@@ -596,36 +596,48 @@ pub(super) fn body(
             .help("replacement targets are JSON Pointers into JSON, form and multipart payloads, or XPath expressions into XML payloads");
             continue;
         }
-        if encoding == ir::Encoding::Xml {
-            if let Err(e) = expr::check_xpath(&replacement.target) {
-                ck.error_in(
-                    &replacement_at.key("target"),
-                    &replacement.target,
-                    e.offset,
-                    e.len,
-                    e.message,
-                );
-                continue;
+        let Some(kind) = target_kind(ck, replacement, &replacement_at, encoding, &content_type)
+        else {
+            continue;
+        };
+        let target_at = replacement_at.key("target");
+        let valid = match kind {
+            ir::TargetKind::XPath => expr::check_xpath(&replacement.target).map_err(|e| {
+                ck.error_in(&target_at, &replacement.target, e.offset, e.len, e.message);
+            }),
+            ir::TargetKind::JsonPath => serde_json_path::JsonPath::parse(target)
+                .map(|_| ())
+                .map_err(|e| {
+                    let e = expr::jsonpath_error(target, 0, &e);
+                    ck.error_in(&target_at, target, e.offset, e.len, e.message);
+                }),
+            ir::TargetKind::Pointer if !(target.is_empty() || target.starts_with('/')) => {
+                let mut error = ck.error(&target_at, format!("`{target}` is not a JSON Pointer"));
+                error = if target.starts_with('$') && ck.version >= model::SpecVersion::V1_1 {
+                    error.help("for a JSONPath target, add `targetSelectorType: jsonpath`")
+                } else {
+                    error.help("a target such as `/pet/name` names the member to replace")
+                };
+                let _ = error;
+                Err(())
             }
-            if let Some(value) =
-                exprs::value(ck, names, &replacement.value, &replacement_at.key("value"))
-            {
-                replacements.push((replacement.target.clone(), value));
-            }
+            ir::TargetKind::Pointer => Ok(()),
+        };
+        if valid.is_err() {
             continue;
         }
-        if !(target.is_empty() || target.starts_with('/')) {
-            ck.error(
-                &replacement_at.key("target"),
-                format!("`{target}` is not a JSON Pointer"),
-            )
-            .help("a target such as `/pet/name` names the member to replace");
-            continue;
-        }
+        let target = match kind {
+            ir::TargetKind::XPath => replacement.target.clone(),
+            _ => target.to_owned(),
+        };
         if let Some(value) =
             exprs::value(ck, names, &replacement.value, &replacement_at.key("value"))
         {
-            replacements.push((target.to_owned(), value));
+            replacements.push(ir::Replacement {
+                target,
+                kind,
+                value,
+            });
         }
     }
     let Some(payload) = body.payload.as_ref() else {
@@ -712,7 +724,8 @@ pub(super) fn body(
             // Members a replacement adds count as present.
             let replaced: Vec<&str> = replacements
                 .iter()
-                .filter_map(|(target, _)| target.strip_prefix('/'))
+                .filter(|r| r.kind == ir::TargetKind::Pointer)
+                .filter_map(|r| r.target.strip_prefix('/'))
                 .filter(|t| !t.contains('/'))
                 .collect();
             let operation = resolved
@@ -761,4 +774,56 @@ mod tests {
             assert!(!is_media_type(bad), "{bad}");
         }
     }
+}
+
+/// How a replacement's target is read: its `targetSelectorType` (1.1), or else the
+/// payload's media type (an XPath for XML, a JSON Pointer otherwise). A type that does not
+/// fit the payload is an error.
+fn target_kind(
+    ck: &Checker,
+    replacement: &model::PayloadReplacement,
+    at: &Pointer,
+    encoding: ir::Encoding,
+    content_type: &str,
+) -> Option<ir::TargetKind> {
+    let xml = encoding == ir::Encoding::Xml;
+    let Some(declared) = &replacement.target_selector_type else {
+        return Some(if xml {
+            ir::TargetKind::XPath
+        } else {
+            ir::TargetKind::Pointer
+        });
+    };
+    let at = at.key("targetSelectorType");
+    let kind = match expr::SelectorKind::from_type(
+        declared.name().as_str(),
+        declared.version(),
+        ck.version,
+    ) {
+        Ok(expr::SelectorKind::XPath(_)) => ir::TargetKind::XPath,
+        Ok(expr::SelectorKind::JsonPath(_)) => ir::TargetKind::JsonPath,
+        Ok(expr::SelectorKind::JsonPointer) => ir::TargetKind::Pointer,
+        Err(message) => {
+            ck.error(&at, message);
+            return None;
+        }
+    };
+    if xml != (kind == ir::TargetKind::XPath) {
+        let what = match kind {
+            ir::TargetKind::XPath => "an XPath",
+            ir::TargetKind::JsonPath => "a JSONPath",
+            ir::TargetKind::Pointer => "a JSON Pointer",
+        };
+        ck.error(
+            &at,
+            format!("{what} target cannot apply to this `{content_type}` payload"),
+        )
+        .help(if xml {
+            "XML payloads take XPath targets"
+        } else {
+            "JSON, form and multipart payloads take JSON Pointer or JSONPath targets"
+        });
+        return None;
+    }
+    Some(kind)
 }

@@ -5,7 +5,8 @@ use indexmap::IndexMap;
 use super::exprs::{self, Names as ExprNames, Phase, RequestScope, StepNames};
 use super::operations::{self, Sources};
 use super::{
-    actions, criteria, document, inputs, params, schemas, targets, types, workflow_pointer, Checker,
+    actions, criteria, document, inputs, params, schemas, steps, targets, types, workflow_pointer,
+    Checker,
 };
 use crate::diag::did_you_mean;
 use crate::ir;
@@ -218,6 +219,7 @@ pub(super) fn lower(
     }
     add_implicit_outputs(&expr_names, &mut steps);
     let all_lowered = steps.len() == wf.steps.len();
+    steps::check_depends_on(ck, index, wf, all_lowered.then_some(&steps[..]));
     if all_lowered {
         check_reachable(ck, &at, &steps);
         check_retry_steps(ck, &at, &steps);
@@ -497,6 +499,7 @@ fn lower_workflow_step(
         on_success,
         on_failure,
         outputs,
+        timeout: steps::timeout(ck, step, at),
     })
 }
 
@@ -749,12 +752,12 @@ fn selector_body_pointer(sel: &model::Selector) -> Option<String> {
 }
 
 /// Where a workflow can go after step `index`.
-struct Successors {
+pub(super) struct Successors {
     /// The steps that can run after its success: `goto` targets and, unless an action
     /// always applies, the following step.
-    after_success: Vec<usize>,
+    pub after_success: Vec<usize>,
     /// The steps failure `goto`s lead to.
-    after_failure: Vec<usize>,
+    pub after_failure: Vec<usize>,
     /// Whether its success can end the workflow (an `end`, a `goto` to a workflow, or
     /// falling off the last step).
     ends: bool,
@@ -762,7 +765,7 @@ struct Successors {
     ends_on_failure: bool,
 }
 
-fn successors(steps: &[ir::Step], index: usize) -> Successors {
+pub(super) fn successors(steps: &[ir::Step], index: usize) -> Successors {
     let step = &steps[index];
     let mut next = Successors {
         after_success: Vec::new(),
@@ -1087,24 +1090,10 @@ fn lower_step(
     ident: String,
     variant: String,
 ) -> Option<ir::Step> {
-    let targets = [
-        step.operation_id.is_some(),
-        step.operation_path.is_some(),
-        step.workflow_id.is_some(),
-    ]
-    .iter()
-    .filter(|t| **t)
-    .count();
-    if targets != 1 {
-        ck.error(
-            &at.key("stepId"),
-            format!(
-                "step `{}` must have exactly one of `operationId`, `operationPath` and `workflowId`",
-                step.step_id
-            ),
-        );
+    if !steps::check_target(ck, step, at) {
         return None;
     }
+    steps::check_async_fields(ck, step, at);
     if let Some(target) = &step.workflow_id {
         return lower_workflow_step(
             ck, names, others, wf, wf_at, step, at, target, ident, variant,
@@ -1208,5 +1197,6 @@ fn lower_step(
         on_success,
         on_failure,
         outputs,
+        timeout: steps::timeout(ck, step, at),
     })
 }

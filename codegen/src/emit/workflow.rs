@@ -18,7 +18,7 @@ use super::value::{criterion, expr, negated, optional, required, template, Place
 use super::{doc_lines, ident, Ctx};
 use crate::ir::{
     Action, ActionKind, Call, Encoding, Expr, Location, Operation, Plan, Read, RetryFirst, Scheme,
-    SchemeKind, Step, Style, SubWorkflow, ValueSpec, Workflow, WorkflowCall,
+    SchemeKind, Step, Style, SubWorkflow, TargetKind, ValueSpec, Workflow, WorkflowCall,
 };
 
 /// The types and the function of one workflow.
@@ -472,13 +472,17 @@ fn request(step: &Step, op: &Operation) -> TokenStream {
         let value = if body.replacements.is_empty() {
             value
         } else {
-            let replace = match body.encoding {
-                Encoding::Xml => quote!(replace_xml),
-                _ => quote!(replace),
-            };
-            let replacements = body.replacements.iter().map(|(target, replacement)| {
-                let replacement = required(replacement);
-                quote!(run.#replace(&mut body, #target, #replacement)?;)
+            let replacements = body.replacements.iter().map(|r| {
+                let target = &r.target;
+                let value = required(&r.value);
+                match r.kind {
+                    TargetKind::Pointer => quote!(run.replace(&mut body, #target, #value)?;),
+                    TargetKind::XPath => quote!(run.replace_xml(&mut body, #target, #value)?;),
+                    TargetKind::JsonPath => quote! {{
+                        static TARGET: rt::JsonPathQuery = rt::JsonPathQuery::new(#target);
+                        run.replace_jsonpath(&mut body, &TARGET, #value)?;
+                    }},
+                }
             });
             quote! {{
                 let mut body = #value;
@@ -504,12 +508,16 @@ fn request(step: &Step, op: &Operation) -> TokenStream {
     let keep = step.reads_request().then(|| quote!(request.keep_sent();));
     let mutable =
         (!op.params.is_empty() || op.body.is_some() || keep.is_some()).then(|| quote!(mut));
+    let send = match step.timeout {
+        Some(ms) => quote!(let response = run.send_within(request, #ms).await?;),
+        None => quote!(let response = run.send(request).await?;),
+    };
     quote! {
         let #mutable request = run.request(&#name);
         #keep
         #(#params)*
         #body
-        let response = run.send(request).await?;
+        #send
     }
 }
 
@@ -537,9 +545,18 @@ fn run_with_inputs(call: &WorkflowCall) -> TokenStream {
 }
 
 /// The statements that run another workflow for a step; the result is `result`.
-fn run_workflow(sub: &SubWorkflow) -> TokenStream {
+fn run_workflow(sub: &SubWorkflow, timeout: Option<u64>) -> TokenStream {
     let function = call_path(&sub.call);
     let id = &sub.call.id;
+    let result = match timeout {
+        Some(ms) => quote! {
+            let called = run.within(#function(run.client(), called_inputs));
+            let result = ::std::boxed::Box::pin(run.time_limit(#ms, called)).await;
+        },
+        None => quote! {
+            let result = ::std::boxed::Box::pin(run.within(#function(run.client(), called_inputs))).await;
+        },
+    };
     let inputs = required(&ValueSpec::Object(
         sub.inputs
             .iter()
@@ -548,7 +565,7 @@ fn run_workflow(sub: &SubWorkflow) -> TokenStream {
     ));
     quote! {
         let called_inputs = rt::decode_inputs(#id, #inputs)?;
-        let result = ::std::boxed::Box::pin(run.within(#function(run.client(), called_inputs))).await;
+        #result
     }
 }
 
@@ -657,7 +674,7 @@ fn step_arm(
     };
     let call = match &step.call {
         Call::Operation(op) => request(step, op),
-        Call::Workflow(sub) => run_workflow(sub),
+        Call::Workflow(sub) => run_workflow(sub, step.timeout),
     };
 
     // The first unmet success criterion (with whether it was a status check, for an

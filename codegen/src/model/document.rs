@@ -142,6 +142,8 @@ pub(crate) enum SourceType {
     Openapi,
     /// Another Arazzo document, whose workflows steps may call.
     Arazzo,
+    /// An AsyncAPI description (Arazzo 1.1).
+    Asyncapi,
 }
 
 impl SourceType {
@@ -150,6 +152,7 @@ impl SourceType {
         match self {
             SourceType::Openapi => "openapi",
             SourceType::Arazzo => "arazzo",
+            SourceType::Asyncapi => "asyncapi",
         }
     }
 }
