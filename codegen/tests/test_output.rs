@@ -111,3 +111,10 @@ fn test_oai_examples() {
         "oai_login_and_retrieve_pets",
     );
 }
+
+/// Arazzo 1.1: `$self`, Selector Objects, JSONPath replacement targets, step `timeout` and
+/// `dependsOn`.
+#[test]
+fn test_catalog() {
+    verify("tests/fixtures/v1_1/catalog.arazzo.yml", "catalog");
+}

@@ -149,7 +149,8 @@ impl XPathQuery {
     }
 }
 
-/// A boolean or numeric XPath value as JSON; `None` for the others, which are text.
+/// A boolean or numeric XPath value as JSON (a whole number as an integer, as
+/// `count(…)` gives); `None` for the others, which are text.
 fn atomic_value(atomic: &xee_xpath::Atomic) -> Option<Value> {
     if let Ok(b) = bool::try_from(atomic.clone()) {
         return Some(Value::Bool(b));
@@ -158,6 +159,9 @@ fn atomic_value(atomic: &xee_xpath::Atomic) -> Option<Value> {
         return Some(Value::from(i));
     }
     let f = f64::try_from(atomic.clone()).ok()?;
+    if f.fract() == 0.0 && f.abs() < 9.0e15 {
+        return Some(Value::from(f as i64));
+    }
     serde_json::Number::from_f64(f).map(Value::Number)
 }
 
@@ -219,6 +223,30 @@ mod tests {
 
     const ORDER: &str =
         r#"<order id="7"><status>shipped</status><item sku="a"/><item sku="b"/></order>"#;
+
+    #[test]
+    fn selector_values() {
+        let order = json!(ORDER);
+        for (source, expected) in [
+            ("/order/status", Some(json!("shipped"))),
+            ("//item/@sku", Some(json!(["a", "b"]))),
+            ("count(//item)", Some(json!(2))),
+            ("count(//item) div 4", Some(json!(0.5))),
+            ("//item/@sku = 'b'", Some(json!(true))),
+            ("//missing", None),
+        ] {
+            let source: &'static str = Box::leak(source.to_owned().into_boxed_str());
+            assert_eq!(
+                XPathQuery::new(source).select(Some(&order)),
+                Ok(expected),
+                "{source}"
+            );
+        }
+        assert_eq!(
+            XPathQuery::new("/order").select(Some(&json!({"order": 1}))),
+            Err("the context is a JSON object, not an XML document".to_owned())
+        );
+    }
 
     #[test]
     fn effective_boolean_values() {

@@ -3,6 +3,10 @@
 // per snapshot; each sits in a module of its own, as in a user's crate.
 #![deny(warnings)]
 
+mod catalog {
+    include!("../../codegen/tests/output/catalog.rs");
+}
+
 mod flows {
     include!("../../codegen/tests/output/flows.rs");
 }

@@ -598,7 +598,7 @@ pub(super) fn value(ck: &Checker, names: &Names, v: &Value, at: &Pointer) -> Opt
                     let expr = super::selectors::lower(ck, names, Phase::Request, &sel, at)?;
                     Some(ir::ValueSpec::Expr {
                         expr,
-                        text: format!("{} {}", sel.context.trim(), sel.selector),
+                        text: sel.text(),
                     })
                 }
                 Err(message) => {

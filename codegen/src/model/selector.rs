@@ -29,6 +29,16 @@ impl Selector {
     /// The field names the specification defines for this object.
     pub const FIELDS: &'static [&'static str] = &["context", "selector", "type"];
 
+    /// The selector as one line, for messages and docs: `$response.body jsonpath $.id`.
+    pub fn text(&self) -> String {
+        format!(
+            "{} {} {}",
+            self.context.trim(),
+            self.selector_type.name().as_str(),
+            self.selector
+        )
+    }
+
     /// A Selector Object written inside a value (a parameter value, a payload or a payload
     /// replacement value): an object with `context`, `selector` and `type` and no other
     /// field but extensions. `None` for every other value, which stays a literal.
@@ -62,13 +72,12 @@ impl OutputValue {
         }
     }
 
-    /// The output as written, for messages: the expression, or `context` then selector.
+    /// The output as written, for messages: the expression, or the selector's context,
+    /// type and selector (`$response.body jsonpath $.items[*].id`).
     pub fn text(&self) -> String {
         match self {
             OutputValue::Expression(text) => text.clone(),
-            OutputValue::Selector(selector) => {
-                format!("{} {}", selector.context, selector.selector)
-            }
+            OutputValue::Selector(selector) => selector.text(),
         }
     }
 
