@@ -358,11 +358,12 @@ impl<'a> Loader<'a> {
             Ok(document) => Some(document),
             Err((pointer, message)) => {
                 let diagnostic = self.cx.error(&file.span(&pointer), message);
-                // A 1.1 document fails on 1.1 features; say why they are not understood.
+                // A document of a later version fails on its features; say why they are not
+                // understood.
                 let version = value.get("arazzo").map(version_string).unwrap_or_default();
-                if !version.is_empty() && !version.starts_with("1.0") {
+                if !version.is_empty() && crate::model::SpecVersion::parse(&version).is_none() {
                     diagnostic.note(format_args!(
-                        "the document is Arazzo `{version}`; this generator supports 1.0.x"
+                        "the document is Arazzo `{version}`; this generator supports 1.0.x and 1.1.x"
                     ));
                 }
                 None
@@ -372,13 +373,18 @@ impl<'a> Loader<'a> {
 
     /// Loads every source description of a document, in order.
     fn load_sources(&mut self, file: &SourceFile, document: &Document) -> Vec<LoadedSource> {
+        // `$self` is a 1.1 field: a 1.0 document's sources resolve against its location.
+        let self_uri = match document.spec_version() {
+            Some(crate::model::SpecVersion::V1_0) => None,
+            _ => document.self_uri.as_deref(),
+        };
         document
             .source_descriptions
             .iter()
             .enumerate()
             .map(|(index, description)| {
                 self.names.insert(description.name.clone());
-                self.load_source(file, document.self_uri.as_deref(), index, description)
+                self.load_source(file, self_uri, index, description)
             })
             .collect()
     }

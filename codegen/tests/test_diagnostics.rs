@@ -76,3 +76,28 @@ fn flows() {
 fn xml() {
     check("xml");
 }
+
+/// Arazzo 1.1: `$self`, Selector Objects, replacement target types, the step fields 1.1
+/// added, AsyncAPI sources and steps (not generated yet).
+#[test]
+fn v1_1() {
+    check("v1_1");
+}
+
+/// The fields and objects of Arazzo 1.1 in a document that says 1.0.x.
+#[test]
+fn v1_0_features() {
+    check("v1_0_features");
+}
+
+/// A remote `$self` makes the relative source urls remote too.
+#[test]
+fn self_remote() {
+    check("self_remote");
+}
+
+/// AsyncAPI sources and steps: reported as not generated yet.
+#[test]
+fn asyncapi() {
+    check("asyncapi");
+}

@@ -34,7 +34,7 @@ pub(super) fn lower_all(
 fn kind(ck: &Checker, criterion: &model::Criterion) -> Result<expr::CriterionKind, String> {
     match &criterion.criterion_type {
         None => Ok(expr::CriterionKind::Simple),
-        Some(t) => expr::CriterionKind::from_type(Some(t.name().as_str()), t.version(), ck.version),
+        Some(t) => expr::CriterionKind::from_type(Some(t.as_str()), t.version(), ck.version),
     }
 }
 

@@ -60,14 +60,15 @@ pub(super) fn check_self(ck: &Checker) {
     }
 }
 
-/// `timeout: 5000` in an `arazzo: 1.0.1` document: a field Arazzo 1.1 added. It is read as
-/// 1.1 defines it, with a warning, since 1.0 tools ignore it. (Selector Objects, which
-/// change what a value means, are errors in 1.0 documents where they are lowered.)
+/// `timeout: 5000` in an `arazzo: 1.0.1` document: a field Arazzo 1.1 added. Step fields
+/// are read as 1.1 defines them, with a warning, since 1.0 tools ignore them; `$self`, which
+/// would move every relative source, is ignored. (Selector Objects, which change what a
+/// value means, are errors in 1.0 documents where they are lowered.)
 pub(super) fn check_newer_fields(ck: &Checker) {
     if ck.version >= model::SpecVersion::V1_1 {
         return;
     }
-    let report = |at: Pointer, field: &str| {
+    let report = |at: Pointer, field: &str, effect: &str| {
         ck.cx
             .warning(
                 &ck.file.key_span(&at),
@@ -76,10 +77,16 @@ pub(super) fn check_newer_fields(ck: &Checker) {
                     ck.doc.arazzo.trim()
                 ),
             )
+            .note(effect.to_owned())
             .help("write `arazzo: 1.1.0` to use the 1.1 fields");
     };
+    let read = "it is read as Arazzo 1.1 defines it; tools that read 1.0 ignore it";
     if ck.doc.self_uri.is_some() {
-        report(Pointer::root().key("$self"), "$self");
+        report(
+            Pointer::root().key("$self"),
+            "$self",
+            "it is ignored: relative source urls resolve against the document's location",
+        );
     }
     for (wf_index, wf) in ck.doc.workflows.iter().enumerate() {
         for (index, step) in wf.steps.iter().enumerate() {
@@ -92,7 +99,7 @@ pub(super) fn check_newer_fields(ck: &Checker) {
                 ("dependsOn", step.depends_on.is_some()),
             ];
             for (field, _) in present.iter().filter(|(_, p)| *p) {
-                report(at.key(field), field);
+                report(at.key(field), field, read);
             }
             let replacements = step
                 .request_body
@@ -101,7 +108,7 @@ pub(super) fn check_newer_fields(ck: &Checker) {
             for (r, replacement) in replacements.enumerate() {
                 if replacement.target_selector_type.is_some() {
                     let at = at.key("requestBody").key("replacements").index(r);
-                    report(at.key("targetSelectorType"), "targetSelectorType");
+                    report(at.key("targetSelectorType"), "targetSelectorType", read);
                 }
             }
         }

@@ -137,7 +137,14 @@ fn by_operation_id<'a>(ck: &'a Checker<'a>, id: &str, at: &Pointer) -> Option<Re
             if candidates > 1 {
                 ck.error(
                     at,
-                    format!("operationId `{id}` must name its source: the document has {candidates} OpenAPI source descriptions"),
+                    format!(
+                        "operationId `{id}` must name its source: the document has {candidates} {} source descriptions",
+                        if ck.doc.source_descriptions.iter().any(|s| s.source_type == Some(crate::model::SourceType::Asyncapi)) {
+                            "OpenAPI and AsyncAPI"
+                        } else {
+                            "OpenAPI"
+                        }
+                    ),
                 )
                 .help(format!(
                     "write `$sourceDescriptions.{}.{id}`",

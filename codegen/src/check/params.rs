@@ -795,19 +795,16 @@ fn target_kind(
         });
     };
     let at = at.key("targetSelectorType");
-    let kind = match expr::SelectorKind::from_type(
-        declared.name().as_str(),
-        declared.version(),
-        ck.version,
-    ) {
-        Ok(expr::SelectorKind::XPath(_)) => ir::TargetKind::XPath,
-        Ok(expr::SelectorKind::JsonPath(_)) => ir::TargetKind::JsonPath,
-        Ok(expr::SelectorKind::JsonPointer) => ir::TargetKind::Pointer,
-        Err(message) => {
-            ck.error(&at, message);
-            return None;
-        }
-    };
+    let kind =
+        match expr::SelectorKind::from_type(declared.as_str(), declared.version(), ck.version) {
+            Ok(expr::SelectorKind::XPath(_)) => ir::TargetKind::XPath,
+            Ok(expr::SelectorKind::JsonPath(_)) => ir::TargetKind::JsonPath,
+            Ok(expr::SelectorKind::JsonPointer) => ir::TargetKind::Pointer,
+            Err(message) => {
+                ck.error(&at, message);
+                return None;
+            }
+        };
     if xml != (kind == ir::TargetKind::XPath) {
         let what = match kind {
             ir::TargetKind::XPath => "an XPath",

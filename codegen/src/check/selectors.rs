@@ -33,7 +33,7 @@ pub(super) fn lower(
         return None;
     }
     let kind = match SelectorKind::from_type(
-        sel.selector_type.name().as_str(),
+        sel.selector_type.as_str(),
         sel.selector_type.version(),
         ck.version,
     ) {
@@ -47,6 +47,19 @@ pub(super) fn lower(
     let text = sel.selector.as_str();
     // Check the selector even when the context is wrong, so both are reported.
     let select = match kind {
+        SelectorKind::JsonPointer if !(text.is_empty() || text.starts_with('/')) => {
+            ck.error_in(
+                &selector_at,
+                text,
+                0,
+                text.len(),
+                format!(
+                    "a JSON Pointer selector must start with `/`; write `/{}`",
+                    expr::escape_token(text)
+                ),
+            );
+            None
+        }
         SelectorKind::JsonPointer => match expr::parse_pointer(text, 0) {
             Ok((pointer, len)) if len == text.len() => {
                 Some(Select::Pointer(pointer.tokens().to_vec()))

@@ -733,7 +733,7 @@ fn selector_body_pointer(sel: &model::Selector) -> Option<String> {
     if base != "$response.body" {
         return None;
     }
-    let tokens = match sel.selector_type.name() {
+    let tokens = match sel.selector_type.name()? {
         model::TypeName::Jsonpointer => {
             let (pointer, len) = crate::expr::parse_pointer(&sel.selector, 0).ok()?;
             (len == sel.selector.len()).then(|| pointer.tokens().to_vec())?

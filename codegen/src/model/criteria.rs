@@ -28,11 +28,13 @@ impl Criterion {
     /// The field names the specification defines for this object.
     pub const FIELDS: &'static [&'static str] = &["context", "condition", "type"];
 
-    /// How to read the condition: the kind named by `type`, or `simple` when absent.
-    pub fn kind(&self) -> TypeName {
-        self.criterion_type
-            .as_ref()
-            .map_or(TypeName::Simple, TypeField::name)
+    /// How to read the condition: the kind named by `type`, or `simple` when absent;
+    /// `None` for a name the specification does not define.
+    pub fn kind(&self) -> Option<TypeName> {
+        match &self.criterion_type {
+            None => Some(TypeName::Simple),
+            Some(t) => t.name(),
+        }
     }
 }
 
@@ -42,20 +44,26 @@ impl Criterion {
 /// (`targetSelectorType`) use it.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) enum TypeField {
-    /// `simple`, `regex`, `jsonpath`, `xpath` or `jsonpointer`.
-    Name(TypeName),
+    /// `simple`, `regex`, `jsonpath`, `xpath` or `jsonpointer`; any other name is kept as
+    /// written, so that `check` reports it with the document's other problems.
+    Name(String),
     /// An Expression Type Object, such as `{type: xpath, version: xpath-30}` (1.0 calls it
     /// the Criterion Expression Type Object).
     Expression(ExpressionType),
 }
 
 impl TypeField {
-    /// The kind of expression, whichever way it was written.
-    pub fn name(&self) -> TypeName {
+    /// The kind of expression as written, whichever way it was written.
+    pub fn as_str(&self) -> &str {
         match self {
-            TypeField::Name(name) => *name,
-            TypeField::Expression(expression) => expression.expression_type,
+            TypeField::Name(name) => name,
+            TypeField::Expression(expression) => &expression.expression_type,
         }
+    }
+
+    /// The kind of expression, if it is one the specification defines.
+    pub fn name(&self) -> Option<TypeName> {
+        TypeName::from_name(self.as_str())
     }
 
     /// The version an Expression Type Object gives.
@@ -116,9 +124,9 @@ impl TypeName {
 /// kind with a version.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub(crate) struct ExpressionType {
-    /// `jsonpath`, `xpath` or `jsonpointer`.
+    /// `jsonpath`, `xpath` or `jsonpointer`, as written.
     #[serde(rename = "type")]
-    pub expression_type: TypeName,
+    pub expression_type: String,
     /// Such as `rfc9535`, `draft-goessner-dispatch-jsonpath-00` or `xpath-30`.
     pub version: String,
     /// Specification extensions and unknown fields.
@@ -134,7 +142,7 @@ impl ExpressionType {
 impl Serialize for TypeField {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            TypeField::Name(name) => serializer.serialize_str(name.as_str()),
+            TypeField::Name(name) => serializer.serialize_str(name),
             TypeField::Expression(expression) => expression.serialize(serializer),
         }
     }
@@ -152,9 +160,7 @@ impl<'de> Deserialize<'de> for TypeField {
             }
 
             fn visit_str<E: de::Error>(self, v: &str) -> Result<TypeField, E> {
-                TypeName::from_name(v)
-                    .map(TypeField::Name)
-                    .ok_or_else(|| E::unknown_variant(v, TypeName::NAMES))
+                Ok(TypeField::Name(v.to_owned()))
             }
 
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<TypeField, A::Error> {

@@ -34,7 +34,7 @@ impl Selector {
         format!(
             "{} {} {}",
             self.context.trim(),
-            self.selector_type.name().as_str(),
+            self.selector_type.as_str(),
             self.selector
         )
     }
