@@ -96,10 +96,25 @@ fn by_operation_id<'a>(ck: &'a Checker<'a>, id: &str, at: &Pointer) -> Option<Re
         };
         let index = source_index(ck, &source, at)?;
         let Some(openapi) = ck.openapi(index) else {
-            ck.error(
-                at,
-                format!("source description `{source}` is not a loaded OpenAPI description"),
-            );
+            match ck.loaded.sources.get(index) {
+                // Why it did not load was reported with the source description.
+                Some(crate::load::LoadedSource::Failed) => {}
+                Some(crate::load::LoadedSource::Arazzo(_)) => {
+                    ck.error(
+                        at,
+                        format!("source description `{source}` is an Arazzo document, which has workflows, not operations"),
+                    )
+                    .help(format!("run one of its workflows with `workflowId: $sourceDescriptions.{source}.<workflowId>`"));
+                }
+                _ => {
+                    ck.error(
+                        at,
+                        format!(
+                            "source description `{source}` is not a loaded OpenAPI description"
+                        ),
+                    );
+                }
+            }
             return None;
         };
         return find_in(ck, index, openapi, &member, at);

@@ -1093,13 +1093,15 @@ fn lower_step(
     if !steps::check_target(ck, step, at) {
         return None;
     }
-    steps::check_async_fields(ck, step, at);
     if let Some(target) = &step.workflow_id {
+        steps::check_async_fields(ck, step, at);
         return lower_workflow_step(
             ck, names, others, wf, wf_at, step, at, target, ident, variant,
         );
     }
     let resolved = operations::resolve(ck, step, at)?;
+    // An HTTP operation: the AsyncAPI fields do not apply.
+    steps::check_async_fields(ck, step, at);
     let statuses: Vec<String> = resolved
         .op
         .operation
