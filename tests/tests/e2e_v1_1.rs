@@ -150,6 +150,8 @@ async fn xpath_selectors_read_an_xml_body() {
     assert_eq!(out.number, json!("INV-9"));
     assert_eq!(out.lines, json!(["a", "b"]));
     assert_eq!(out.line_count, json!(2));
+    // `$self` is the document's `$self`, as written.
+    assert_eq!(out.document, "nested/catalog.arazzo.yml");
     assert_eq!(
         server
             .requests()

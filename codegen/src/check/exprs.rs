@@ -193,6 +193,8 @@ pub(super) fn resolve(
                     ));
                     None
                 }
+                // The parser accepts `payload` only after `$message`.
+                MessageSource::Payload(_) => None,
             }
         }
         Expr::Input { name, pointer } => {
@@ -460,6 +462,36 @@ pub(super) fn resolve(
             error(format!("`{shown}` is not a value"));
             None
         }
+        Expr::SelfUri | Expr::Message(_) if ck.version < model::SpecVersion::V1_1 => {
+            let root = if matches!(e, Expr::SelfUri) {
+                "$self"
+            } else {
+                "$message"
+            };
+            error(format!(
+                "`{root}` is only defined in Arazzo 1.1, not in 1.0.x"
+            ));
+            None
+        }
+        // 1.1: the canonical URI the document gives itself.
+        Expr::SelfUri => match &ck.doc.self_uri {
+            Some(uri) => Some(ir::Expr::Constant(serde_json::Value::String(
+                uri.trim().to_owned(),
+            ))),
+            None => {
+                error(
+                    "`$self` reads the document's `$self` field, and this document has none"
+                        .to_owned(),
+                );
+                None
+            }
+        },
+        Expr::Message(_) => {
+            error(format!(
+                "`{shown}` reads an AsyncAPI message, which this generator does not support yet"
+            ));
+            None
+        }
     }
 }
 
@@ -498,6 +530,8 @@ fn request(
         let _ = diag;
     };
     match source {
+        // The parser accepts `payload` only after `$message`.
+        MessageSource::Payload(_) => None,
         MessageSource::Query(name) => {
             if !scope.query.contains(name) {
                 undeclared("query", name, &scope.query);

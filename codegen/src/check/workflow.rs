@@ -925,6 +925,8 @@ fn workflow_output_type(
             };
             (ty, ir::Read::Decode)
         }
+        // `$self`, `$sourceDescriptions.<name>.url`.
+        ir::Expr::Constant(serde_json::Value::String(_)) => (ir::Type::String, ir::Read::Decode),
         _ => (ir::Type::Json, ir::Read::Decode),
     }
 }

@@ -139,6 +139,10 @@ pub(crate) enum Expr {
         /// The component name.
         name: String,
     },
+    /// `$self` (Arazzo 1.1): the document's `$self` URI.
+    SelfUri,
+    /// `$message.…` (Arazzo 1.1): part of the message an AsyncAPI step sent or received.
+    Message(MessageSource),
 }
 
 /// The part of an HTTP request or response a `$request.…` or `$response.…` expression reads.
@@ -152,6 +156,8 @@ pub(crate) enum MessageSource {
     Path(String),
     /// `body[#/ptr]`: the body, or the part a pointer selects.
     Body(Option<JsonPointer>),
+    /// `payload[#/ptr]` (Arazzo 1.1, `$message` only): a message's payload.
+    Payload(Option<JsonPointer>),
 }
 
 /// Whether a `$workflows.<id>.…` expression reads an input or an output.
@@ -361,6 +367,10 @@ impl fmt::Display for Expr {
                     write!(f, "{root}.body")?;
                     pointer(f, p)
                 }
+                MessageSource::Payload(p) => {
+                    write!(f, "{root}.payload")?;
+                    pointer(f, p)
+                }
             }
         }
         match self {
@@ -398,6 +408,8 @@ impl fmt::Display for Expr {
                 write!(f, "$sourceDescriptions.{source}.{member}")
             }
             Expr::Component { kind, name } => write!(f, "$components.{}.{name}", kind.as_str()),
+            Expr::SelfUri => f.write_str("$self"),
+            Expr::Message(s) => source(f, "$message", s),
         }
     }
 }

@@ -1,8 +1,7 @@
 //! The runtime-expression parser.
 //!
-//! The grammar is the structured Arazzo 1.1 ABNF (`grammars/runtime-expression.swaggerexpert.abnf`)
-//! restricted to what Arazzo 1.0.1 defines: `$message` and `$self` are rejected with a
-//! message saying they are 1.1-only. The 1.0.1 ABNF itself is unstructured (`name = *CHAR`),
+//! The grammar is the structured Arazzo 1.1 ABNF (`grammars/runtime-expression.swaggerexpert.abnf`),
+//! `$message` and `$self` included; the checker reports those two in 1.0 documents. The 1.0.1 ABNF itself is unstructured (`name = *CHAR`),
 //! so the 1.1 shapes are a tightening that every example in the 1.0.1 text satisfies.
 //!
 //! Places where we are more tolerant than the 1.1 grammar, because the 1.0.1 text is looser:
@@ -96,13 +95,9 @@ pub(crate) fn parse_prefix(input: &str) -> Result<(Expr, usize), ExprError> {
         "workflows" => p.workflows()?,
         "sourceDescriptions" => p.source_descriptions()?,
         "components" => p.components()?,
-        "self" | "message" => {
-            return Err(ExprError::new(
-                format!("`${root}` is only defined in Arazzo 1.1, not in 1.0.x"),
-                0,
-                root_end,
-            ))
-        }
+        // Arazzo 1.1; the checker reports them in 1.0 documents.
+        "self" => Expr::SelfUri,
+        "message" => Expr::Message(p.message_source("$message")?),
         _ => return Err(unknown_root(input, root_end)),
     };
     Ok((expr, p.pos))
@@ -423,6 +418,10 @@ impl<'a> Parser<'a> {
                     len,
                 ));
             }
+            "payload" if root == "$message" => {
+                self.pos += len;
+                MessageSource::Payload(self.pointer()?)
+            }
             "payload" => {
                 return Err(ExprError::new(
                     "`payload` is only defined for `$message` in Arazzo 1.1; use `body`",
@@ -715,6 +714,23 @@ mod tests {
     }
 
     #[test]
+    fn arazzo_1_1_roots() {
+        assert_eq!(parse_expression("$self"), Ok(Expr::SelfUri));
+        assert_eq!(
+            parse_expression("$message.payload#/user/id").map(|e| e.to_string()),
+            Ok("$message.payload#/user/id".to_owned())
+        );
+        assert!(matches!(
+            parse_expression("$message.header.x-id"),
+            Ok(Expr::Message(MessageSource::Header(name))) if name == "x-id"
+        ));
+        assert_eq!(
+            parse_expression("$response.payload").unwrap_err().message,
+            "`payload` is only defined for `$message` in Arazzo 1.1; use `body`"
+        );
+    }
+
+    #[test]
     fn parses_every_form() {
         let cases = vec![
             ("$url", Expr::Url),
@@ -912,8 +928,6 @@ mod tests {
             ("$statuscode", 0, 11, "did you mean `$statusCode`?"),
             ("$StatusCode", 0, 11, "did you mean `$statusCode`?"),
             ("$urlx", 0, 5, "did you mean `$url`?"),
-            ("$self", 0, 5, "Arazzo 1.1"),
-            ("$message.body", 0, 8, "Arazzo 1.1"),
             (
                 "$url.x",
                 4,

@@ -333,7 +333,6 @@ mod tests {
             ("$response.body.data", 14, 5, "`$response.body#/data`"),
             ("$inputs.token extra", 13, 6, "unexpected ` extra`"),
             ("$statusCode}", 11, 1, "braces"),
-            ("$self", 0, 5, "Arazzo 1.1"),
             ("{$inputs.x", 0, 2, "unterminated"),
             ("$input.x", 0, 6, "did you mean `$inputs`?"),
             ("$sourceDescription.users.createUser", 0, 18, "did you mean"),

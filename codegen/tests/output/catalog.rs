@@ -351,6 +351,8 @@ pub struct ReadInvoiceOutputs {
     /// `$steps.readInvoice.outputs.lineCount`
     #[serde(rename = "lineCount")]
     pub line_count: ::arazzo::serde_json::Value,
+    /// `$self`
+    pub document: ::std::string::String,
 }
 /// Read an invoice's number and lines with XPath selectors.
 ///
@@ -472,6 +474,11 @@ pub async fn read_invoice(
             .output_of(read_invoice.as_ref(), "$steps.readInvoice.outputs.lineCount")?
             .line_count
             .clone(),
+        document: run
+            .decode_output(
+                ::std::option::Option::Some(rt::json!("nested/catalog.arazzo.yml")),
+                "$self",
+            )?,
     })
 }
 /// The inputs of the `wait-for-slow` workflow.
