@@ -214,9 +214,13 @@ impl JsonPathQuery {
         })
     }
 
-    /// A `jsonpath` criterion: true when the query selects at least one node.
+    /// A `jsonpath` criterion: true when the query selects at least one node. A `null` or
+    /// absent context fails (Arazzo 1.1, "JSONPath Conditions"), even for `$`.
     pub fn matches(&self, context: Option<&Value>) -> Result<bool, String> {
-        Ok(!self.select(context.unwrap_or(&Value::Null))?.is_empty())
+        match context {
+            None | Some(Value::Null) => Ok(false),
+            Some(value) => Ok(!self.select(value)?.is_empty()),
+        }
     }
 
     /// The `query op literal` form (`$.is_sent == true`): true when some selected node

@@ -386,17 +386,20 @@ impl<'c> Run<'c> {
             .map_err(|m| self.invalid_request(m))
     }
 
-    /// An `xpath` criterion on the XML document `context` (by default the response body);
-    /// a context that is not XML is an [`Error::InvalidResponse`].
-    pub fn xpath(
-        &self,
-        query: &XPathQuery,
-        response: &Response,
-        context: Option<&Value>,
-    ) -> Result<bool, Error> {
-        query
-            .matches(context)
-            .map_err(|m| response.invalid(format!("xpath criterion `{}`: {m}", query.source())))
+    /// An `xpath` criterion on the XML document `context` (by default the response body).
+    /// A criterion that cannot be evaluated (a context that is not XML, an evaluation
+    /// error) fails, as Arazzo 1.1 says ("Evaluation Errors": the condition "MUST evaluate
+    /// to fail"), and the reason is logged as a warning.
+    pub fn xpath(&self, query: &XPathQuery, context: Option<&Value>) -> Result<bool, Error> {
+        Ok(query.matches(context).unwrap_or_else(|reason| {
+            tracing::warn!(
+                workflow = self.workflow,
+                step = self.step,
+                criterion = query.source(),
+                "xpath criterion fails: {reason}"
+            );
+            false
+        }))
     }
 
     /// A Selector Object's JSONPath applied to `context` (Arazzo 1.1).

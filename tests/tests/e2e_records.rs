@@ -194,8 +194,10 @@ async fn an_unmet_xpath_criterion_names_the_condition() {
     );
 }
 
+/// Arazzo 1.1 ("Evaluation Errors"): a criterion that cannot be evaluated, such as an XPath
+/// on a JSON body, fails; here the step's failure action then ends the workflow.
 #[tokio::test]
-async fn an_xpath_criterion_on_a_json_body_is_an_invalid_response() {
+async fn an_xpath_criterion_on_a_json_body_fails() {
     let server = start(Arc::new(Records {
         read: Read::Json,
         ..Records::default()
@@ -205,12 +207,12 @@ async fn an_xpath_criterion_on_a_json_body_is_an_invalid_response() {
         .await
         .unwrap_err();
     assert!(
-        matches!(error, arazzo::Error::InvalidResponse { .. }),
+        matches!(error, arazzo::Error::CriteriaNotMet { .. }),
         "{error:?}"
     );
     assert_eq!(
         error.to_string(),
-        "step `readOrder` of workflow `place-order`: invalid response (status 200): xpath criterion `count(/order/item) = 1 and /order/item/@sku = 'sku-7'`: the context is a JSON object, not an XML document"
+        "step `readOrder` of workflow `place-order`: success criterion `count(/order/item) = 1 and /order/item/@sku = 'sku-7'` not met (status 200), ended by failure action `wrongSkuForThisOrder`: {\"id\":\"42\",\"items\":[{\"sku\":\"sku-7\"}]}"
     );
 }
 

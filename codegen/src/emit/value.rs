@@ -392,7 +392,7 @@ pub(crate) fn criterion(statics: &Statics, c: &Criterion, place: Place) -> Token
         CriterionKind::XPath { context: ctx, .. } => {
             let name = statics.name(c);
             let ctx = context(ctx);
-            quote!(run.xpath(&#name, &response, #ctx)?)
+            quote!(run.xpath(&#name, #ctx)?)
         }
     }
 }

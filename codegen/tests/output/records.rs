@@ -239,9 +239,9 @@ pub async fn place_order(
                 let response = run.send(request).await?;
                 let unmet = if response.status() != 201 {
                     ::std::option::Option::Some(("$statusCode == 201", true))
-                } else if !run.xpath(&XPATH_1, &response, response.body()?)? {
+                } else if !run.xpath(&XPATH_1, response.body()?)? {
                     ::std::option::Option::Some(("/order/status = 'accepted'", false))
-                } else if !run.xpath(&XPATH_2, &response, response.body()?)? {
+                } else if !run.xpath(&XPATH_2, response.body()?)? {
                     ::std::option::Option::Some(("//order/@id", false))
                 } else if !(rt::compare(
                     response.request_header("x-request-id").as_ref(),
@@ -306,7 +306,7 @@ pub async fn place_order(
                         false,
                     );
                 let response = run.send(request).await?;
-                let unmet = if !run.xpath(&XPATH_3, &response, response.body()?)? {
+                let unmet = if !run.xpath(&XPATH_3, response.body()?)? {
                     ::std::option::Option::Some((
                         "count(/order/item) = 1 and /order/item/@sku = 'sku-7'",
                         false,
