@@ -513,6 +513,22 @@ pub(crate) enum CriterionKind {
         context: Expr,
         expression: String,
     },
+    /// A `regex`, `jsonpath` or `xpath` condition with embedded `{$…}` expressions (Arazzo
+    /// 1.1): their values are substituted as text, then the condition is compiled and
+    /// evaluated like the static kinds.
+    Embedded {
+        language: Language,
+        context: Expr,
+        parts: Vec<TemplatePart>,
+    },
+}
+
+/// The language of a condition with embedded expressions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Language {
+    Regex,
+    JsonPath,
+    XPath,
 }
 
 /// A simple condition.
@@ -679,6 +695,14 @@ impl Criterion {
             CriterionKind::JsonPath { context, .. }
             | CriterionKind::Regex { context, .. }
             | CriterionKind::XPath { context, .. } => context.visit(f),
+            CriterionKind::Embedded { context, parts, .. } => {
+                context.visit(f);
+                for part in parts {
+                    if let TemplatePart::Expr { expr, .. } = part {
+                        expr.visit(f);
+                    }
+                }
+            }
         }
     }
 }

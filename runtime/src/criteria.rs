@@ -266,11 +266,52 @@ impl Pattern {
             regex::Regex::new(self.source).map_err(|e| format!("invalid regex: {e}"))
         });
         let regex = compiled.as_ref().map_err(Clone::clone)?;
-        Ok(match context {
-            None | Some(Value::Null) => false,
-            Some(Value::String(s)) => regex.is_match(s),
-            Some(other) => regex.is_match(&other.to_string()),
-        })
+        Ok(regex_matches(regex, context))
+    }
+}
+
+/// Whether `regex` matches the context: strings as they are, other values as their JSON
+/// text; an absent or `null` context never matches.
+pub(crate) fn regex_matches(regex: &regex::Regex, context: Option<&Value>) -> bool {
+    match context {
+        None | Some(Value::Null) => false,
+        Some(Value::String(s)) => regex.is_match(s),
+        Some(other) => regex.is_match(&other.to_string()),
+    }
+}
+
+/// The language of a condition with embedded expressions (Arazzo 1.1), compiled once its
+/// expressions' values are in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Language {
+    /// A regular expression.
+    Regex,
+    /// An RFC 9535 JSONPath query.
+    JsonPath,
+    /// An XPath expression.
+    XPath,
+}
+
+/// A condition with embedded expressions, already filled in: whether it holds on
+/// `context`, or why it cannot be evaluated.
+pub(crate) fn embedded(
+    language: Language,
+    condition: &str,
+    context: Option<&Value>,
+) -> Result<bool, String> {
+    match language {
+        Language::Regex => {
+            let regex = regex::Regex::new(condition).map_err(|e| format!("invalid regex: {e}"))?;
+            Ok(regex_matches(&regex, context))
+        }
+        Language::JsonPath => {
+            let path = JsonPath::parse(condition).map_err(|e| format!("invalid JSONPath: {e}"))?;
+            Ok(match context {
+                None | Some(Value::Null) => false,
+                Some(value) => !path.query(value).is_empty(),
+            })
+        }
+        Language::XPath => crate::xpath::matches_uncached(condition, context),
     }
 }
 
@@ -279,6 +320,40 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+
+    #[test]
+    fn embedded_conditions_compile_once_filled_in() {
+        let body = json!({"items": [{"price": 2}, {"price": 40}]});
+        assert_eq!(
+            embedded(Language::JsonPath, "$.items[?@.price < 10]", Some(&body)),
+            Ok(true)
+        );
+        assert_eq!(
+            embedded(Language::JsonPath, "$.items[?@.price < 1]", Some(&body)),
+            Ok(false)
+        );
+        assert_eq!(embedded(Language::JsonPath, "$", None), Ok(false));
+        assert_eq!(
+            embedded(Language::Regex, "^cart-2$", Some(&json!("cart-2"))),
+            Ok(true)
+        );
+        assert_eq!(embedded(Language::Regex, "^2", Some(&json!(201))), Ok(true));
+        assert!(embedded(Language::Regex, "(", Some(&json!("x")))
+            .unwrap_err()
+            .starts_with("invalid regex: "));
+        assert!(embedded(Language::JsonPath, "$[", Some(&body))
+            .unwrap_err()
+            .starts_with("invalid JSONPath: "));
+        let xml = json!("<a><b>7</b></a>");
+        assert_eq!(
+            embedded(Language::XPath, "/a/b = '7'", Some(&xml)),
+            Ok(true)
+        );
+        assert_eq!(
+            embedded(Language::XPath, "/a/b", Some(&body)),
+            Err("the context is a JSON object, not an XML document".to_owned())
+        );
+    }
 
     #[test]
     fn comparisons_follow_the_documented_semantics() {

@@ -50,7 +50,9 @@ pub mod __private {
     pub use serde_json;
     pub use serde_json::{json, Map, Value};
 
-    pub use crate::criteria::{compare, navigate, truthy, JsonPathQuery, Nav, Op, Pattern};
+    pub use crate::criteria::{
+        compare, navigate, truthy, JsonPathQuery, Language, Nav, Op, Pattern,
+    };
     pub use crate::encode::Style;
     pub use crate::operation::{ApiKeyIn, Operation, Scheme, SchemeKind, Server, Source};
     pub use crate::response::Response;

@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use crate::auth::Placement;
 use crate::client::Client;
-use crate::criteria::{compare, JsonPathQuery, Op, Pattern};
+use crate::criteria::{compare, JsonPathQuery, Language, Op, Pattern};
 use crate::encode::{self, Style};
 use crate::error::Error;
 use crate::hooks::{RequestEvent, ResponseEvent, RetryEvent};
@@ -458,6 +458,33 @@ impl<'c> Run<'c> {
             }
         }
         Ok(())
+    }
+
+    /// A `regex`, `jsonpath` or `xpath` criterion with embedded expressions (Arazzo 1.1),
+    /// `condition` being its text with their values filled in. A condition that then does
+    /// not compile, or cannot be evaluated on `context`, fails (1.1, "Evaluation Errors"),
+    /// and the reason is logged as a warning.
+    pub fn embedded_criterion(
+        &self,
+        language: Language,
+        condition: Value,
+        context: Option<&Value>,
+    ) -> Result<bool, Error> {
+        let text = match &condition {
+            Value::String(text) => text.as_str(),
+            _ => "",
+        };
+        Ok(
+            crate::criteria::embedded(language, text, context).unwrap_or_else(|reason| {
+                tracing::warn!(
+                    workflow = self.workflow,
+                    step = self.step,
+                    criterion = text,
+                    "criterion fails: {reason}"
+                );
+                false
+            }),
+        )
     }
 
     /// A payload replacement on an XML payload: sets the text of the nodes the XPath

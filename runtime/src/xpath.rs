@@ -165,6 +165,22 @@ fn atomic_value(atomic: &xee_xpath::Atomic) -> Option<Value> {
     serde_json::Number::from_f64(f).map(Value::Number)
 }
 
+/// Whether the XPath `source`, compiled now, holds on the XML document `context`: for a
+/// condition with embedded expressions, whose text is only known at run time.
+pub(crate) fn matches_uncached(source: &str, context: Option<&Value>) -> Result<bool, String> {
+    let query = Queries::default()
+        .sequence(source)
+        .map_err(|e| format!("invalid XPath expression: {}", describe(&e)))?;
+    let (mut documents, handle) = document(context)?;
+    let sequence = query
+        .execute(&mut documents, handle)
+        .map_err(|e| format!("XPath evaluation failed: {}", describe(&e)))?;
+    Ok(match sequence.effective_boolean_value() {
+        Ok(value) => value,
+        Err(_) => !sequence.is_empty(),
+    })
+}
+
 /// A payload replacement on an XML payload: sets the text of every element, attribute or
 /// text node `target` selects to `value` (a string as it is, other values as JSON text)
 /// and returns the new document. A target that selects nothing, or selects something other

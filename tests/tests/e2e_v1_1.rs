@@ -79,16 +79,17 @@ fn client(server: &MockServer) -> arazzo::Client {
         .unwrap()
 }
 
-fn browse_inputs(tag: &str) -> catalog::BrowseInputs {
+fn browse_inputs(tag: &str, max_price: f64) -> catalog::BrowseInputs {
     catalog::BrowseInputs {
         filter: catalog::BrowseInputsFilter { tag: tag.into() },
+        max_price,
     }
 }
 
 #[tokio::test]
 async fn selectors_read_outputs_and_build_requests() {
     let server = start().await;
-    let out = catalog::browse(&client(&server), browse_inputs("office supplies"))
+    let out = catalog::browse(&client(&server), browse_inputs("office supplies", 10.0))
         .await
         .unwrap();
 
@@ -126,7 +127,7 @@ async fn selectors_read_outputs_and_build_requests() {
 #[tokio::test]
 async fn selectors_that_select_nothing_give_none_and_empty_arrays() {
     let server = start().await;
-    let error = catalog::browse(&client(&server), browse_inputs("empty"))
+    let error = catalog::browse(&client(&server), browse_inputs("empty", 10.0))
         .await
         .unwrap_err();
     // The `rfc9535` criterion `$.items[?@.price > 0]` selects nothing in an empty page.
@@ -215,5 +216,37 @@ async fn a_step_timeout_fails_the_step_with_a_typed_error() {
             .map(|r| r.raw_path.clone())
             .collect::<Vec<_>>(),
         ["/api/slow"]
+    );
+}
+
+#[tokio::test]
+async fn embedded_expressions_are_filled_in_before_the_condition_is_compiled() {
+    let server = start().await;
+    // `$.items[?@.price < 1]` selects nothing: the criterion fails.
+    let error = catalog::browse(&client(&server), browse_inputs("office", 1.0))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "step `findProducts` of workflow `browse`: success criterion `$.items[?@.price < {$inputs.maxPrice}]` not met (status 200): {\"items\":[{\"id\":\"p1\",\"name\":\"Pencil\",\"price\":2.5,\"tags\":[\"office\"]},{\"id\":\"p2\",\"name\":\"Lamp\",\"price\":40},{\"id\":\"p3\",\"name\":\"Eraser\",\"price\":1}],\"total\":3}"
+    );
+
+    // An XPath with the input in it: holds on the XML invoice, fails (not an error) on JSON.
+    let inputs = |id: &str| catalog::CheckInvoiceInputs {
+        invoice_id: id.into(),
+    };
+    catalog::check_invoice(&client(&server), inputs("INV-9"))
+        .await
+        .unwrap();
+    let error = catalog::check_invoice(&client(&server), inputs("json"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, arazzo::Error::CriteriaNotMet { .. }),
+        "{error:?}"
+    );
+    assert_eq!(
+        error.to_string(),
+        "step `checkInvoice` of workflow `check-invoice`: success criterion `/Invoice/Header/Number = '{$inputs.invoiceId}'` not met (status 200): {\"invoice\":7}"
     );
 }

@@ -58,6 +58,9 @@ fn lower(
             return None;
         }
     };
+    if !matches!(kind, expr::CriterionKind::Simple) && text.contains("{$") {
+        return embedded(ck, names, phase, criterion, at, kind);
+    }
     let parsed = match expr::parse_criterion(text, criterion.context.as_deref(), kind) {
         Ok(parsed) => parsed,
         Err(e) => {
@@ -159,6 +162,105 @@ fn lower(
         text: text.trim().to_owned(),
         status_check,
         kind,
+    })
+}
+
+/// A `regex`, `jsonpath` or `xpath` condition with embedded `{$…}` expressions (Arazzo
+/// 1.1, "Runtime Expressions in Conditions"):
+///
+/// ```yaml
+/// - context: $response.body
+///   condition: '$[?(@.status == "{$inputs.expectedStatus}")]'
+///   type: jsonpath
+/// ```
+///
+/// The expressions are resolved like any other; the condition is checked with each of them
+/// replaced by `0`, so that a syntax error outside them is still reported at compile time.
+fn embedded(
+    ck: &Checker,
+    names: &Names,
+    phase: Phase,
+    criterion: &model::Criterion,
+    at: &Pointer,
+    kind: expr::CriterionKind,
+) -> Option<ir::Criterion> {
+    let condition_at = at.key("condition");
+    let text = criterion.condition.as_str();
+    let template = match expr::parse_template(text) {
+        Ok(parts) => parts,
+        Err(e) => {
+            ck.error_in(&condition_at, text, e.offset, e.len, e.message);
+            return None;
+        }
+    };
+    let mut checked = String::with_capacity(text.len());
+    let mut parts = Vec::with_capacity(template.len());
+    let mut ok = true;
+    for part in template {
+        match part {
+            expr::TemplatePart::Lit(piece) => {
+                checked.push_str(&piece);
+                parts.push(ir::TemplatePart::Text(piece));
+            }
+            expr::TemplatePart::Expr { expr: e, span } => {
+                checked.push('0');
+                match exprs::resolve(ck, names, phase, &e, &condition_at, text, span.offset) {
+                    Some(resolved) => parts.push(ir::TemplatePart::Expr {
+                        expr: resolved,
+                        text: e.to_string(),
+                    }),
+                    None => ok = false,
+                }
+            }
+        }
+    }
+    let language = match kind {
+        expr::CriterionKind::Regex => ir::Language::Regex,
+        expr::CriterionKind::JsonPath(_) => ir::Language::JsonPath,
+        _ => ir::Language::XPath,
+    };
+    if let Err(e) = expr::parse_criterion(&checked, criterion.context.as_deref(), kind) {
+        let message = format!(
+            "{} (with each embedded expression replaced by `0`)",
+            e.message
+        );
+        match e.site {
+            ErrorSite::Context => ck.error(&at.key("context"), e.message),
+            ErrorSite::Input => ck.error(&condition_at, message),
+        };
+        return None;
+    }
+    let context = match criterion.context.as_deref() {
+        Some(context) => Some(exprs::expression(
+            ck,
+            names,
+            phase,
+            context,
+            &at.key("context"),
+        )?),
+        None => None,
+    };
+    let context = match context {
+        Some(context) => context,
+        // Without a `context`, an XPath applies to the response body.
+        None => exprs::resolve(
+            ck,
+            names,
+            phase,
+            &Expr::Response(MessageSource::Body(None)),
+            at,
+            "$response.body",
+            0,
+        )?,
+    };
+    ok.then(|| ir::Criterion {
+        text: text.trim().to_owned(),
+        status_check: false,
+        kind: ir::CriterionKind::Embedded {
+            language,
+            context,
+            parts,
+        },
     })
 }
 

@@ -10,8 +10,8 @@ use serde_json::Value;
 
 use super::ident;
 use crate::ir::{
-    Condition, Criterion, CriterionKind, Expr, Nav, Op, Operand, RequestPart, Select, TemplatePart,
-    ValueSpec,
+    Condition, Criterion, CriterionKind, Expr, Language, Nav, Op, Operand, RequestPart, Select,
+    TemplatePart, ValueSpec,
 };
 
 /// A JSON constant as a `rt::json!` invocation.
@@ -292,7 +292,7 @@ impl Statics {
                 CriterionKind::JsonPath { .. } => "QUERY",
                 CriterionKind::Regex { .. } => "PATTERN",
                 CriterionKind::XPath { .. } => "XPATH",
-                CriterionKind::Simple(_) => continue,
+                CriterionKind::Simple(_) | CriterionKind::Embedded { .. } => continue,
             };
             names.push((
                 std::ptr::from_ref(c),
@@ -327,7 +327,7 @@ impl Statics {
                 CriterionKind::XPath { expression, .. } => Some(quote! {
                     static #name: rt::XPathQuery = rt::XPathQuery::new(#expression);
                 }),
-                CriterionKind::Simple(_) => None,
+                CriterionKind::Simple(_) | CriterionKind::Embedded { .. } => None,
             }
         });
         quote!(#(#statics)*)
@@ -393,6 +393,20 @@ pub(crate) fn criterion(statics: &Statics, c: &Criterion, place: Place) -> Token
             let name = statics.name(c);
             let ctx = context(ctx);
             quote!(run.xpath(&#name, #ctx)?)
+        }
+        CriterionKind::Embedded {
+            language,
+            context: ctx,
+            parts,
+        } => {
+            let ctx = context(ctx);
+            let condition = template(parts, &quote!(rt::text));
+            let language = match language {
+                Language::Regex => quote!(rt::Language::Regex),
+                Language::JsonPath => quote!(rt::Language::JsonPath),
+                Language::XPath => quote!(rt::Language::XPath),
+            };
+            quote!(run.embedded_criterion(#language, #condition, #ctx)?)
         }
     }
 }

@@ -10,6 +10,8 @@
 )]
 #[serde(crate = "::arazzo::__private::serde")]
 pub struct BrowseInputs {
+    #[serde(rename = "maxPrice")]
+    pub max_price: f64,
     pub filter: BrowseInputsFilter,
 }
 #[derive(
@@ -61,8 +63,8 @@ pub struct BrowseOutputs {
 ///
 /// # Steps
 ///
-/// 1. `findProducts`: `GET /products` (`listProducts`). List the products, optionally with a tag. Succeeds when `$statusCode == 200` and `$.items[?@.price > 0]`.
-/// 2. `fillCart`: `POST /carts` (`createCart`). Create a cart. Succeeds when `$statusCode == 201`.
+/// 1. `findProducts`: `GET /products` (`listProducts`). List the products, optionally with a tag. Succeeds when `$statusCode == 200` and `$.items[?@.price > 0]` and `$.items[?@.price < {$inputs.maxPrice}]`.
+/// 2. `fillCart`: `POST /carts` (`createCart`). Create a cart. Succeeds when `$statusCode == 201` and `^cart-{$response.body#/count}$`.
 ///
 /// # Errors
 ///
@@ -133,6 +135,24 @@ pub async fn browse(
                     ::std::option::Option::Some(("$statusCode == 200", true))
                 } else if !run.body_jsonpath(&QUERY_1, &response)? {
                     ::std::option::Option::Some(("$.items[?@.price > 0]", false))
+                } else if !run
+                    .embedded_criterion(
+                        rt::Language::JsonPath,
+                        rt::Value::String(
+                            [
+                                "$.items[?@.price < ",
+                                rt::text(&run.to_value(&inputs.max_price)?).as_str(),
+                                "]",
+                            ]
+                                .concat(),
+                        ),
+                        response.body()?,
+                    )?
+                {
+                    ::std::option::Option::Some((
+                        "$.items[?@.price < {$inputs.maxPrice}]",
+                        false,
+                    ))
                 } else {
                     ::std::option::Option::None
                 };
@@ -259,6 +279,31 @@ pub async fn browse(
                 let response = run.send(request).await?;
                 let unmet = if response.status() != 201 {
                     ::std::option::Option::Some(("$statusCode == 201", true))
+                } else if !run
+                    .embedded_criterion(
+                        rt::Language::Regex,
+                        rt::Value::String(
+                            [
+                                "^cart-",
+                                rt::text(
+                                        &run
+                                            .require(
+                                                response.body_pointer("/count")?,
+                                                "$response.body#/count",
+                                            )?,
+                                    )
+                                    .as_str(),
+                                "$",
+                            ]
+                                .concat(),
+                        ),
+                        response.body_pointer("/cartId")?.as_ref(),
+                    )?
+                {
+                    ::std::option::Option::Some((
+                        "^cart-{$response.body#/count}$",
+                        false,
+                    ))
                 } else {
                     ::std::option::Option::None
                 };
@@ -481,6 +526,114 @@ pub async fn read_invoice(
             )?,
     })
 }
+/// The inputs of the `check-invoice` workflow.
+#[derive(
+    Clone,
+    Debug,
+    PartialEq,
+    ::arazzo::__private::serde::Serialize,
+    ::arazzo::__private::serde::Deserialize
+)]
+#[serde(crate = "::arazzo::__private::serde")]
+pub struct CheckInvoiceInputs {
+    #[serde(rename = "invoiceId")]
+    pub invoice_id: ::std::string::String,
+}
+/// The outputs of the `check-invoice` workflow.
+#[derive(
+    Clone,
+    Debug,
+    PartialEq,
+    ::arazzo::__private::serde::Serialize,
+    ::arazzo::__private::serde::Deserialize
+)]
+#[serde(crate = "::arazzo::__private::serde")]
+pub struct CheckInvoiceOutputs {}
+/// Check that an invoice has the number asked for, with an XPath that embeds it.
+///
+/// Workflow `check-invoice`.
+///
+/// # Steps
+///
+/// 1. `checkInvoice`: `GET /invoices/{invoiceId}` (`getInvoice`). Read an invoice, in XML. Succeeds when `/Invoice/Header/Number = '{$inputs.invoiceId}'`.
+///
+/// # Errors
+///
+/// Returns an error naming the step when a request fails, when a step's success criteria are not met and no failure action applies, or when its retries run out.
+pub async fn check_invoice(
+    client: &::arazzo::Client,
+    inputs: CheckInvoiceInputs,
+) -> ::std::result::Result<CheckInvoiceOutputs, ::arazzo::Error> {
+    use ::arazzo::__private as rt;
+    static SOURCE_0: rt::Source = rt::Source {
+        name: "catalog",
+        server: ::std::option::Option::Some(
+            &rt::Server {
+                url: "http://localhost:8080/api",
+                variables: &[],
+            },
+        ),
+    };
+    static CHECK_INVOICE: rt::Operation = rt::Operation {
+        source: &SOURCE_0,
+        method: "GET",
+        path: "/invoices/{invoiceId}",
+        security: &[],
+    };
+    enum Step {
+        CheckInvoice,
+        Done,
+    }
+    let mut run = rt::Run::new(client, "check-invoice");
+    let mut step = Step::CheckInvoice;
+    loop {
+        step = match step {
+            Step::CheckInvoice => {
+                run.start_step("checkInvoice", 1)?;
+                let mut request = run.request(&CHECK_INVOICE);
+                request
+                    .path(
+                        "invoiceId",
+                        &run.to_value(&inputs.invoice_id)?,
+                        rt::Style::Simple,
+                        false,
+                    );
+                let response = run.send(request).await?;
+                let unmet = if !run
+                    .embedded_criterion(
+                        rt::Language::XPath,
+                        rt::Value::String(
+                            [
+                                "/Invoice/Header/Number = '",
+                                rt::text(&run.to_value(&inputs.invoice_id)?).as_str(),
+                                "'",
+                            ]
+                                .concat(),
+                        ),
+                        response.body()?,
+                    )?
+                {
+                    ::std::option::Option::Some((
+                        "/Invoice/Header/Number = '{$inputs.invoiceId}'",
+                        false,
+                    ))
+                } else {
+                    ::std::option::Option::None
+                };
+                match unmet {
+                    ::std::option::Option::None => Step::Done,
+                    ::std::option::Option::Some((criterion, status_check)) => {
+                        return ::std::result::Result::Err(
+                            run.failed(&response, criterion, status_check),
+                        );
+                    }
+                }
+            }
+            Step::Done => break,
+        };
+    }
+    ::std::result::Result::Ok(CheckInvoiceOutputs {})
+}
 /// The inputs of the `wait-for-slow` workflow.
 #[derive(
     Clone,
@@ -618,12 +771,19 @@ pub const WORKFLOWS: &[::arazzo::WorkflowInfo] = &[
         summary: ::std::option::Option::Some(
             "Find products, put the cheap ones in a cart.",
         ),
-        inputs_schema: "{\"type\":\"object\",\"required\":[\"filter\"],\"properties\":{\"filter\":{\"type\":\"object\",\"required\":[\"tag\"],\"properties\":{\"tag\":{\"type\":\"string\"}}}}}",
+        inputs_schema: "{\"type\":\"object\",\"required\":[\"filter\",\"maxPrice\"],\"properties\":{\"maxPrice\":{\"type\":\"number\"},\"filter\":{\"type\":\"object\",\"required\":[\"tag\"],\"properties\":{\"tag\":{\"type\":\"string\"}}}}}",
     },
     ::arazzo::WorkflowInfo {
         id: "read-invoice",
         summary: ::std::option::Option::Some(
             "Read an invoice's number and lines with XPath selectors.",
+        ),
+        inputs_schema: "{\"type\":\"object\",\"required\":[\"invoiceId\"],\"properties\":{\"invoiceId\":{\"type\":\"string\"}}}",
+    },
+    ::arazzo::WorkflowInfo {
+        id: "check-invoice",
+        summary: ::std::option::Option::Some(
+            "Check that an invoice has the number asked for, with an XPath that embeds it.",
         ),
         inputs_schema: "{\"type\":\"object\",\"required\":[\"invoiceId\"],\"properties\":{\"invoiceId\":{\"type\":\"string\"}}}",
     },
@@ -661,6 +821,13 @@ pub async fn run_workflow(
             ::arazzo::__private::encode_outputs(
                 "read-invoice",
                 &self::read_invoice(client, inputs).await?,
+            )
+        }
+        "check-invoice" => {
+            let inputs = ::arazzo::__private::decode_inputs("check-invoice", inputs)?;
+            ::arazzo::__private::encode_outputs(
+                "check-invoice",
+                &self::check_invoice(client, inputs).await?,
             )
         }
         "wait-for-slow" => {
