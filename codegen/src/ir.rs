@@ -306,6 +306,8 @@ pub(crate) enum Location {
     Query,
     Header,
     Cookie,
+    /// The whole query string (OpenAPI 3.2).
+    Querystring,
 }
 
 /// OpenAPI parameter styles.
@@ -582,8 +584,8 @@ pub(crate) enum ActionKind {
     End,
     /// Index into the workflow's steps.
     GotoStep(usize),
-    /// Runs the workflow with this workflow's inputs (by name), then ends this one.
-    GotoWorkflow(WorkflowCall),
+    /// Runs the workflow, then ends this one.
+    GotoWorkflow(ActionRun),
     Retry {
         after: Option<f64>,
         limit: u32,
@@ -597,8 +599,43 @@ pub(crate) enum ActionKind {
 pub(crate) enum RetryFirst {
     /// Index into the workflow's steps: that step runs, then control comes back.
     Step(usize),
-    /// The workflow runs with this workflow's inputs (by name).
-    Workflow(WorkflowCall),
+    /// The workflow runs, then control comes back.
+    Workflow(ActionRun),
+}
+
+/// A workflow a `goto` or `retry` action runs.
+#[derive(Debug)]
+pub(crate) struct ActionRun {
+    pub call: WorkflowCall,
+    /// Its inputs by name, from the action's `parameters` (Arazzo 1.1); `None` when the
+    /// action has none, and the workflow runs with this workflow's inputs, by name.
+    pub inputs: Option<Vec<(String, ValueSpec)>>,
+}
+
+impl Action {
+    /// The inputs the action passes to the workflow it runs, if it passes any.
+    pub fn inputs(&self) -> Option<&[(String, ValueSpec)]> {
+        let run = match &self.kind {
+            ActionKind::GotoWorkflow(run)
+            | ActionKind::Retry {
+                first: Some(RetryFirst::Workflow(run)),
+                ..
+            } => run,
+            _ => return None,
+        };
+        run.inputs.as_deref()
+    }
+
+    /// Calls `f` on every runtime expression of the action: its criteria and the inputs
+    /// it passes.
+    pub fn for_each_expr(&self, f: &mut dyn FnMut(&Expr)) {
+        for c in &self.criteria {
+            c.for_each_expr(f);
+        }
+        for (_, value) in self.inputs().into_iter().flatten() {
+            value.for_each_expr(f);
+        }
+    }
 }
 
 impl Workflow {
@@ -631,9 +668,11 @@ impl Workflow {
                     }
                 }
             }
-            let actions = step.on_success.iter().chain(&step.on_failure);
-            for c in step.success.iter().chain(actions.flat_map(|a| &a.criteria)) {
+            for c in &step.success {
                 c.for_each_expr(f);
+            }
+            for action in step.on_success.iter().chain(&step.on_failure) {
+                action.for_each_expr(f);
             }
             for output in &step.outputs {
                 output.value.visit(f);
@@ -646,14 +685,16 @@ impl Workflow {
 }
 
 impl Step {
-    /// Whether a criterion, action criterion or output of the step reads `$request`, so
+    /// Whether a criterion, an action or an output of the step reads `$request`, so
     /// that the request must be kept.
     pub fn reads_request(&self) -> bool {
         let mut reads = false;
         let mut f = |e: &Expr| reads |= matches!(e, Expr::Request(_));
-        let actions = self.on_success.iter().chain(&self.on_failure);
-        for c in self.success.iter().chain(actions.flat_map(|a| &a.criteria)) {
+        for c in &self.success {
             c.for_each_expr(&mut f);
+        }
+        for action in self.on_success.iter().chain(&self.on_failure) {
+            action.for_each_expr(&mut f);
         }
         for output in &self.outputs {
             output.value.visit(&mut f);

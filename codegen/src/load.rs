@@ -1143,9 +1143,18 @@ fn downgrade_callback(callback: &mut Value) {
     }
 }
 
-/// Parameters and headers: a `schema` or a `content` map.
+/// Parameters and headers: a `schema` or a `content` map. OpenAPI 3.2's `in: querystring`
+/// (the whole query string, described by `content`) becomes a 3.0 query parameter marked
+/// with [`crate::openapi::QUERYSTRING_MARK`], so that it is still known for what it is.
 fn downgrade_parameter(parameter: &mut Value) {
     if let Some(map) = parameter.as_object_mut() {
+        if map.get("in").and_then(Value::as_str) == Some("querystring") {
+            map.insert("in".to_owned(), Value::String("query".to_owned()));
+            map.insert(
+                crate::openapi::QUERYSTRING_MARK.to_owned(),
+                Value::Bool(true),
+            );
+        }
         if let Some(schema) = map.get_mut("schema") {
             downgrade_schema(schema);
         }

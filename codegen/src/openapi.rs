@@ -77,6 +77,10 @@ impl<'a> OperationRef<'a> {
     }
 }
 
+/// The extension the OpenAPI 3.2 downgrade puts on an `in: querystring` parameter, which it
+/// turns into a 3.0 query parameter.
+pub(crate) const QUERYSTRING_MARK: &str = "x-arazzo-querystring";
+
 /// A parameter of an operation, with its `$ref` resolved and its defaults filled in.
 #[derive(Clone, Debug)]
 pub(crate) struct ResolvedParameter<'a> {
@@ -574,7 +578,12 @@ impl OpenApiSource {
                     QueryStyle::PipeDelimited => ParamStyle::PipeDelimited,
                     QueryStyle::DeepObject => ParamStyle::DeepObject,
                 };
-                (parameter_data, ParameterIn::Query, style, *allow_reserved)
+                // An OpenAPI 3.2 `in: querystring` parameter, as the downgrade to 3.0 marks it.
+                let location = match parameter_data.extensions.contains_key(QUERYSTRING_MARK) {
+                    true => ParameterIn::Querystring,
+                    false => ParameterIn::Query,
+                };
+                (parameter_data, location, style, *allow_reserved)
             }
             P::Header {
                 parameter_data,

@@ -56,6 +56,24 @@ const RESERVED_ALLOWED: &AsciiSet = &COMPONENT
     .remove(b';')
     .remove(b'=');
 
+/// What a whole query string written by hand keeps as it is (OpenAPI 3.2 `querystring`,
+/// `application/x-www-form-urlencoded`): the unreserved and reserved characters, and `%`,
+/// since the text is already encoded (`a%20b`); everything else (spaces, `"`, `<`, `>`,
+/// `\`, `^`, `` ` ``, `{`, `|`, `}`, non-ASCII) is percent-encoded. `#` would end the query,
+/// so it is encoded too.
+const QUERY_TEXT: &AsciiSet = &RESERVED_ALLOWED.remove(b'%').add(b'#');
+
+/// A query string written whole, made safe to put after `?` without changing its pairs.
+pub(crate) fn query_text(text: &str) -> String {
+    utf8_percent_encode(text, QUERY_TEXT).to_string()
+}
+
+/// Form encoding of one name or value (`application/x-www-form-urlencoded`): everything but
+/// the unreserved characters, so that `&`, `=`, `+`, `%` and `#` in it cannot add pairs.
+pub(crate) fn form_component(text: &str) -> String {
+    component(text)
+}
+
 fn reserved_allowed(text: &str) -> String {
     utf8_percent_encode(text, RESERVED_ALLOWED).to_string()
 }

@@ -101,6 +101,13 @@ pub mod __private {
         }
     }
 
+    /// A value as text inside a querystring template (OpenAPI 3.2, form-urlencoded): as
+    /// [`text`], percent-encoded so that `&`, `=`, `+`, `#` and spaces in the value stay
+    /// inside it and cannot add pairs.
+    pub fn form_text(value: &Value) -> String {
+        crate::encode::form_component(&crate::encode::primitive(value))
+    }
+
     /// A value as text inside an XML text template: as [`text`], with `&`, `<`, `>`, `"`
     /// and `'` as character references, so that a value stays text (or an attribute value).
     pub fn xml_text(value: &Value) -> String {

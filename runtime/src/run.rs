@@ -402,6 +402,41 @@ impl<'c> Run<'c> {
         }))
     }
 
+    /// The text of a `querystring` parameter (Arazzo 1.1, OpenAPI 3.2) for the media type
+    /// of the operation's parameter. Form-urlencoded (`json: false`): a string is the query
+    /// as written, with the characters a query cannot hold percent-encoded (`%XX` kept); an
+    /// object is form-encoded, one `name=value` pair per member. JSON (`json: true`): a
+    /// string is the JSON text, any other value is serialized, and the text is
+    /// percent-encoded whole. Any other value is an [`Error::InvalidRequest`].
+    pub fn querystring(&self, name: &str, value: &Value, json: bool) -> Result<String, Error> {
+        match (value, json) {
+            (Value::String(text), false) => Ok(encode::query_text(text)),
+            (Value::Object(members), false) => Ok(members
+                .iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| {
+                    format!(
+                        "{}={}",
+                        encode::form_component(k),
+                        encode::form_component(&encode::primitive(v))
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("&")),
+            (Value::String(text), true) => Ok(encode::component(text)),
+            (Value::Null, _) => Ok(String::new()),
+            (other, true) => Ok(encode::component(&other.to_string())),
+            (other, false) => Err(self.invalid_request(format!(
+                "querystring parameter `{name}` must be a string or an object, not {}",
+                match other {
+                    Value::Array(_) => "an array",
+                    Value::Number(_) => "a number",
+                    _ => "a boolean",
+                }
+            ))),
+        }
+    }
+
     /// A Selector Object's JSONPath applied to `context` (Arazzo 1.1).
     pub fn select_jsonpath(
         &self,
@@ -791,6 +826,18 @@ impl Request {
             if let Some(sent) = self.sent.as_deref_mut() {
                 sent.query.push((name.to_owned(), value));
             }
+        }
+    }
+
+    /// The whole query string (Arazzo 1.1 `in: querystring`, OpenAPI 3.2): the text that
+    /// goes after `?`, already encoded (see [`Run::querystring`]). Query credentials are
+    /// appended after it.
+    pub fn querystring(&mut self, name: &str, encoded: String, value: Value) {
+        if !encoded.is_empty() {
+            self.query.push(encoded);
+        }
+        if let Some(sent) = self.sent.as_deref_mut() {
+            sent.query.push((name.to_owned(), value));
         }
     }
 

@@ -15,6 +15,8 @@ struct ActionView<'a> {
     kind: Kind,
     workflow_id: Option<&'a str>,
     step_id: Option<&'a str>,
+    /// The inputs of the workflow of `workflow_id` (Arazzo 1.1).
+    parameters: Option<&'a [ReusableOr<model::Parameter>]>,
     retry_after: Option<f64>,
     retry_limit: Option<u64>,
     criteria: Option<&'a Vec<model::Criterion>>,
@@ -37,6 +39,7 @@ impl<'a> From<&'a model::SuccessAction> for ActionView<'a> {
             },
             workflow_id: a.workflow_id.as_deref(),
             step_id: a.step_id.as_deref(),
+            parameters: a.parameters.as_deref(),
             retry_after: None,
             retry_limit: None,
             criteria: a.criteria.as_ref(),
@@ -55,6 +58,7 @@ impl<'a> From<&'a model::FailureAction> for ActionView<'a> {
             },
             workflow_id: a.workflow_id.as_deref(),
             step_id: a.step_id.as_deref(),
+            parameters: a.parameters.as_deref(),
             retry_after: a.retry_after,
             retry_limit: a.retry_limit,
             criteria: a.criteria.as_ref(),
@@ -251,8 +255,8 @@ fn lower_one(
         Kind::Goto => match (view.step_id, view.workflow_id) {
             (Some(step_id), None) => ir::ActionKind::GotoStep(target_step(step_id)?),
             (None, Some(written)) => {
-                let call = target_workflow(ck, names, written, at, view.name, "`goto`")?;
-                ir::ActionKind::GotoWorkflow(call)
+                let run = target_workflow(ck, names, phase, view, written, at, "`goto`")?;
+                ir::ActionKind::GotoWorkflow(run)
             }
             _ => {
                 ck.error(
@@ -270,7 +274,7 @@ fn lower_one(
                 (None, None) => None,
                 (Some(step_id), None) => Some(ir::RetryFirst::Step(target_step(step_id)?)),
                 (None, Some(written)) => Some(ir::RetryFirst::Workflow(target_workflow(
-                    ck, names, written, at, view.name, "`retry`",
+                    ck, names, phase, view, written, at, "`retry`",
                 )?)),
                 (Some(_), Some(_)) => {
                     ck.error(
@@ -320,6 +324,16 @@ fn lower_one(
             "`stepId` and `workflowId` are ignored on an `end` action",
         );
     }
+    if view.parameters.is_some() && view.workflow_id.is_none() {
+        ck.warning(
+            &at.key("parameters"),
+            format!(
+                "`parameters` are ignored: action `{}` runs no workflow",
+                view.name
+            ),
+        )
+        .note("an action's parameters are the inputs of the workflow of its `workflowId`");
+    }
     if view.kind != Kind::Retry && (view.retry_after.is_some() || view.retry_limit.is_some()) {
         ck.warning(
             at,
@@ -333,17 +347,34 @@ fn lower_one(
     })
 }
 
-/// The workflow a `goto` or `retry` action runs, with this workflow's inputs by name.
+/// The workflow a `goto` or `retry` action runs: with the inputs of its `parameters`
+/// (Arazzo 1.1), computed after the step; without them, with this workflow's inputs, by
+/// name.
 fn target_workflow(
     ck: &Checker,
     names: &Names,
+    phase: Phase,
+    view: &ActionView,
     written: &str,
     at: &Pointer,
-    name: &str,
     kind: &str,
-) -> Option<ir::WorkflowCall> {
+) -> Option<ir::ActionRun> {
     let target = targets::resolve(ck, written, &at.key("workflowId"), "")?;
-    let what = format!("{kind} action `{name}`");
-    targets::check_inputs_by_name(ck, &names.inputs, target, &at.key("workflowId"), &what);
-    Some(target.call.clone())
+    let inputs = match view.parameters {
+        Some(list) => {
+            let (inputs, given) =
+                targets::parameter_inputs(ck, names, phase, target, list, &at.key("parameters"));
+            targets::check_required_inputs(ck, target, &given, at, "the action's");
+            Some(inputs)
+        }
+        None => {
+            let what = format!("{kind} action `{}`", view.name);
+            targets::check_inputs_by_name(ck, &names.inputs, target, &at.key("workflowId"), &what);
+            None
+        }
+    };
+    Some(ir::ActionRun {
+        call: target.call.clone(),
+        inputs,
+    })
 }

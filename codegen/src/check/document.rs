@@ -101,6 +101,19 @@ pub(super) fn check_newer_fields(ck: &Checker) {
             for (field, _) in present.iter().filter(|(_, p)| *p) {
                 report(at.key(field), field, read);
             }
+            let actions = |key: &str, with: Vec<bool>| {
+                for (a, _) in with.iter().enumerate().filter(|(_, p)| **p) {
+                    report(at.key(key).index(a).key("parameters"), "parameters", read);
+                }
+            };
+            actions(
+                "onSuccess",
+                action_parameters(step.on_success.as_deref(), |a| &a.parameters),
+            );
+            actions(
+                "onFailure",
+                action_parameters(step.on_failure.as_deref(), |a| &a.parameters),
+            );
             let replacements = step
                 .request_body
                 .iter()
@@ -112,7 +125,54 @@ pub(super) fn check_newer_fields(ck: &Checker) {
                 }
             }
         }
+        let at = workflow_pointer(wf_index);
+        let lists = [
+            (
+                "successActions",
+                action_parameters(wf.success_actions.as_deref(), |a| &a.parameters),
+            ),
+            (
+                "failureActions",
+                action_parameters(wf.failure_actions.as_deref(), |a| &a.parameters),
+            ),
+        ];
+        for (key, with) in lists {
+            for (a, _) in with.iter().enumerate().filter(|(_, p)| **p) {
+                report(at.key(key).index(a).key("parameters"), "parameters", read);
+            }
+        }
     }
+    let components = ck.doc.components.as_ref();
+    let success = components.and_then(|c| c.success_actions.as_ref());
+    let failure = components.and_then(|c| c.failure_actions.as_ref());
+    let named = success
+        .into_iter()
+        .flatten()
+        .filter(|(_, a)| a.parameters.is_some())
+        .map(|(name, _)| ("successActions", name))
+        .chain(
+            failure
+                .into_iter()
+                .flatten()
+                .filter(|(_, a)| a.parameters.is_some())
+                .map(|(name, _)| ("failureActions", name)),
+        );
+    for (kind, name) in named {
+        let at = Pointer::root().key("components").key(kind).key(name);
+        report(at.key("parameters"), "parameters", read);
+    }
+}
+
+/// For each entry of an action list, whether it is an action (not a reference) with
+/// `parameters`.
+fn action_parameters<T>(
+    list: Option<&[model::ReusableOr<T>]>,
+    parameters: impl Fn(&T) -> &Option<Vec<model::ReusableOr<model::Parameter>>>,
+) -> Vec<bool> {
+    list.unwrap_or_default()
+        .iter()
+        .map(|entry| matches!(entry, model::ReusableOr::Item(a) if parameters(a).is_some()))
+        .collect()
 }
 
 /// `workflows: []`, `sourceDescriptions: []` or a workflow with `steps: []`: the
@@ -304,6 +364,7 @@ pub(super) fn check_unknown_fields(ck: &Checker) {
                 ReusableOr::Item(a) => {
                     unknown(ck, &at.index(index), &a.extensions, SuccessAction::FIELDS);
                     criteria(&at.index(index).key("criteria"), a.criteria.as_ref());
+                    parameters(&at.index(index).key("parameters"), a.parameters.as_ref());
                 }
                 ReusableOr::Reusable(r) => {
                     unknown(ck, &at.index(index), &r.extensions, Reusable::FIELDS)
@@ -317,6 +378,7 @@ pub(super) fn check_unknown_fields(ck: &Checker) {
                 ReusableOr::Item(a) => {
                     unknown(ck, &at.index(index), &a.extensions, FailureAction::FIELDS);
                     criteria(&at.index(index).key("criteria"), a.criteria.as_ref());
+                    parameters(&at.index(index).key("parameters"), a.parameters.as_ref());
                 }
                 ReusableOr::Reusable(r) => {
                     unknown(ck, &at.index(index), &r.extensions, Reusable::FIELDS)

@@ -623,13 +623,25 @@ fn request(
 /// Lowers a parameter value or payload: literals stay literals, strings that are runtime
 /// expressions or hold `{$…}` are computed, objects and arrays are walked.
 pub(super) fn value(ck: &Checker, names: &Names, v: &Value, at: &Pointer) -> Option<ir::ValueSpec> {
+    value_in(ck, names, Phase::Request, v, at)
+}
+
+/// As [`value`], for a value computed in `phase`: the inputs an action passes to a
+/// workflow (Arazzo 1.1) are computed after the step, and can read its response.
+pub(super) fn value_in(
+    ck: &Checker,
+    names: &Names,
+    phase: Phase,
+    v: &Value,
+    at: &Pointer,
+) -> Option<ir::ValueSpec> {
     // In a 1.1 document an object of `context`, `selector` and `type` is a Selector Object;
     // in a 1.0 document it is data.
     if ck.version >= model::SpecVersion::V1_1 {
         if let Some(parsed) = model::Selector::in_value(v) {
             return match parsed {
                 Ok(sel) => {
-                    let expr = super::selectors::lower(ck, names, Phase::Request, &sel, at)?;
+                    let expr = super::selectors::lower(ck, names, phase, &sel, at)?;
                     Some(ir::ValueSpec::Expr {
                         expr,
                         text: sel.text(),
@@ -643,12 +655,12 @@ pub(super) fn value(ck: &Checker, names: &Names, v: &Value, at: &Pointer) -> Opt
         }
     }
     match v {
-        Value::String(s) => string(ck, names, s, at),
+        Value::String(s) => string(ck, names, phase, s, at),
         Value::Object(map) => {
             let mut members = Vec::with_capacity(map.len());
             let mut ok = true;
             for (key, member) in map {
-                match value(ck, names, member, &at.key(key)) {
+                match value_in(ck, names, phase, member, &at.key(key)) {
                     Some(spec) => members.push((key.clone(), spec)),
                     None => ok = false,
                 }
@@ -668,7 +680,7 @@ pub(super) fn value(ck: &Checker, names: &Names, v: &Value, at: &Pointer) -> Opt
             let mut specs = Vec::with_capacity(items.len());
             let mut ok = true;
             for (index, item) in items.iter().enumerate() {
-                match value(ck, names, item, &at.index(index)) {
+                match value_in(ck, names, phase, item, &at.index(index)) {
                     Some(spec) => specs.push(spec),
                     None => ok = false,
                 }
@@ -742,11 +754,17 @@ pub(super) fn unparsed(
     }
 }
 
-fn string(ck: &Checker, names: &Names, s: &str, at: &Pointer) -> Option<ir::ValueSpec> {
+fn string(
+    ck: &Checker,
+    names: &Names,
+    phase: Phase,
+    s: &str,
+    at: &Pointer,
+) -> Option<ir::ValueSpec> {
     match expr::classify(s) {
         Err(e) => {
             let e = unparsed(ck, at, s, 0, e)?;
-            let resolved = resolve(ck, names, Phase::Request, &e, at, s, 0)?;
+            let resolved = resolve(ck, names, phase, &e, at, s, 0)?;
             Some(ir::ValueSpec::Expr {
                 expr: resolved,
                 text: e.to_string(),
@@ -754,7 +772,7 @@ fn string(ck: &Checker, names: &Names, s: &str, at: &Pointer) -> Option<ir::Valu
         }
         Ok(ValueKind::Expression(e)) => {
             let offset = s.len() - s.trim_start().len();
-            let resolved = resolve(ck, names, Phase::Request, &e, at, s, offset)?;
+            let resolved = resolve(ck, names, phase, &e, at, s, offset)?;
             Some(ir::ValueSpec::Expr {
                 expr: resolved,
                 text: s.trim().to_owned(),
@@ -767,7 +785,7 @@ fn string(ck: &Checker, names: &Names, s: &str, at: &Pointer) -> Option<ir::Valu
                 match part {
                     expr::TemplatePart::Lit(text) => out.push(ir::TemplatePart::Text(text)),
                     expr::TemplatePart::Expr { expr: e, span } => {
-                        match resolve(ck, names, Phase::Request, &e, at, s, span.offset) {
+                        match resolve(ck, names, phase, &e, at, s, span.offset) {
                             Some(resolved) => out.push(ir::TemplatePart::Expr {
                                 expr: resolved,
                                 text: e.to_string(),

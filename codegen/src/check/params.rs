@@ -24,6 +24,7 @@ pub(super) fn location(l: openapi::ParamLocation) -> ir::Location {
         openapi::ParamLocation::Query => ir::Location::Query,
         openapi::ParamLocation::Header => ir::Location::Header,
         openapi::ParamLocation::Cookie => ir::Location::Cookie,
+        openapi::ParamLocation::Querystring => ir::Location::Querystring,
     }
 }
 
@@ -33,6 +34,7 @@ fn model_location(l: ParameterIn) -> ir::Location {
         ParameterIn::Query => ir::Location::Query,
         ParameterIn::Header => ir::Location::Header,
         ParameterIn::Cookie => ir::Location::Cookie,
+        ParameterIn::Querystring => ir::Location::Querystring,
     }
 }
 
@@ -192,7 +194,11 @@ pub(super) fn lower(
                     w.param.name
                 ),
             )
-            .help("add `in: path`, `in: query`, `in: header` or `in: cookie`");
+            .help(if ck.version >= model::SpecVersion::V1_1 {
+                "add `in: path`, `in: query`, `in: querystring`, `in: header` or `in: cookie`"
+            } else {
+                "add `in: path`, `in: query`, `in: header` or `in: cookie`"
+            });
             continue;
         };
         let loc = model_location(loc);
@@ -237,6 +243,24 @@ pub(super) fn lower(
                 .is_some_and(|ct| is_json(&essence(ct))),
             value,
         });
+    }
+
+    // OpenAPI 3.2: "`querystring` ... cannot coexist with `query` parameters" (Arazzo 1.1,
+    // Parameter Object); the request could not hold both.
+    if let Some(whole) = params
+        .iter()
+        .find(|p| p.location == ir::Location::Querystring)
+    {
+        if let Some(single) = params.iter().find(|p| p.location == ir::Location::Query) {
+            ck.error(
+                &step_at.key("parameters"),
+                format!(
+                    "the querystring parameter `{}` is the whole query string, so the query parameter `{}` cannot be sent with it",
+                    whole.name, single.name
+                ),
+            )
+            .help("put the query parameter's pair into the querystring's value");
+        }
     }
 
     // Every required parameter must be supplied (OpenAPI ignores definitions of the
@@ -407,6 +431,7 @@ fn loc_name(l: ir::Location) -> &'static str {
         ir::Location::Query => "query",
         ir::Location::Header => "header",
         ir::Location::Cookie => "cookie",
+        ir::Location::Querystring => "querystring",
     }
 }
 

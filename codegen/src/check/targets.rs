@@ -4,7 +4,8 @@
 
 use indexmap::IndexMap;
 
-use super::Checker;
+use super::exprs::{self, Names, Phase};
+use super::{params, Checker};
 use crate::diag::did_you_mean;
 use crate::expr;
 use crate::ir;
@@ -193,7 +194,13 @@ pub(super) fn check_inputs_by_name(
                         field.name
                     ),
                 )
-                .help(format!("declare `{}` in this workflow's `inputs`", field.name));
+                .help(match ck.version >= model::SpecVersion::V1_1 {
+                    true => format!(
+                        "pass it in the action's `parameters`, or declare `{}` in this workflow's `inputs`",
+                        field.name
+                    ),
+                    false => format!("declare `{}` in this workflow's `inputs`", field.name),
+                });
             }
             Some((_, required, ty)) => {
                 let (ours, theirs) = (unwrap(ty), unwrap(&field.ty));
@@ -218,5 +225,89 @@ pub(super) fn check_inputs_by_name(
             }
             None => {}
         }
+    }
+}
+
+/// The inputs that a list of parameters passes to the workflow `called`: a step's
+/// `parameters` (computed before it runs) or, in Arazzo 1.1, a `goto` or `retry` action's
+/// (computed after the step, so that they can read its response; `phase` says which).
+/// Each parameter names an input of that workflow; `in` has no meaning there. Returns the
+/// inputs that lowered and the names of all that were given, valid or not.
+pub(super) fn parameter_inputs(
+    ck: &Checker,
+    names: &Names,
+    phase: Phase,
+    called: &CallTarget,
+    list: &[model::ReusableOr<model::Parameter>],
+    at: &Pointer,
+) -> (Vec<(String, ir::ValueSpec)>, Vec<String>) {
+    let fields = called.inputs.as_slice();
+    let shown = &called.call.id;
+    let mut inputs = Vec::new();
+    let mut given: Vec<String> = Vec::new();
+    for (position, entry) in list.iter().enumerate() {
+        let Some(written) = params::written(ck, entry, at.index(position)) else {
+            continue;
+        };
+        let name = &written.param.name;
+        if written.param.location.is_some() {
+            ck.warning(
+                &written.at.key("in"),
+                format!("`in` is ignored: `{name}` is an input of the workflow `{shown}`"),
+            );
+        }
+        if given.contains(name) {
+            ck.error(
+                &written.at.key("name"),
+                format!("duplicate parameter `{name}`"),
+            )
+            .note("each input of the workflow may be given once");
+            continue;
+        }
+        given.push(name.clone());
+        if !fields.iter().any(|f| &f.name == name) {
+            let mut error = ck.error(
+                &written.at.key("name"),
+                format!("the workflow `{shown}` has no input `{name}`"),
+            );
+            if let Some(hint) = did_you_mean(name, fields.iter().map(|f| f.name.as_str())) {
+                error = error.help(format!("did you mean `{hint}`?"));
+            }
+            let _ = error;
+            continue;
+        }
+        if let Some(value) = exprs::value_in(ck, names, phase, written.value, &written.value_at) {
+            inputs.push((name.clone(), value));
+        }
+    }
+    (inputs, given)
+}
+
+/// Reports each input that `called` requires and `given` lacks; `place` is where the
+/// parameter would go (`the step's`).
+pub(super) fn check_required_inputs(
+    ck: &Checker,
+    called: &CallTarget,
+    given: &[String],
+    at: &Pointer,
+    place: &str,
+) {
+    let shown = &called.call.id;
+    for field in called
+        .inputs
+        .iter()
+        .filter(|f| f.required && !given.contains(&f.name))
+    {
+        ck.error(
+            at,
+            format!(
+                "missing required input `{}` of the workflow `{shown}`",
+                field.name
+            ),
+        )
+        .help(format!(
+            "add `- name: {}` with a `value` to {place} parameters",
+            field.name
+        ));
     }
 }

@@ -371,39 +371,15 @@ fn lower_workflow_step(
     variant: String,
 ) -> Option<ir::Step> {
     let called = targets::resolve(ck, target, &at.key("workflowId"), "")?;
-    let fields = called.inputs.as_slice();
-    let shown = &called.call.id;
-
-    let mut inputs = Vec::new();
-    let mut given = Vec::new();
-    for (position, entry) in step.parameters.iter().flatten().enumerate() {
-        let entry_at = at.key("parameters").index(position);
-        let Some(written) = params::written(ck, entry, entry_at) else {
-            continue;
-        };
-        let name = &written.param.name;
-        if written.param.location.is_some() {
-            ck.warning(
-                &written.at.key("in"),
-                format!("`in` is ignored: `{name}` is an input of the workflow `{shown}`"),
-            );
-        }
-        if !fields.iter().any(|f| &f.name == name) {
-            let mut error = ck.error(
-                &written.at.key("name"),
-                format!("the workflow `{shown}` has no input `{name}`"),
-            );
-            if let Some(hint) = did_you_mean(name, fields.iter().map(|f| f.name.as_str())) {
-                error = error.help(format!("did you mean `{hint}`?"));
-            }
-            let _ = error;
-            continue;
-        }
-        given.push(name.clone());
-        if let Some(value) = exprs::value(ck, names, written.value, &written.value_at) {
-            inputs.push((name.clone(), value));
-        }
-    }
+    let step_params = step.parameters.as_deref().unwrap_or_default();
+    let (mut inputs, mut given) = targets::parameter_inputs(
+        ck,
+        names,
+        Phase::Request,
+        called,
+        step_params,
+        &at.key("parameters"),
+    );
     // Workflow parameters apply to every step ("MUST be passed to an operation or
     // workflow"): here as inputs of the called workflow, those it has and the step does
     // not set itself. The others are for the operation steps.
@@ -413,7 +389,7 @@ fn lower_workflow_step(
             continue;
         };
         let name = &written.param.name;
-        if given.contains(name) || !fields.iter().any(|f| &f.name == name) {
+        if given.contains(name) || !called.inputs.iter().any(|f| &f.name == name) {
             continue;
         }
         given.push(name.clone());
@@ -421,22 +397,7 @@ fn lower_workflow_step(
             inputs.push((name.clone(), value));
         }
     }
-    for field in fields
-        .iter()
-        .filter(|f| f.required && !given.contains(&f.name))
-    {
-        ck.error(
-            at,
-            format!(
-                "missing required input `{}` of the workflow `{shown}`",
-                field.name
-            ),
-        )
-        .help(format!(
-            "add `- name: {}` with a `value` to the step's parameters",
-            field.name
-        ));
-    }
+    targets::check_required_inputs(ck, called, &given, at, "the step's");
     if step.request_body.is_some() {
         ck.error(
             &at.key("requestBody"),
@@ -601,7 +562,7 @@ fn request_scope<'a>(resolved: &operations::Resolved<'a>, step: &model::Step) ->
             model::ParameterIn::Query => &mut scope.query,
             model::ParameterIn::Path => &mut scope.path,
             model::ParameterIn::Header => &mut scope.headers,
-            model::ParameterIn::Cookie => continue,
+            model::ParameterIn::Cookie | model::ParameterIn::Querystring => continue,
         };
         list.push(param.name.to_owned());
     }

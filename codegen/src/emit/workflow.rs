@@ -17,8 +17,9 @@ use super::types::{
 use super::value::{criterion, expr, negated, optional, required, template, Place, Statics};
 use super::{doc_lines, ident, Ctx};
 use crate::ir::{
-    Action, ActionKind, Call, Encoding, Expr, Location, Operation, Plan, Read, RetryFirst, Scheme,
-    SchemeKind, Step, Style, SubWorkflow, TargetKind, ValueSpec, Workflow, WorkflowCall,
+    Action, ActionKind, ActionRun, Call, Encoding, Expr, Location, Operation, Plan, Read,
+    RetryFirst, Scheme, SchemeKind, Step, Style, SubWorkflow, TargetKind, ValueSpec, Workflow,
+    WorkflowCall,
 };
 
 /// The types and the function of one workflow.
@@ -393,7 +394,9 @@ fn scheme(s: &Scheme) -> TokenStream {
             let location = match location {
                 Location::Query => quote!(rt::ApiKeyIn::Query),
                 Location::Cookie => quote!(rt::ApiKeyIn::Cookie),
-                Location::Header | Location::Path => quote!(rt::ApiKeyIn::Header),
+                Location::Header | Location::Path | Location::Querystring => {
+                    quote!(rt::ApiKeyIn::Header)
+                }
             };
             quote!(rt::SchemeKind::ApiKey { location: #location, name: #name })
         }
@@ -455,6 +458,28 @@ fn request(step: &Step, op: &Operation) -> TokenStream {
             Location::Cookie => {
                 let value = optional(&param.value);
                 quote!(request.cookie(#name, #value, #explode);)
+            }
+            // The whole query string: values put into a template are encoded for the
+            // media type first, so that they cannot add pairs (form) or break the JSON.
+            Location::Querystring => {
+                let json = param.json_content;
+                let value = match &param.value {
+                    ValueSpec::Template(parts) => {
+                        let text = match json {
+                            true => quote!(rt::json_text),
+                            false => quote!(rt::form_text),
+                        };
+                        let value = template(parts, &text);
+                        quote!(::std::option::Option::Some(#value))
+                    }
+                    other => super::value::optional(other),
+                };
+                quote! {
+                    if let ::std::option::Option::Some(value) = #value {
+                        let text = run.querystring(#name, &value, #json)?;
+                        request.querystring(#name, text, value);
+                    }
+                }
             }
         }
     });
@@ -535,12 +560,28 @@ fn call_path(call: &WorkflowCall) -> TokenStream {
 }
 
 /// The statement that runs a workflow with this workflow's inputs, by name (`dependsOn`,
-/// `goto` and `retry` to a workflow); its error is this workflow's.
+/// and `goto` and `retry` to a workflow without `parameters`); its error is this
+/// workflow's.
 fn run_with_inputs(call: &WorkflowCall) -> TokenStream {
     let function = call_path(call);
     let id = &call.id;
     quote! {
         ::std::boxed::Box::pin(run.within(#function(run.client(), rt::decode_inputs(#id, run.to_value(&inputs)?)?))).await?;
+    }
+}
+
+/// The statement that runs the workflow of a `goto` or `retry` action: with the inputs of
+/// the action's `parameters` (Arazzo 1.1), else with this workflow's inputs, by name.
+fn run_for_action(action: &ActionRun) -> TokenStream {
+    let Some(inputs) = &action.inputs else {
+        return run_with_inputs(&action.call);
+    };
+    let function = call_path(&action.call);
+    let id = &action.call.id;
+    let inputs = required(&ValueSpec::Object(inputs.clone()));
+    quote! {
+        let called_inputs = rt::decode_inputs(#id, #inputs)?;
+        ::std::boxed::Box::pin(run.within(#function(run.client(), called_inputs))).await?;
     }
 }
 
@@ -733,9 +774,9 @@ fn step_arm(
             quote!(break 'step #value;)
         }
     };
-    // A `goto` to a workflow runs it with this workflow's inputs, then ends this one.
-    let goto_workflow = |call: &WorkflowCall| {
-        let run = run_with_inputs(call);
+    // A `goto` to a workflow runs it, then ends this one.
+    let goto_workflow = |action: &ActionRun| {
+        let run = run_for_action(action);
         quote!({
             #run
             Step::Done
@@ -843,8 +884,8 @@ fn step_arm(
                 // step through the state machine, which comes back to this step.
                 let again = match first {
                     None => quote!(continue;),
-                    Some(RetryFirst::Workflow(call)) => {
-                        let run = run_with_inputs(call);
+                    Some(RetryFirst::Workflow(action)) => {
+                        let run = run_for_action(action);
                         quote! {
                             #run
                             continue;

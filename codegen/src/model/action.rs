@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use super::{reusable_from, Criterion, Extensions, ReusableOr};
+use super::{reusable_from, Criterion, Extensions, Parameter, ReusableOr};
 
 /// The Success Action Object: what to do after a step succeeds.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -19,6 +19,9 @@ pub(crate) struct SuccessAction {
     /// The step of the current workflow to go to (`goto`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub step_id: Option<String>,
+    /// The inputs of the workflow of `workflowId`, by name (Arazzo 1.1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parameters: Option<Vec<ReusableOr<Parameter>>>,
     /// Conditions that must all hold for this action to apply; absent means always.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub criteria: Option<Vec<Criterion>>,
@@ -29,8 +32,14 @@ pub(crate) struct SuccessAction {
 
 impl SuccessAction {
     /// The field names the specification defines for this object.
-    pub const FIELDS: &'static [&'static str] =
-        &["name", "type", "workflowId", "stepId", "criteria"];
+    pub const FIELDS: &'static [&'static str] = &[
+        "name",
+        "type",
+        "workflowId",
+        "stepId",
+        "parameters",
+        "criteria",
+    ];
 }
 
 /// The `type` of a success action.
@@ -58,6 +67,9 @@ pub(crate) struct FailureAction {
     /// The step to go to (`goto`) or to run before retrying (`retry`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub step_id: Option<String>,
+    /// The inputs of the workflow of `workflowId`, by name (Arazzo 1.1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parameters: Option<Vec<ReusableOr<Parameter>>>,
     /// Seconds to wait before retrying; decimals allowed.
     #[serde(
         default,
@@ -83,6 +95,7 @@ impl FailureAction {
         "type",
         "workflowId",
         "stepId",
+        "parameters",
         "retryAfter",
         "retryLimit",
         "criteria",
@@ -130,6 +143,8 @@ struct RawSuccessAction {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     step_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    parameters: Option<Vec<ReusableOr<Parameter>>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     criteria: Option<Vec<Criterion>>,
     #[serde(flatten)]
     extensions: Extensions,
@@ -155,6 +170,7 @@ impl<'de> Deserialize<'de> for ReusableOr<SuccessAction> {
             action_type,
             workflow_id: raw.workflow_id,
             step_id: raw.step_id,
+            parameters: raw.parameters,
             criteria: raw.criteria,
             extensions: raw.extensions,
         }))
@@ -175,6 +191,8 @@ struct RawFailureAction {
     workflow_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     step_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    parameters: Option<Vec<ReusableOr<Parameter>>>,
     #[serde(
         default,
         serialize_with = "serialize_seconds",
@@ -209,6 +227,7 @@ impl<'de> Deserialize<'de> for ReusableOr<FailureAction> {
             action_type,
             workflow_id: raw.workflow_id,
             step_id: raw.step_id,
+            parameters: raw.parameters,
             retry_after: raw.retry_after,
             retry_limit: raw.retry_limit,
             criteria: raw.criteria,

@@ -143,6 +143,8 @@ pub(crate) enum ParameterIn {
     Header,
     /// A cookie.
     Cookie,
+    /// The whole query string (Arazzo 1.1, OpenAPI 3.2's `in: querystring`).
+    Querystring,
 }
 
 impl ParameterIn {
@@ -153,6 +155,7 @@ impl ParameterIn {
             ParameterIn::Query => "query",
             ParameterIn::Header => "header",
             ParameterIn::Cookie => "cookie",
+            ParameterIn::Querystring => "querystring",
         }
     }
 }
