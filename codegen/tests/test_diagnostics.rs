@@ -84,6 +84,11 @@ fn v1_1() {
     check("v1_1");
 }
 
+#[test]
+fn v1_1_http() {
+    check("v1_1_http");
+}
+
 /// The fields and objects of Arazzo 1.1 in a document that says 1.0.x.
 #[test]
 fn v1_0_features() {

@@ -118,3 +118,10 @@ fn test_oai_examples() {
 fn test_catalog() {
     verify("tests/fixtures/v1_1/catalog.arazzo.yml", "catalog");
 }
+
+/// Arazzo 1.1 on an OpenAPI 3.2 description: `in: querystring` parameters, and `goto` and
+/// `retry` actions that pass `parameters` to the workflow they run.
+#[test]
+fn test_helpdesk() {
+    verify("tests/fixtures/v1_1/helpdesk.arazzo.yml", "helpdesk");
+}

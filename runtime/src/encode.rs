@@ -383,4 +383,24 @@ mod tests {
         assert_eq!(path("x", &json!(null), Style::Simple, false), "");
         assert_eq!(path("x", &json!(true), Style::Simple, false), "true");
     }
+
+    // A whole query string as written keeps its pairs and its escapes; what a query
+    // cannot hold is encoded.
+    #[test]
+    fn query_text_keeps_pairs_and_escapes() {
+        assert_eq!(query_text("a=1&b=two%20words"), "a=1&b=two%20words");
+        assert_eq!(query_text("q=red shoes"), "q=red%20shoes");
+        assert_eq!(query_text("k=é\"<>"), "k=%C3%A9%22%3C%3E");
+        assert_eq!(query_text("x=1#frag"), "x=1%23frag");
+        assert_eq!(query_text("path=/a/b?c:d@e"), "path=/a/b?c:d@e");
+    }
+
+    // A value put into a form query string cannot add a pair or end the query.
+    #[test]
+    fn form_components_cannot_add_pairs() {
+        assert_eq!(form_component("a&b=c"), "a%26b%3Dc");
+        assert_eq!(form_component("1+1 %"), "1%2B1%20%25");
+        assert_eq!(form_component("#x"), "%23x");
+        assert_eq!(form_component("safe-_.~"), "safe-_.~");
+    }
 }

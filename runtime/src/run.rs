@@ -402,16 +402,26 @@ impl<'c> Run<'c> {
         }))
     }
 
-    /// The text of a `querystring` parameter (Arazzo 1.1, OpenAPI 3.2) for the media type
-    /// of the operation's parameter. Form-urlencoded (`json: false`): a string is the query
-    /// as written, with the characters a query cannot hold percent-encoded (`%XX` kept); an
+    /// Sets the whole query string of `request` from a `querystring` parameter (Arazzo 1.1,
+    /// OpenAPI 3.2), encoded for the media type of the operation's parameter; an absent or
+    /// `null` value sends none. Form-urlencoded (`json: false`): a string is the query as
+    /// written, with the characters a query cannot hold percent-encoded (`%XX` kept); an
     /// object is form-encoded, one `name=value` pair per member. JSON (`json: true`): a
     /// string is the JSON text, any other value is serialized, and the text is
     /// percent-encoded whole. Any other value is an [`Error::InvalidRequest`].
-    pub fn querystring(&self, name: &str, value: &Value, json: bool) -> Result<String, Error> {
-        match (value, json) {
-            (Value::String(text), false) => Ok(encode::query_text(text)),
-            (Value::Object(members), false) => Ok(members
+    pub fn querystring(
+        &self,
+        request: &mut Request,
+        name: &str,
+        value: Option<Value>,
+        json: bool,
+    ) -> Result<(), Error> {
+        let Some(value) = value.filter(|v| !v.is_null()) else {
+            return Ok(());
+        };
+        let text = match (&value, json) {
+            (Value::String(text), false) => encode::query_text(text),
+            (Value::Object(members), false) => members
                 .iter()
                 .filter(|(_, v)| !v.is_null())
                 .map(|(k, v)| {
@@ -422,19 +432,22 @@ impl<'c> Run<'c> {
                     )
                 })
                 .collect::<Vec<_>>()
-                .join("&")),
-            (Value::String(text), true) => Ok(encode::component(text)),
-            (Value::Null, _) => Ok(String::new()),
-            (other, true) => Ok(encode::component(&other.to_string())),
-            (other, false) => Err(self.invalid_request(format!(
-                "querystring parameter `{name}` must be a string or an object, not {}",
-                match other {
-                    Value::Array(_) => "an array",
-                    Value::Number(_) => "a number",
-                    _ => "a boolean",
-                }
-            ))),
-        }
+                .join("&"),
+            (Value::String(text), true) => encode::component(text),
+            (other, true) => encode::component(&other.to_string()),
+            (other, false) => {
+                return Err(self.invalid_request(format!(
+                    "querystring parameter `{name}` must be a string or an object, not {}",
+                    match other {
+                        Value::Array(_) => "an array",
+                        Value::Number(_) => "a number",
+                        _ => "a boolean",
+                    }
+                )))
+            }
+        };
+        request.querystring(name, text, value);
+        Ok(())
     }
 
     /// A Selector Object's JSONPath applied to `context` (Arazzo 1.1).
@@ -832,7 +845,7 @@ impl Request {
     /// The whole query string (Arazzo 1.1 `in: querystring`, OpenAPI 3.2): the text that
     /// goes after `?`, already encoded (see [`Run::querystring`]). Query credentials are
     /// appended after it.
-    pub fn querystring(&mut self, name: &str, encoded: String, value: Value) {
+    fn querystring(&mut self, name: &str, encoded: String, value: Value) {
         if !encoded.is_empty() {
             self.query.push(encoded);
         }

@@ -11,6 +11,10 @@ mod flows {
     include!("../../codegen/tests/output/flows.rs");
 }
 
+mod helpdesk {
+    include!("../../codegen/tests/output/helpdesk.rs");
+}
+
 mod kinde_invite {
     include!("../../codegen/tests/output/kinde_invite.rs");
 }

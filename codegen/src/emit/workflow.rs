@@ -474,12 +474,7 @@ fn request(step: &Step, op: &Operation) -> TokenStream {
                     }
                     other => super::value::optional(other),
                 };
-                quote! {
-                    if let ::std::option::Option::Some(value) = #value {
-                        let text = run.querystring(#name, &value, #json)?;
-                        request.querystring(#name, text, value);
-                    }
-                }
+                quote!(run.querystring(&mut request, #name, #value, #json)?;)
             }
         }
     });
