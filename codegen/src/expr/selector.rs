@@ -29,7 +29,7 @@ impl Shape {
     pub fn many(&self) -> bool {
         match &self.steps {
             None => true,
-            Some(steps) => steps.iter().any(|s| *s == Step::Children),
+            Some(steps) => steps.contains(&Step::Children),
         }
     }
 

@@ -60,7 +60,7 @@ pub(crate) enum OutputValue {
     /// A runtime expression, such as `$response.body#/id`.
     Expression(String),
     /// A Selector Object.
-    Selector(Selector),
+    Selector(Box<Selector>),
 }
 
 impl OutputValue {
@@ -116,7 +116,7 @@ impl<'de> Deserialize<'de> for OutputValue {
 
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<OutputValue, A::Error> {
                 Selector::deserialize(de::value::MapAccessDeserializer::new(map))
-                    .map(OutputValue::Selector)
+                    .map(|sel| OutputValue::Selector(Box::new(sel)))
             }
         }
 
