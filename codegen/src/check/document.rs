@@ -88,6 +88,12 @@ pub(super) fn check_newer_fields(ck: &Checker) {
             "it is ignored: relative source urls resolve against the document's location",
         );
     }
+    // Action `parameters`, by the index of the action in its list.
+    let action_list = |at: Pointer, indices: Vec<usize>| {
+        for index in indices {
+            report(at.index(index).key("parameters"), "parameters", read);
+        }
+    };
     for (wf_index, wf) in ck.doc.workflows.iter().enumerate() {
         for (index, step) in wf.steps.iter().enumerate() {
             let at = workflow_pointer(wf_index).key("steps").index(index);
@@ -101,19 +107,10 @@ pub(super) fn check_newer_fields(ck: &Checker) {
             for (field, _) in present.iter().filter(|(_, p)| *p) {
                 report(at.key(field), field, read);
             }
-            let actions = |key: &str, with: Vec<bool>| {
-                for (a, _) in with.iter().enumerate().filter(|(_, p)| **p) {
-                    report(at.key(key).index(a).key("parameters"), "parameters", read);
-                }
-            };
-            actions(
-                "onSuccess",
-                action_parameters(step.on_success.as_deref(), |a| &a.parameters),
-            );
-            actions(
-                "onFailure",
-                action_parameters(step.on_failure.as_deref(), |a| &a.parameters),
-            );
+            let on_success = with_parameters(step.on_success.as_deref(), |a| &a.parameters);
+            let on_failure = with_parameters(step.on_failure.as_deref(), |a| &a.parameters);
+            action_list(at.key("onSuccess"), on_success);
+            action_list(at.key("onFailure"), on_failure);
             let replacements = step
                 .request_body
                 .iter()
@@ -126,21 +123,10 @@ pub(super) fn check_newer_fields(ck: &Checker) {
             }
         }
         let at = workflow_pointer(wf_index);
-        let lists = [
-            (
-                "successActions",
-                action_parameters(wf.success_actions.as_deref(), |a| &a.parameters),
-            ),
-            (
-                "failureActions",
-                action_parameters(wf.failure_actions.as_deref(), |a| &a.parameters),
-            ),
-        ];
-        for (key, with) in lists {
-            for (a, _) in with.iter().enumerate().filter(|(_, p)| **p) {
-                report(at.key(key).index(a).key("parameters"), "parameters", read);
-            }
-        }
+        let success = with_parameters(wf.success_actions.as_deref(), |a| &a.parameters);
+        let failure = with_parameters(wf.failure_actions.as_deref(), |a| &a.parameters);
+        action_list(at.key("successActions"), success);
+        action_list(at.key("failureActions"), failure);
     }
     let components = ck.doc.components.as_ref();
     let success = components.and_then(|c| c.success_actions.as_ref());
@@ -163,15 +149,15 @@ pub(super) fn check_newer_fields(ck: &Checker) {
     }
 }
 
-/// For each entry of an action list, whether it is an action (not a reference) with
+/// The indices of the entries of an action list that are actions (not references) with
 /// `parameters`.
-fn action_parameters<T>(
+fn with_parameters<T>(
     list: Option<&[model::ReusableOr<T>]>,
     parameters: impl Fn(&T) -> &Option<Vec<model::ReusableOr<model::Parameter>>>,
-) -> Vec<bool> {
-    list.unwrap_or_default()
-        .iter()
-        .map(|entry| matches!(entry, model::ReusableOr::Item(a) if parameters(a).is_some()))
+) -> Vec<usize> {
+    let list = list.unwrap_or_default().iter().enumerate();
+    list.filter(|(_, entry)| matches!(entry, model::ReusableOr::Item(a) if parameters(a).is_some()))
+        .map(|(index, _)| index)
         .collect()
 }
 

@@ -572,18 +572,24 @@ fn run_for_action(action: &ActionRun) -> TokenStream {
         return run_with_inputs(&action.call);
     };
     let function = call_path(&action.call);
-    let id = &action.call.id;
-    let inputs = required(&ValueSpec::Object(inputs.clone()));
+    let decode = decode_inputs(&action.call, inputs);
     quote! {
-        let called_inputs = rt::decode_inputs(#id, #inputs)?;
+        #decode
         ::std::boxed::Box::pin(run.within(#function(run.client(), called_inputs))).await?;
     }
+}
+
+/// The statement that builds `called_inputs`, the inputs struct of the workflow `call`,
+/// from its inputs by name.
+fn decode_inputs(call: &WorkflowCall, inputs: &[(String, ValueSpec)]) -> TokenStream {
+    let id = &call.id;
+    let inputs = required(&ValueSpec::Object(inputs.to_vec()));
+    quote!(let called_inputs = rt::decode_inputs(#id, #inputs)?;)
 }
 
 /// The statements that run another workflow for a step; the result is `result`.
 fn run_workflow(sub: &SubWorkflow, timeout: Option<u64>) -> TokenStream {
     let function = call_path(&sub.call);
-    let id = &sub.call.id;
     let result = match timeout {
         Some(ms) => quote! {
             let called = run.within(#function(run.client(), called_inputs));
@@ -593,14 +599,9 @@ fn run_workflow(sub: &SubWorkflow, timeout: Option<u64>) -> TokenStream {
             let result = ::std::boxed::Box::pin(run.within(#function(run.client(), called_inputs))).await;
         },
     };
-    let inputs = required(&ValueSpec::Object(
-        sub.inputs
-            .iter()
-            .map(|(name, value)| (name.clone(), value.clone()))
-            .collect(),
-    ));
+    let decode = decode_inputs(&sub.call, &sub.inputs);
     quote! {
-        let called_inputs = rt::decode_inputs(#id, #inputs)?;
+        #decode
         #result
     }
 }
