@@ -255,6 +255,52 @@ pub(crate) struct Step {
 pub(crate) enum Call {
     Operation(Box<Operation>),
     Workflow(SubWorkflow),
+    /// A message sent or received on an AsyncAPI channel (Arazzo 1.1).
+    Message(Box<MessageStep>),
+}
+
+/// The intermediate representation of a step that sends or receives a message.
+#[derive(Debug)]
+pub(crate) struct MessageStep {
+    /// Index into [`Plan::sources`].
+    pub source: usize,
+    /// Whether the workflow sends (publishes) or receives (subscribes).
+    pub action: MessageAction,
+    /// The AsyncAPI operation, when the step names one.
+    pub operation_id: Option<String>,
+    /// The channel's address: the MQTT topic or AMQP queue (routing key).
+    pub address: String,
+    /// The channel bindings the transport reads, such as `("amqp.exchange", "orders")`.
+    pub bindings: Vec<(String, String)>,
+    /// Headers of a message sent.
+    pub params: Vec<Param>,
+    /// The payload of a message sent.
+    pub body: Option<Body>,
+    /// How a received message is matched, when the step gives a `correlationId`.
+    pub correlation: Option<Correlation>,
+}
+
+/// Which way a message step goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum MessageAction {
+    Send,
+    Receive,
+}
+
+/// A receive step's `correlationId`: where the message carries it, and the value to match.
+#[derive(Debug)]
+pub(crate) struct Correlation {
+    pub location: CorrelationLocation,
+    pub value: ValueSpec,
+}
+
+/// Where a message carries its correlation ID (the AsyncAPI `correlationId.location`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum CorrelationLocation {
+    /// `$message.header#/<name>`.
+    Header(String),
+    /// `$message.payload#/<pointer>`: the pointer.
+    Payload(String),
 }
 
 /// The intermediate representation of a step that runs another workflow of the document.
@@ -665,6 +711,20 @@ impl Workflow {
                 Call::Workflow(sub) => {
                     for (_, value) in &sub.inputs {
                         value.for_each_expr(f);
+                    }
+                }
+                Call::Message(message) => {
+                    for param in &message.params {
+                        param.value.for_each_expr(f);
+                    }
+                    if let Some(body) = &message.body {
+                        body.value.for_each_expr(f);
+                        for replacement in &body.replacements {
+                            replacement.value.for_each_expr(f);
+                        }
+                    }
+                    if let Some(correlation) = &message.correlation {
+                        correlation.value.for_each_expr(f);
                     }
                 }
             }

@@ -23,6 +23,7 @@
 //! ```
 #![deny(missing_docs)]
 
+mod asyncapi;
 mod check;
 mod diag;
 mod emit;

@@ -25,6 +25,7 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
+use crate::asyncapi::{self, AsyncApiSource};
 use crate::diag::{did_you_mean, display_path, Ctxt, Span};
 use crate::model::{Document, SourceDescription, SourceType};
 pub(crate) use crate::openapi::OpenApiSource;
@@ -53,6 +54,8 @@ pub(crate) struct Loaded {
 pub(crate) enum LoadedSource {
     /// An OpenAPI description.
     OpenApi(Box<OpenApiSource>),
+    /// An AsyncAPI description, whose operations and channels steps send and receive on.
+    AsyncApi(Box<AsyncApiSource>),
     /// Another Arazzo document, whose workflows steps may call.
     Arazzo(Box<ArazzoSource>),
     /// A source that could not be loaded; the reason has been reported.
@@ -168,6 +171,8 @@ enum DocumentKind {
     Swagger,
     /// `arazzo: <version>`.
     Arazzo,
+    /// `asyncapi: <version>`.
+    AsyncApi,
     /// None of them.
     Unknown,
 }
@@ -183,6 +188,8 @@ fn document_kind(value: &Value) -> DocumentKind {
         DocumentKind::Swagger
     } else if is_arazzo(value) {
         DocumentKind::Arazzo
+    } else if value.get("asyncapi").is_some() {
+        DocumentKind::AsyncApi
     } else {
         DocumentKind::Unknown
     }
@@ -399,15 +406,6 @@ impl<'a> Loader<'a> {
         let item = Pointer::root().key("sourceDescriptions").index(index);
         let url_span = doc.span(&item.key("url"));
         let name = &description.name;
-        if description.source_type == Some(SourceType::Asyncapi) {
-            self.cx
-                .error(
-                    &doc.span(&item.key("type")),
-                    format!("source description `{name}` is an AsyncAPI description, which this generator does not read yet"),
-                )
-                .note("steps that send or receive messages (`type: asyncapi`, Arazzo 1.1) are not supported yet; HTTP steps on OpenAPI sources are");
-            return LoadedSource::Failed;
-        }
         let base = base_uri::base(&doc.path, self_uri);
         let Some((display, abs)) = self.locate(&base, &url_span, description) else {
             return LoadedSource::Failed;
@@ -415,8 +413,19 @@ impl<'a> Loader<'a> {
 
         // Files seen before: reuse the result (and do not report its problems twice).
         if let Some(cached) = self.openapi_cache.get(&abs).cloned() {
-            if cached.is_some() && description.source_type == Some(SourceType::Arazzo) {
-                self.report_type_mismatch(doc, &item, description, &display);
+            if cached.is_some()
+                && matches!(
+                    description.source_type,
+                    Some(SourceType::Arazzo | SourceType::Asyncapi)
+                )
+            {
+                self.report_type_mismatch(
+                    doc,
+                    &item,
+                    description,
+                    &display,
+                    &DocumentKind::OpenApi(String::new()),
+                );
                 return LoadedSource::Failed;
             }
             return match cached {
@@ -439,8 +448,13 @@ impl<'a> Loader<'a> {
             return LoadedSource::Failed;
         }
         if let Some(cached) = self.arazzo_cache.get(&abs).cloned() {
-            if cached.is_some() && description.source_type == Some(SourceType::Openapi) {
-                self.report_type_mismatch(doc, &item, description, &display);
+            if cached.is_some()
+                && matches!(
+                    description.source_type,
+                    Some(SourceType::Openapi | SourceType::Asyncapi)
+                )
+            {
+                self.report_type_mismatch(doc, &item, description, &display, &DocumentKind::Arazzo);
                 return LoadedSource::Failed;
             }
             return match cached {
@@ -482,9 +496,16 @@ impl<'a> Loader<'a> {
         // A description split over several files is only as fresh as all of them, so it
         // is not kept in the process-wide cache, which checks one file's text.
         let split = !is_arazzo(&value) && self.bundle_external_refs(&file, &mut value);
-        match (description.source_type, document_kind(&value)) {
+        let kind = document_kind(&value);
+        let is_asyncapi = matches!(kind, DocumentKind::AsyncApi);
+        let declared_asyncapi = description.source_type == Some(SourceType::Asyncapi);
+        if description.source_type.is_some() && is_asyncapi != declared_asyncapi {
+            self.report_type_mismatch(doc, &item, description, &display, &kind);
+            return LoadedSource::Failed;
+        }
+        match (description.source_type, &kind) {
             (Some(SourceType::Arazzo), DocumentKind::Swagger) => {
-                self.report_type_mismatch(doc, &item, description, &display);
+                self.report_type_mismatch(doc, &item, description, &display, &kind);
                 LoadedSource::Failed
             }
             (_, DocumentKind::Swagger) => {
@@ -507,18 +528,7 @@ impl<'a> Loader<'a> {
                 let parsed = self.parse_openapi(file, converted.document, "3.0.3");
                 self.keep_openapi(name, abs, parsed, split)
             }
-            (_, DocumentKind::Unknown) if value.get("asyncapi").is_some() => {
-                self.cx
-                    .error(
-                        &url_span,
-                        format!(
-                            "source description `{name}` (`{}`) is an AsyncAPI description, which this generator does not read yet",
-                            display_path(&display)
-                        ),
-                    )
-                    .note("steps that send or receive messages (Arazzo 1.1) are not supported yet; HTTP steps on OpenAPI sources are");
-                LoadedSource::Failed
-            }
+            (_, DocumentKind::AsyncApi) => self.load_asyncapi(name, file, value),
             (_, DocumentKind::Unknown) => {
                 self.cx
                     .error(
@@ -533,7 +543,7 @@ impl<'a> Loader<'a> {
             }
             (Some(SourceType::Arazzo), DocumentKind::OpenApi(_))
             | (Some(SourceType::Openapi), DocumentKind::Arazzo) => {
-                self.report_type_mismatch(doc, &item, description, &display);
+                self.report_type_mismatch(doc, &item, description, &display, &kind);
                 LoadedSource::Failed
             }
             (_, DocumentKind::OpenApi(version)) => {
@@ -576,11 +586,14 @@ impl<'a> Loader<'a> {
         item: &Pointer,
         description: &SourceDescription,
         display: &Path,
+        kind: &DocumentKind,
     ) {
         let declared = description.source_type.map_or("", SourceType::as_str);
-        let actual = match declared {
-            "arazzo" => "an OpenAPI description",
-            _ => "an Arazzo document",
+        let actual = match kind {
+            DocumentKind::OpenApi(_) | DocumentKind::Swagger => "an OpenAPI description",
+            DocumentKind::Arazzo => "an Arazzo document",
+            DocumentKind::AsyncApi => "an AsyncAPI description",
+            DocumentKind::Unknown => "none of OpenAPI, AsyncAPI or Arazzo",
         };
         self.cx.error(
             &doc.span(&item.key("type")),
@@ -590,6 +603,42 @@ impl<'a> Loader<'a> {
                 display_path(display)
             ),
         );
+    }
+
+    /// Reads an AsyncAPI description and the OpenAPI stand-in its messages are typed with.
+    fn load_asyncapi(&mut self, name: &str, file: SourceFile, value: Value) -> LoadedSource {
+        let mut problems = Vec::new();
+        let description = asyncapi::Description::read(&value, &mut problems);
+        for problem in &problems {
+            let span = file.span(&problem.pointer);
+            match problem.error {
+                true => self.cx.error(&span, problem.message.clone()),
+                false => self.cx.warning(&span, problem.message.clone()),
+            };
+        }
+        let Some(description) = description else {
+            return LoadedSource::Failed;
+        };
+        if problems.iter().any(|p| p.error) {
+            return LoadedSource::Failed;
+        }
+        let stand_in = description.openapi(&value);
+        let file = Arc::new(file);
+        let Some(parsed) = self.parse_openapi((*file).clone(), stand_in, "3.1.0") else {
+            return LoadedSource::Failed;
+        };
+        LoadedSource::AsyncApi(Box::new(AsyncApiSource {
+            name: name.to_owned(),
+            file,
+            raw: Arc::new(value),
+            description,
+            openapi: OpenApiSource {
+                name: name.to_owned(),
+                file: parsed.file,
+                spec: parsed.spec,
+                raw: parsed.raw,
+            },
+        }))
     }
 
     /// Resolves a source description to a display path and an absolute path.

@@ -28,11 +28,15 @@
 //!
 //! A mock needs a running tokio runtime: it is spawned as a task on the
 //! runtime that starts it.
+//!
+//! For steps of AsyncAPI sources, [`broker`] runs real message brokers
+//! (Mosquitto, RabbitMQ) from their Debian packages, when installed.
 
 #![deny(missing_docs)]
 
 mod server;
 
+pub mod broker;
 pub mod clerk;
 pub mod k0rdent;
 pub mod kinde;

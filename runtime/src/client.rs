@@ -17,6 +17,10 @@ pub const DEFAULT_MAX_STEP_EXECUTIONS: u32 = 1000;
 /// run that uses it: see [`ClientBuilder::max_in_flight_requests`].
 pub const DEFAULT_MAX_IN_FLIGHT_REQUESTS: usize = 256;
 
+/// How long a step that receives a message waits for it when the step has no `timeout`:
+/// see [`ClientBuilder::receive_timeout`].
+pub const DEFAULT_RECEIVE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// What every generated workflow function takes: where the APIs are, how to authenticate,
 /// and the HTTP client to use. Cheap to clone; clones share everything.
 ///
@@ -42,6 +46,10 @@ pub(crate) struct Inner {
     pub(crate) max_step_executions: u32,
     /// Permits for requests in flight; `None` when unbounded.
     pub(crate) in_flight: Option<tokio::sync::Semaphore>,
+    /// How long a receive step without a `timeout` waits for its message.
+    pub(crate) receive_timeout: std::time::Duration,
+    /// Broker connections of AsyncAPI sources, by broker URL, made on first use.
+    pub(crate) transports: crate::messaging::Transports,
 }
 
 impl Client {
@@ -100,6 +108,7 @@ pub struct ClientBuilder {
     hooks: Option<Arc<dyn Hooks>>,
     max_step_executions: Option<u32>,
     max_in_flight_requests: Option<usize>,
+    receive_timeout: Option<std::time::Duration>,
 }
 
 impl ClientBuilder {
@@ -190,6 +199,16 @@ impl ClientBuilder {
         self
     }
 
+    /// How long a step that receives a message (an AsyncAPI `receive` step) waits for it
+    /// when the step has no `timeout` of its own. The default is
+    /// [`DEFAULT_RECEIVE_TIMEOUT`] (30 seconds); when it passes, the step fails (its
+    /// failure actions apply) and, if none ends the run otherwise,
+    /// [`Error::ReceiveTimeout`](crate::Error::ReceiveTimeout) names the step.
+    pub fn receive_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.receive_timeout = Some(timeout);
+        self
+    }
+
     /// Checks the base URLs and builds the client.
     pub fn build(mut self) -> Result<Client, BuildError> {
         self.credentials
@@ -213,11 +232,15 @@ impl ClientBuilder {
                 url: url.clone(),
                 message: e.to_string(),
             })?;
-            if parsed.cannot_be_a_base() || !matches!(parsed.scheme(), "http" | "https") {
+            let scheme_ok = matches!(
+                parsed.scheme(),
+                "http" | "https" | "mqtt" | "mqtts" | "secure-mqtt" | "amqp" | "amqps"
+            );
+            if parsed.cannot_be_a_base() || !scheme_ok {
                 return Err(BuildError::InvalidBaseUrl {
                     source_name: source,
                     url,
-                    message: "expected an http or https URL".to_owned(),
+                    message: "expected an http or https URL (or, for an AsyncAPI source, an mqtt or amqp URL)".to_owned(),
                 });
             }
             base_urls.insert(source, url.trim_end_matches('/').to_owned());
@@ -237,6 +260,8 @@ impl ClientBuilder {
                     .max_step_executions
                     .unwrap_or(DEFAULT_MAX_STEP_EXECUTIONS),
                 in_flight,
+                receive_timeout: self.receive_timeout.unwrap_or(DEFAULT_RECEIVE_TIMEOUT),
+                transports: Default::default(),
             }),
         })
     }

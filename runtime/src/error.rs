@@ -219,6 +219,77 @@ pub enum Error {
         timeout_ms: u64,
     },
 
+    /// A step that receives a message got none (none matching its `correlationId`) within
+    /// its `timeout` (or the client's [`receive_timeout`](crate::ClientBuilder::receive_timeout)),
+    /// and no failure action applied.
+    #[error(
+        "step `{step}` of workflow `{workflow}`: no message on `{channel}` within {timeout_ms} ms"
+    )]
+    ReceiveTimeout {
+        /// The workflow's `workflowId`.
+        workflow: String,
+        /// The step's `stepId`.
+        step: String,
+        /// The channel's address.
+        channel: String,
+        /// How long the step waited, in milliseconds.
+        timeout_ms: u64,
+    },
+
+    /// The broker of an AsyncAPI source could not be reached, or failed while the step
+    /// published, subscribed or waited.
+    #[error("step `{step}` of workflow `{workflow}`: broker of source `{source_name}` at {url}: {message}")]
+    Broker {
+        /// The workflow's `workflowId`.
+        workflow: String,
+        /// The step's `stepId`.
+        step: String,
+        /// The source description's `name`.
+        source_name: String,
+        /// The broker URL, without credentials.
+        url: String,
+        /// What failed.
+        kind: crate::message::TransportErrorKind,
+        /// What went wrong, as the protocol library or broker said it.
+        message: String,
+    },
+
+    /// A message the step received cannot be read as its content type says (a JSON
+    /// payload that does not parse, a header that is not text).
+    #[error("step `{step}` of workflow `{workflow}`: invalid message on `{channel}`: {message}")]
+    InvalidMessage {
+        /// The workflow's `workflowId`.
+        workflow: String,
+        /// The step's `stepId`.
+        step: String,
+        /// The channel's address.
+        channel: String,
+        /// What was wrong.
+        message: String,
+    },
+
+    /// A step's message (the one it received, or sent) did not meet a success criterion,
+    /// and no failure action applied (or an `end` action named `action` ended the run).
+    #[error(
+        "step `{step}` of workflow `{workflow}`: success criterion `{criterion}` not met by the message on `{channel}`{}{}",
+        ActionSuffix(action.as_deref()),
+        BodySuffix(payload)
+    )]
+    MessageCriteriaNotMet {
+        /// The workflow's `workflowId`.
+        workflow: String,
+        /// The step's `stepId`.
+        step: String,
+        /// The channel's address.
+        channel: String,
+        /// The criterion, as written.
+        criterion: String,
+        /// The failure action of type `end` that ended the run, if one did.
+        action: Option<Box<str>>,
+        /// The start of the payload.
+        payload: String,
+    },
+
     /// No workflow with this id was generated (from the JSON entry point).
     #[error("unknown workflow `{workflow}`")]
     UnknownWorkflow {
@@ -245,6 +316,10 @@ impl Error {
             | Error::StepBudgetExceeded { workflow, .. }
             | Error::Selector { workflow, .. }
             | Error::StepTimeout { workflow, .. }
+            | Error::ReceiveTimeout { workflow, .. }
+            | Error::Broker { workflow, .. }
+            | Error::InvalidMessage { workflow, .. }
+            | Error::MessageCriteriaNotMet { workflow, .. }
             | Error::UnknownWorkflow { workflow } => workflow,
         }
     }
@@ -263,7 +338,11 @@ impl Error {
             | Error::InvalidRequest { step, .. }
             | Error::NoBaseUrl { step, .. }
             | Error::Selector { step, .. }
-            | Error::StepTimeout { step, .. } => Some(step),
+            | Error::StepTimeout { step, .. }
+            | Error::ReceiveTimeout { step, .. }
+            | Error::Broker { step, .. }
+            | Error::InvalidMessage { step, .. }
+            | Error::MessageCriteriaNotMet { step, .. } => Some(step),
             Error::InvalidInputs { .. }
             | Error::StepBudgetExceeded { .. }
             | Error::UnknownWorkflow { .. } => None,

@@ -14,15 +14,19 @@ mod criteria;
 mod encode;
 mod error;
 mod hooks;
+mod messaging;
 mod operation;
 mod pointer;
 mod response;
 mod run;
 mod xpath;
 
+pub mod message;
+
 pub use auth::Credential;
 pub use client::{
     Client, ClientBuilder, DEFAULT_MAX_IN_FLIGHT_REQUESTS, DEFAULT_MAX_STEP_EXECUTIONS,
+    DEFAULT_RECEIVE_TIMEOUT,
 };
 pub use error::{BuildError, Error};
 pub use hooks::{Hooks, RequestEvent, ResponseEvent, RetryEvent};
@@ -54,6 +58,7 @@ pub mod __private {
         compare, navigate, truthy, JsonPathQuery, Language, Nav, Op, Pattern,
     };
     pub use crate::encode::Style;
+    pub use crate::messaging::{Correlation, Inbox, MessageChannel, OutgoingMessage};
     pub use crate::operation::{ApiKeyIn, Operation, Scheme, SchemeKind, Server, Source};
     pub use crate::response::Response;
     pub use crate::run::{Request, Run, StepFailure};

@@ -24,6 +24,9 @@ pub struct Response {
     pub(crate) json_text: OnceLock<bool>,
     /// What was sent, for `$request.*`, when the step reads it.
     pub(crate) sent: Option<Box<Sent>>,
+    /// For a step that sends or receives a message: the channel, and whether the wait
+    /// for the message timed out.
+    pub(crate) message: Option<Box<crate::messaging::MessageInfo>>,
 }
 
 /// What a step sent, as `$request.*` expressions read it.
@@ -60,7 +63,13 @@ impl Response {
             decoded: OnceLock::new(),
             json_text: OnceLock::new(),
             sent: None,
+            message: None,
         }
+    }
+
+    /// Whether this is a receive step's wait for a message that ended without one.
+    pub fn timed_out(&self) -> bool {
+        self.message.as_ref().is_some_and(|m| m.timed_out)
     }
 
     /// `$statusCode`.

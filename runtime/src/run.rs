@@ -30,10 +30,10 @@ tokio::task_local! {
 /// The state of one workflow run that generated code threads through its steps.
 #[derive(Debug)]
 pub struct Run<'c> {
-    client: &'c Client,
-    workflow: &'static str,
-    step: &'static str,
-    attempt: u32,
+    pub(crate) client: &'c Client,
+    pub(crate) workflow: &'static str,
+    pub(crate) step: &'static str,
+    pub(crate) attempt: u32,
     executed: u32,
     /// The count shared with the run that called this one, or with the workflows this
     /// one called; `None` until either happens.
@@ -228,6 +228,9 @@ impl<'c> Run<'c> {
         status_check: bool,
         action: Option<&'static str>,
     ) -> Error {
+        if let Some(error) = self.message_failure(response, criterion, action) {
+            return error;
+        }
         let (workflow, step) = (self.workflow.to_owned(), self.step.to_owned());
         let (status, body, criterion) = (response.status, response.excerpt(), criterion.to_owned());
         let action = action.map(Box::from);
@@ -254,6 +257,9 @@ impl<'c> Run<'c> {
 
     /// The error for a step whose retries ran out.
     pub fn retries_exhausted(&self, response: &Response, criterion: &'static str) -> Error {
+        if let Some(error) = self.message_timeout(response) {
+            return error;
+        }
         Error::RetriesExhausted {
             workflow: self.workflow.to_owned(),
             step: self.step.to_owned(),
@@ -585,7 +591,7 @@ impl<'c> Run<'c> {
             .map_err(|m| self.invalid_request(m))
     }
 
-    fn invalid_request(&self, message: impl Into<String>) -> Error {
+    pub(crate) fn invalid_request(&self, message: impl Into<String>) -> Error {
         Error::InvalidRequest {
             workflow: self.workflow.to_owned(),
             step: self.step.to_owned(),

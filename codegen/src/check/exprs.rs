@@ -129,6 +129,9 @@ pub(super) struct RequestScope<'a> {
     /// The schema of the body the step sends, when the operation declares one, to check
     /// `$request.body#/…` pointers against.
     pub body_schema: Option<(&'a OpenApiSource, &'a Schema)>,
+    /// A step that sends or receives a message: `$message` reads it, and there is no HTTP
+    /// response.
+    pub message: bool,
 }
 
 /// Resolves a parsed expression; reports why not and returns `None` when it cannot be.
@@ -161,6 +164,9 @@ pub(super) fn resolve(
     };
     let needs_response = |what: &str| -> bool {
         match phase {
+            Phase::Response(scope) if scope.message => error(format!(
+                "`{what}` is not available in a step that sends or receives a message: it has no HTTP response; use `$message.payload` or `$message.header.<name>`"
+            )),
             Phase::Response(_) => return true,
             Phase::SubWorkflow { .. } => error(format!(
                 "`{what}` is not available in a step that runs a workflow: it has no HTTP response; use `$outputs.<name>`"
@@ -486,12 +492,37 @@ pub(super) fn resolve(
                 None
             }
         },
-        Expr::Message(_) => {
-            error(format!(
-                "`{shown}` reads an AsyncAPI message, which this generator does not support yet"
-            ));
-            None
-        }
+        Expr::Message(source) => match phase {
+            Phase::Response(scope) if scope.message => match source {
+                MessageSource::Header(name) => Some(ir::Expr::ResponseHeader(name.clone())),
+                MessageSource::Payload(pointer) | MessageSource::Body(pointer) => {
+                    Some(ir::Expr::ResponseBody(
+                        pointer
+                            .as_ref()
+                            .filter(|p| !p.is_root())
+                            .map(ToString::to_string),
+                    ))
+                }
+                MessageSource::Query(_) | MessageSource::Path(_) => {
+                    error(format!(
+                        "`{shown}`: a message has no query or path parameters"
+                    ));
+                    None
+                }
+            },
+            Phase::Response(_) | Phase::SubWorkflow { .. } => {
+                error(format!(
+                    "`{shown}` reads a message, and this step does not send or receive one; use `$response` for an HTTP response"
+                ));
+                None
+            }
+            _ => {
+                error(format!(
+                    "`{shown}` is only available once the step has its message: in success criteria, actions and step outputs"
+                ));
+                None
+            }
+        },
     }
 }
 

@@ -11,6 +11,7 @@ mod criteria;
 mod document;
 mod exprs;
 mod inputs;
+mod messages;
 mod operations;
 mod params;
 mod schemas;
@@ -90,6 +91,16 @@ impl Checker<'_> {
     pub fn openapi(&self, index: usize) -> Option<&crate::load::OpenApiSource> {
         match self.loaded.sources.get(index)? {
             LoadedSource::OpenApi(source) => Some(source),
+            // Its messages, described as OpenAPI operations.
+            LoadedSource::AsyncApi(source) => Some(&source.openapi),
+            _ => None,
+        }
+    }
+
+    /// The AsyncAPI description of source `index`, if it is one.
+    pub fn asyncapi(&self, index: usize) -> Option<&crate::asyncapi::AsyncApiSource> {
+        match self.loaded.sources.get(index)? {
+            LoadedSource::AsyncApi(source) => Some(source),
             _ => None,
         }
     }

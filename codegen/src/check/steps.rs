@@ -9,7 +9,7 @@ use crate::model::{self, SpecVersion};
 use crate::source::Pointer;
 
 /// `operationId: a` with `workflowId: b`, or none of them: a step needs exactly one
-/// target. A step with only a `channelPath` is an AsyncAPI step, not generated yet.
+/// target.
 pub(super) fn check_target(ck: &Checker, step: &model::Step, at: &Pointer) -> bool {
     let targets = [
         step.operation_id.is_some(),
@@ -30,17 +30,6 @@ pub(super) fn check_target(ck: &Checker, step: &model::Step, at: &Pointer) -> bo
             &at.key("stepId"),
             format!("step `{}` must have exactly one of {fields}", step.step_id),
         );
-        return false;
-    }
-    if step.channel_path.is_some() {
-        ck.error(
-            &at.key("channelPath"),
-            format!(
-                "step `{}` sends or receives on an AsyncAPI channel, which this generator does not support yet",
-                step.step_id
-            ),
-        )
-        .note("HTTP steps (`operationId`, `operationPath`) and workflow steps are supported");
         return false;
     }
     true

@@ -3,6 +3,7 @@
 use indexmap::IndexMap;
 
 use super::exprs::{self, Names as ExprNames, Phase, RequestScope, StepNames};
+use super::messages;
 use super::operations::{self, Sources};
 use super::{
     actions, criteria, document, inputs, params, schemas, steps, targets, types, workflow_pointer,
@@ -1062,9 +1063,18 @@ fn lower_step(
             ck, names, others, wf, wf_at, step, at, target, ident, variant,
         );
     }
-    let resolved = operations::resolve(ck, step, at)?;
-    // An HTTP operation: the AsyncAPI fields do not apply.
-    steps::check_async_fields(ck, step, at);
+    let resolved = match &step.channel_path {
+        Some(path) => messages::resolve_channel(ck, path, &at.key("channelPath"))?,
+        None => operations::resolve(ck, step, at)?,
+    };
+    let message = match ck.asyncapi(resolved.source) {
+        Some(asyncapi) => Some(messages::target(ck, asyncapi, &resolved, step, at)?),
+        None => {
+            // An HTTP operation: the AsyncAPI fields do not apply.
+            steps::check_async_fields(ck, step, at);
+            None
+        }
+    };
     let statuses: Vec<String> = resolved
         .op
         .operation
@@ -1085,8 +1095,12 @@ fn lower_step(
 
     let params = params::lower(ck, names, wf, wf_at, step, at, &resolved);
     let body = params::body(ck, names, step, at, &resolved);
-    let request = request_scope(&resolved, step);
+    let mut request = request_scope(&resolved, step);
+    request.message = message.is_some();
     let phase = Phase::Response(&request);
+    let correlation = message
+        .as_ref()
+        .and_then(|target| messages::correlation(ck, names, target, step, at));
     let success = criteria::lower_all(
         ck,
         names,
@@ -1139,17 +1153,24 @@ fn lower_step(
         .collect();
 
     let op = &resolved.op;
-    Some(ir::Step {
-        id: step.step_id.clone(),
-        ident,
-        variant,
-        description: step.description.clone(),
-        call: ir::Call::Operation(Box::new(ir::Operation {
-            source: sources
-                .index
-                .get(&resolved.source)
-                .copied()
-                .unwrap_or_default(),
+    let source = sources
+        .index
+        .get(&resolved.source)
+        .copied()
+        .unwrap_or_default();
+    let call = match message {
+        Some(target) => ir::Call::Message(Box::new(ir::MessageStep {
+            source,
+            action: target.action,
+            operation_id: target.operation_id,
+            address: target.address,
+            bindings: target.bindings,
+            params,
+            body,
+            correlation,
+        })),
+        None => ir::Call::Operation(Box::new(ir::Operation {
+            source,
             operation_id: op.operation.operation_id.clone(),
             method: op.method.to_owned(),
             path: op.path.to_owned(),
@@ -1158,6 +1179,13 @@ fn lower_step(
             params,
             body,
         })),
+    };
+    Some(ir::Step {
+        id: step.step_id.clone(),
+        ident,
+        variant,
+        description: step.description.clone(),
+        call,
         success,
         on_success,
         on_failure,

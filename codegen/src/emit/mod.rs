@@ -1,6 +1,7 @@
 //! Token emission: turns the IR into Rust. Nothing here can fail on user input.
 
 mod entry;
+mod message;
 mod types;
 mod value;
 mod workflow;

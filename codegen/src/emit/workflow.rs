@@ -17,7 +17,7 @@ use super::types::{
 use super::value::{criterion, expr, negated, optional, required, template, Place, Statics};
 use super::{doc_lines, ident, Ctx};
 use crate::ir::{
-    Action, ActionKind, ActionRun, Call, Encoding, Expr, Location, Operation, Plan, Read,
+    Action, ActionKind, ActionRun, Body, Call, Encoding, Expr, Location, Operation, Plan, Read,
     RetryFirst, Scheme, SchemeKind, Step, Style, SubWorkflow, TargetKind, ValueSpec, Workflow,
     WorkflowCall,
 };
@@ -99,6 +99,16 @@ fn fn_doc(wf: &Workflow) -> String {
                     let _ = write!(doc, " (`{id}`)");
                 }
             }
+            Call::Message(m) => {
+                let verb = match m.action {
+                    crate::ir::MessageAction::Send => "sends a message on",
+                    crate::ir::MessageAction::Receive => "receives a message on",
+                };
+                let _ = write!(doc, ": {verb} `{}`", m.address);
+                if let Some(id) = &m.operation_id {
+                    let _ = write!(doc, " (`{id}`)");
+                }
+            }
             Call::Workflow(sub) => {
                 let path = match &sub.call.module {
                     Some(module) => format!("{module}::{}", sub.call.fn_name),
@@ -115,7 +125,7 @@ fn fn_doc(wf: &Workflow) -> String {
         doc.push('.');
         let summary = match &step.call {
             Call::Operation(op) => op.summary.as_ref(),
-            Call::Workflow(_) => None,
+            Call::Workflow(_) | Call::Message(_) => None,
         };
         if let Some(description) = step.description.as_ref().or(summary) {
             let one_line = description.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -297,6 +307,7 @@ fn body(ctx: &Ctx, plan: &Plan, wf: &Workflow) -> TokenStream {
         }
     });
     let validate = validates.then(|| quote!(run.check_inputs(inputs.validate())?;));
+    let subscriptions = super::message::subscriptions(wf);
     quote! {
         use #root::__private as rt;
         #ignore_inputs
@@ -311,6 +322,7 @@ fn body(ctx: &Ctx, plan: &Plan, wf: &Workflow) -> TokenStream {
         #validate
         #(#dependencies)*
         #(#step_vars)*
+        #(#subscriptions)*
         #state_machine
         ::std::result::Result::Ok(#outputs_name {
             #(#outputs)*
@@ -326,6 +338,7 @@ fn operation_statics(plan: &Plan, wf: &Workflow) -> Vec<TokenStream> {
         .iter()
         .filter_map(|step| match &step.call {
             Call::Operation(op) => Some(op.source),
+            Call::Message(m) => Some(m.source),
             Call::Workflow(_) => None,
         })
         .collect();
@@ -354,8 +367,18 @@ fn operation_statics(plan: &Plan, wf: &Workflow) -> Vec<TokenStream> {
         });
     }
     for step in &wf.steps {
-        let Call::Operation(op) = &step.call else {
-            continue;
+        let op = match &step.call {
+            Call::Operation(op) => op,
+            Call::Message(message) => {
+                let source = source_static(message.source);
+                statics.push(super::message::channel_static(
+                    step,
+                    message,
+                    quote!(#source),
+                ));
+                continue;
+            }
+            Call::Workflow(_) => continue,
         };
         let name = operation_static(step);
         let source = source_static(op.source);
@@ -416,6 +439,40 @@ fn style(s: Style) -> TokenStream {
         Style::SpaceDelimited => quote!(rt::Style::SpaceDelimited),
         Style::PipeDelimited => quote!(rt::Style::PipeDelimited),
         Style::DeepObject => quote!(rt::Style::DeepObject),
+    }
+}
+
+/// The value of a request body or message payload, replacements applied.
+pub(super) fn body_value(body: &Body) -> TokenStream {
+    // A JSON or XML text template escapes the values it takes for the text it builds.
+    let value = match (&body.value, body.encoding) {
+        (ValueSpec::Template(parts), Encoding::Json) if body.json_text => {
+            let text = template(parts, &quote!(rt::json_text));
+            quote!(run.json_payload(#text)?)
+        }
+        (ValueSpec::Template(parts), Encoding::Xml) => template(parts, &quote!(rt::xml_text)),
+        (value, _) => required(value),
+    };
+    if body.replacements.is_empty() {
+        value
+    } else {
+        let replacements = body.replacements.iter().map(|r| {
+            let target = &r.target;
+            let value = required(&r.value);
+            match r.kind {
+                TargetKind::Pointer => quote!(run.replace(&mut body, #target, #value)?;),
+                TargetKind::XPath => quote!(run.replace_xml(&mut body, #target, #value)?;),
+                TargetKind::JsonPath => quote! {{
+                    static TARGET: rt::JsonPathQuery = rt::JsonPathQuery::new(#target);
+                    run.replace_jsonpath(&mut body, &TARGET, #value)?;
+                }},
+            }
+        });
+        quote! {{
+            let mut body = #value;
+            #(#replacements)*
+            body
+        }}
     }
 }
 
@@ -480,36 +537,7 @@ fn request(step: &Step, op: &Operation) -> TokenStream {
     });
     let body = op.body.as_ref().map(|body| {
         let content_type = &body.content_type;
-        // A JSON or XML text template escapes the values it takes for the text it builds.
-        let value = match (&body.value, body.encoding) {
-            (ValueSpec::Template(parts), Encoding::Json) if body.json_text => {
-                let text = template(parts, &quote!(rt::json_text));
-                quote!(run.json_payload(#text)?)
-            }
-            (ValueSpec::Template(parts), Encoding::Xml) => template(parts, &quote!(rt::xml_text)),
-            (value, _) => required(value),
-        };
-        let value = if body.replacements.is_empty() {
-            value
-        } else {
-            let replacements = body.replacements.iter().map(|r| {
-                let target = &r.target;
-                let value = required(&r.value);
-                match r.kind {
-                    TargetKind::Pointer => quote!(run.replace(&mut body, #target, #value)?;),
-                    TargetKind::XPath => quote!(run.replace_xml(&mut body, #target, #value)?;),
-                    TargetKind::JsonPath => quote! {{
-                        static TARGET: rt::JsonPathQuery = rt::JsonPathQuery::new(#target);
-                        run.replace_jsonpath(&mut body, &TARGET, #value)?;
-                    }},
-                }
-            });
-            quote! {{
-                let mut body = #value;
-                #(#replacements)*
-                body
-            }}
-        };
+        let value = body_value(body);
         let method = match body.encoding {
             Encoding::Json => quote!(json_body),
             Encoding::Form => quote!(form_body),
@@ -707,11 +735,12 @@ fn step_arm(
         .any(|a| matches!(a.kind, ActionKind::Retry { .. }));
     let runs_workflow = match &step.call {
         Call::Workflow(sub) => Some(sub),
-        Call::Operation(_) => None,
+        Call::Operation(_) | Call::Message(_) => None,
     };
     let call = match &step.call {
         Call::Operation(op) => request(step, op),
         Call::Workflow(sub) => run_workflow(sub, step.timeout),
+        Call::Message(message) => super::message::call(step, message),
     };
 
     // The first unmet success criterion (with whether it was a status check, for an
@@ -730,8 +759,16 @@ fn step_arm(
             }
         }
     });
+    // A receive step that got no message in time fails before any criterion.
+    let timed_out = super::message::receives(step).then(|| {
+        quote! {
+            if response.timed_out() {
+                ::std::option::Option::Some(("no message arrived within the timeout", false))
+            } else
+        }
+    });
     let unmet = quote! {
-        let unmet = #(#checks else)* {
+        let unmet = #timed_out #(#checks else)* {
             ::std::option::Option::None
         };
     };
