@@ -16,13 +16,11 @@
 //! Local `$ref`s (`#/…`) are followed; a reference that cannot be (external, missing, a
 //! cycle) is reported, never a panic.
 
-use std::sync::Arc;
-
 use indexmap::IndexMap;
 use serde_json::{json, Map, Value};
 
 use crate::openapi::OpenApiSource;
-use crate::source::{escape_token, Pointer, SourceFile};
+use crate::source::{escape_token, Pointer};
 
 /// How many `$ref`s one lookup may follow before it is taken to be a cycle.
 const MAX_REF_HOPS: usize = 32;
@@ -38,12 +36,6 @@ pub(crate) const PROTOCOLS: [&str; 5] = ["mqtt", "mqtts", "secure-mqtt", "amqp",
 /// An AsyncAPI description named by a source description, loaded and read.
 #[derive(Clone, Debug)]
 pub(crate) struct AsyncApiSource {
-    /// The source description's `name`.
-    pub name: String,
-    /// The file it was read from.
-    pub file: Arc<SourceFile>,
-    /// The document as written, for JSON pointers into it (`channelPath`).
-    pub raw: Arc<Value>,
     pub description: Description,
     /// The OpenAPI stand-in its messages are typed with (see the module docs).
     pub openapi: OpenApiSource,
@@ -52,8 +44,6 @@ pub(crate) struct AsyncApiSource {
 /// An AsyncAPI description, as the checker and the generated code use it.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Description {
-    /// The `asyncapi` version, as written.
-    pub version: String,
     /// The first server: its URL (`protocol://host/pathname`) and protocol.
     pub server: Option<Server>,
     pub channels: IndexMap<String, Channel>,
@@ -63,7 +53,6 @@ pub(crate) struct Description {
 /// An AsyncAPI server.
 #[derive(Clone, Debug)]
 pub(crate) struct Server {
-    pub name: String,
     /// `protocol://host` and the pathname, server variables left as `{name}`.
     pub url: String,
     pub protocol: String,
@@ -74,15 +63,11 @@ pub(crate) struct Server {
 /// An AsyncAPI channel.
 #[derive(Clone, Debug)]
 pub(crate) struct Channel {
-    /// The key under `channels`.
-    pub key: String,
     /// The `address`: the topic or queue; the key when it has none.
     pub address: String,
     /// The bindings a transport reads, as `("amqp.exchange", "orders")`.
     pub bindings: Vec<(String, String)>,
     pub messages: Vec<Message>,
-    /// Where it is in the document, such as `/channels/place-order`.
-    pub pointer: String,
 }
 
 /// An AsyncAPI message.
@@ -126,8 +111,6 @@ pub(crate) struct Operation {
     /// Its messages: those of its channel it names, or all of them.
     pub messages: Vec<Message>,
     pub reply: Option<Reply>,
-    /// Where it is in the document.
-    pub pointer: String,
 }
 
 /// An operation's `reply`: where the answer to what it receives goes.
@@ -169,9 +152,9 @@ impl Description {
                 .to_owned(),
         };
         if version.starts_with("3.") {
-            Some(reader.read_v3(version))
+            Some(reader.read_v3())
         } else if version.starts_with("2.") {
-            Some(reader.read_v2(version))
+            Some(reader.read_v2())
         } else {
             reader.problems.push(error(
                 "/asyncapi",
@@ -179,13 +162,6 @@ impl Description {
             ));
             None
         }
-    }
-
-    /// The channel whose key or address is `name`.
-    pub fn channel(&self, name: &str) -> Option<&Channel> {
-        self.channels
-            .get(name)
-            .or_else(|| self.channels.values().find(|c| c.address == name))
     }
 
     /// The OpenAPI description the checker types messages with: `/operations/<index>`
@@ -417,7 +393,6 @@ impl<'a> Reader<'a> {
             })
             .unwrap_or_default();
         Some(Server {
-            name: name.to_owned(),
             url: format!("{}://{host}{pathname}", protocol.to_ascii_lowercase()),
             protocol,
             variables,
@@ -534,11 +509,9 @@ impl<'a> Reader<'a> {
             }
         }
         Some(Channel {
-            key: key.to_owned(),
             address,
             bindings,
             messages,
-            pointer: at,
         })
     }
 
@@ -595,7 +568,7 @@ impl<'a> Reader<'a> {
         messages
     }
 
-    fn read_v3(mut self, version: String) -> Description {
+    fn read_v3(mut self) -> Description {
         let server = self.read_servers(false);
         let mut channels = IndexMap::new();
         if let Some(map) = self.root.get("channels").and_then(Value::as_object) {
@@ -676,13 +649,11 @@ impl<'a> Reader<'a> {
                         channel,
                         messages,
                         reply,
-                        pointer: at,
                     },
                 );
             }
         }
         Description {
-            version,
             server,
             channels,
             operations,
@@ -691,13 +662,12 @@ impl<'a> Reader<'a> {
 
     /// AsyncAPI 2.x: channels keyed by address, each with `publish` and `subscribe`
     /// operations and their `message` (or `message.oneOf`).
-    fn read_v2(mut self, version: String) -> Description {
+    fn read_v2(mut self) -> Description {
         let server = self.read_servers(true);
         let mut channels = IndexMap::new();
         let mut operations = IndexMap::new();
         let Some(map) = self.root.get("channels").and_then(Value::as_object) else {
             return Description {
-                version,
                 server,
                 channels,
                 operations,
@@ -743,7 +713,6 @@ impl<'a> Reader<'a> {
                         channel: address.clone(),
                         messages: op_messages,
                         reply: None,
-                        pointer: op_at,
                     });
                 }
             }
@@ -757,11 +726,9 @@ impl<'a> Reader<'a> {
             channels.insert(
                 address.clone(),
                 Channel {
-                    key: address.clone(),
                     address: address.clone(),
                     bindings,
                     messages,
-                    pointer: at,
                 },
             );
             for op in ops {
@@ -769,7 +736,6 @@ impl<'a> Reader<'a> {
             }
         }
         Description {
-            version,
             server,
             channels,
             operations,

@@ -623,14 +623,10 @@ impl<'a> Loader<'a> {
             return LoadedSource::Failed;
         }
         let stand_in = description.openapi(&value);
-        let file = Arc::new(file);
-        let Some(parsed) = self.parse_openapi((*file).clone(), stand_in, "3.1.0") else {
+        let Some(parsed) = self.parse_openapi(file, stand_in, "3.1.0") else {
             return LoadedSource::Failed;
         };
         LoadedSource::AsyncApi(Box::new(AsyncApiSource {
-            name: name.to_owned(),
-            file,
-            raw: Arc::new(value),
             description,
             openapi: OpenApiSource {
                 name: name.to_owned(),

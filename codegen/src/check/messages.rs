@@ -166,7 +166,9 @@ pub(super) fn target<'a>(
     });
     let action = match (written, target) {
         (Some(action), Target::Operation(op)) => {
-            if action == op.action {
+            // Receiving on an operation that receives and replies waits for its reply.
+            let reply = action == Action::Receive && op.reply.is_some();
+            if action == op.action && !reply {
                 // The AsyncAPI document describes its application: a workflow usually does
                 // the opposite of it (sends what the application receives).
                 ck.warning(
@@ -341,4 +343,26 @@ pub(super) fn correlation(
     };
     let value = exprs::value(ck, names, &serde_json::Value::String(written.clone()), &at)?;
     Some(ir::Correlation { location, value })
+}
+
+/// `parameters` or `requestBody` on a step that receives: it sends nothing, so they are
+/// ignored.
+pub(super) fn nothing_sent(ck: &Checker, step: &model::Step, at: &Pointer) {
+    for (field, given) in [
+        (
+            "parameters",
+            step.parameters.as_ref().is_some_and(|p| !p.is_empty()),
+        ),
+        ("requestBody", step.request_body.is_some()),
+    ] {
+        if given {
+            ck.warning(
+                &at.key(field),
+                format!(
+                    "step `{}` receives a message and sends nothing; its `{field}` is ignored",
+                    step.step_id
+                ),
+            );
+        }
+    }
 }

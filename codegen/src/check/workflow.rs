@@ -1093,8 +1093,20 @@ fn lower_step(
         )
         .collect();
 
-    let params = params::lower(ck, names, wf, wf_at, step, at, &resolved);
-    let body = params::body(ck, names, step, at, &resolved);
+    let receives = message
+        .as_ref()
+        .is_some_and(|m| m.action == ir::MessageAction::Receive);
+    let (params, body) = match receives {
+        // What a receive step gets is the message; it sends nothing.
+        true => {
+            messages::nothing_sent(ck, step, at);
+            (Vec::new(), None)
+        }
+        false => (
+            params::lower(ck, names, wf, wf_at, step, at, &resolved),
+            params::body(ck, names, step, at, &resolved),
+        ),
+    };
     let mut request = request_scope(&resolved, step);
     request.message = message.is_some();
     let phase = Phase::Response(&request);
