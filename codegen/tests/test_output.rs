@@ -125,3 +125,10 @@ fn test_catalog() {
 fn test_helpdesk() {
     verify("tests/fixtures/v1_1/helpdesk.arazzo.yml", "helpdesk");
 }
+
+/// Arazzo 1.1 on an AsyncAPI 3.0 description: a step that publishes a message, and one
+/// that waits for the reply matched by its correlation ID, beside an HTTP step.
+#[test]
+fn test_orders() {
+    verify("tests/fixtures/v1_1/orders.arazzo.yml", "orders");
+}

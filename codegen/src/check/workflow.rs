@@ -578,6 +578,7 @@ fn check_response_pointers(
     status: &str,
     step: &model::Step,
     at: &Pointer,
+    prefix: &str,
 ) {
     let mut places: Vec<(Pointer, &str)> = Vec::new();
     // Selector Objects on the whole body: (where, the selector, its pointer).
@@ -664,9 +665,9 @@ fn check_response_pointers(
     };
     for (place, text) in places {
         let mut search = 0;
-        while let Some(found) = text[search..].find("$response.body#") {
+        while let Some(found) = text[search..].find(prefix) {
             let start = search + found;
-            let pointer_start = start + "$response.body#".len();
+            let pointer_start = start + prefix.len();
             let end = text[pointer_start..]
                 .find(|c: char| {
                     c.is_whitespace() || matches!(c, ')' | '}' | '=' | '!' | '<' | '>' | '&' | '|')
@@ -1129,7 +1130,11 @@ fn lower_step(
     let mut output_scope = Scope::default();
     let status = types::success_status(&success, &statuses);
     if let Some(status) = &status {
-        check_response_pointers(ck, &resolved, status, step, at);
+        let prefix = match message {
+            Some(_) => "$message.payload#",
+            None => "$response.body#",
+        };
+        check_response_pointers(ck, &resolved, status, step, at, prefix);
         // The whole success body's types, even when no output reads it.
         schemas::response_type(
             &mut ck.schemas.borrow_mut(),
