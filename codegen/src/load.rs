@@ -547,7 +547,7 @@ impl<'a> Loader<'a> {
                 LoadedSource::Failed
             }
             (_, DocumentKind::OpenApi(version)) => {
-                let parsed = self.parse_openapi(file, value, &version);
+                let parsed = self.parse_openapi(file, value, version);
                 self.keep_openapi(name, abs, parsed, split)
             }
             (_, DocumentKind::Arazzo) => {

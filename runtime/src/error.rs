@@ -247,11 +247,11 @@ pub enum Error {
         /// The source description's `name`.
         source_name: String,
         /// The broker URL, without credentials.
-        url: String,
+        url: Box<str>,
         /// What failed.
         kind: crate::message::TransportErrorKind,
         /// What went wrong, as the protocol library or broker said it.
-        message: String,
+        message: Box<str>,
     },
 
     /// A message the step received cannot be read as its content type says (a JSON
@@ -281,13 +281,13 @@ pub enum Error {
         /// The step's `stepId`.
         step: String,
         /// The channel's address.
-        channel: String,
+        channel: Box<str>,
         /// The criterion, as written.
-        criterion: String,
+        criterion: Box<str>,
         /// The failure action of type `end` that ended the run, if one did.
         action: Option<Box<str>>,
         /// The start of the payload.
-        payload: String,
+        payload: Box<str>,
     },
 
     /// No workflow with this id was generated (from the JSON entry point).

@@ -151,9 +151,9 @@ impl Run<'_> {
             workflow: self.workflow.to_owned(),
             step: self.step.to_owned(),
             source_name: source.name.to_owned(),
-            url: without_credentials(url),
+            url: without_credentials(url).into(),
             kind: error.kind,
-            message: error.message,
+            message: error.message.into(),
         }
     }
 
@@ -437,10 +437,10 @@ impl Run<'_> {
         Some(Error::MessageCriteriaNotMet {
             workflow: self.workflow.to_owned(),
             step: self.step.to_owned(),
-            channel: info.channel.to_owned(),
-            criterion: criterion.to_owned(),
+            channel: info.channel.into(),
+            criterion: criterion.into(),
             action: action.map(Box::from),
-            payload: excerpt(response.body_bytes()),
+            payload: excerpt(response.body_bytes()).into(),
         })
     }
 

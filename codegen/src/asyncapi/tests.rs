@@ -43,10 +43,8 @@ fn reads_the_oai_pet_example() {
     assert_eq!(reply.channel.as_deref(), Some("confirm-order"));
     assert_eq!(reply.messages[0].id, "confirmOrder.message");
     assert_eq!(
-        description
-            .channel("confirm-order")
-            .map(|c| c.address.as_str()),
-        Some("confirm-order")
+        description.channels["confirm-order"].address,
+        "confirm-order"
     );
 }
 

@@ -782,25 +782,6 @@ pub(super) fn body(
     })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::is_media_type;
-
-    #[test]
-    fn media_types_for_multipart_parts() {
-        for ok in [
-            "text/markdown",
-            "application/vnd.api+json",
-            "text/plain; charset=utf-8",
-        ] {
-            assert!(is_media_type(ok), "{ok}");
-        }
-        for bad in ["", "text", "text/", "/plain", "image/*", "text plain/x"] {
-            assert!(!is_media_type(bad), "{bad}");
-        }
-    }
-}
-
 /// How a replacement's target is read: its `targetSelectorType` (1.1), or else the
 /// payload's media type (an XPath for XML, a JSON Pointer otherwise). A type that does not
 /// fit the payload is an error.
@@ -848,4 +829,23 @@ fn target_kind(
         return None;
     }
     Some(kind)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_media_type;
+
+    #[test]
+    fn media_types_for_multipart_parts() {
+        for ok in [
+            "text/markdown",
+            "application/vnd.api+json",
+            "text/plain; charset=utf-8",
+        ] {
+            assert!(is_media_type(ok), "{ok}");
+        }
+        for bad in ["", "text", "text/", "/plain", "image/*", "text plain/x"] {
+            assert!(!is_media_type(bad), "{bad}");
+        }
+    }
 }
