@@ -358,7 +358,7 @@ mod tests {
             .unwrap_err();
         assert_eq!(
             error.to_string(),
-            "invalid base URL `ftp://example.com` for source description `kinde`: expected an http or https URL"
+            "invalid base URL `ftp://example.com` for source description `kinde`: expected an http or https URL (or, for an AsyncAPI source, an mqtt or amqp URL)"
         );
     }
 }
