@@ -628,12 +628,7 @@ impl<'a> Loader<'a> {
         };
         LoadedSource::AsyncApi(Box::new(AsyncApiSource {
             description,
-            openapi: OpenApiSource {
-                name: name.to_owned(),
-                file: parsed.file,
-                spec: parsed.spec,
-                raw: parsed.raw,
-            },
+            openapi: parsed.into_source(name),
         }))
     }
 
@@ -817,12 +812,18 @@ impl<'a> Loader<'a> {
 }
 
 fn openapi_source(name: &str, parsed: ParsedOpenApi) -> LoadedSource {
-    LoadedSource::OpenApi(Box::new(OpenApiSource {
-        name: name.to_owned(),
-        file: parsed.file,
-        spec: parsed.spec,
-        raw: parsed.raw,
-    }))
+    LoadedSource::OpenApi(Box::new(parsed.into_source(name)))
+}
+
+impl ParsedOpenApi {
+    fn into_source(self, name: &str) -> OpenApiSource {
+        OpenApiSource {
+            name: name.to_owned(),
+            file: self.file,
+            spec: self.spec,
+            raw: self.raw,
+        }
+    }
 }
 
 fn arazzo_source(name: &str, parsed: ParsedArazzo) -> LoadedSource {

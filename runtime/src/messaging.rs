@@ -237,7 +237,9 @@ impl Run<'_> {
     pub async fn publish(&self, message: OutgoingMessage) -> Result<Response, Error> {
         let channel = message.channel;
         let transport = self.transport(channel.source).await?;
-        let sent = message.message.clone();
+        // The outcome is built first: the transport takes the message.
+        let response = self.message_response(channel, &message.message, false, 0)?;
+        let bytes = message.message.payload.len();
         if let Err(error) = transport
             .publish(transport_channel(channel), message.message)
             .await
@@ -249,10 +251,9 @@ impl Run<'_> {
             workflow = self.workflow,
             step = self.step,
             channel = channel.address,
-            bytes = sent.payload.len(),
+            bytes,
             "message published"
         );
-        let response = self.message_response(channel, &sent, false, 0)?;
         if let Some(json) = message.json {
             let _ = response.decoded.set(Ok(Some(json)));
         }
@@ -280,12 +281,7 @@ impl Run<'_> {
             None => Ok(true),
             Some((at, expected)) => correlation_of(m, *at).map(|v| v.as_deref() == Some(expected)),
         };
-        let invalid = |message: String| Error::InvalidMessage {
-            workflow: self.workflow.to_owned(),
-            step: self.step.to_owned(),
-            channel: channel.address.to_owned(),
-            message,
-        };
+        let invalid = |message: String| self.invalid_message(channel, message);
         // A message that arrived earlier, while another step waited.
         let mut found = None;
         for (index, message) in inbox.pending.iter().enumerate() {
@@ -368,14 +364,18 @@ impl Run<'_> {
                 Error::InvalidResponse { message, .. } => message,
                 other => other.to_string(),
             };
-            return Err(Error::InvalidMessage {
-                workflow: self.workflow.to_owned(),
-                step: self.step.to_owned(),
-                channel: channel.address.to_owned(),
-                message,
-            });
+            return Err(self.invalid_message(channel, message));
         }
         Ok(response)
+    }
+
+    fn invalid_message(&self, channel: &'static MessageChannel, message: String) -> Error {
+        Error::InvalidMessage {
+            workflow: self.workflow.to_owned(),
+            step: self.step.to_owned(),
+            channel: channel.address.to_owned(),
+            message,
+        }
     }
 
     /// The response a message step's criteria and outputs read.
@@ -387,12 +387,7 @@ impl Run<'_> {
         timeout_ms: u64,
     ) -> Result<Response, Error> {
         let mut headers = HeaderMap::new();
-        let invalid = |message: String| Error::InvalidMessage {
-            workflow: self.workflow.to_owned(),
-            step: self.step.to_owned(),
-            channel: channel.address.to_owned(),
-            message,
-        };
+        let invalid = |message: String| self.invalid_message(channel, message);
         for (name, value) in &message.headers {
             let header = HeaderName::from_bytes(name.as_bytes())
                 .map_err(|_| invalid(format!("header name `{name}` is not a valid token")))?;

@@ -64,34 +64,18 @@ pub(super) fn resolve_channel<'a>(
         .filter(|(i, _)| source.is_none_or(|s| ck.doc.source_descriptions[*i].name == s))
         .collect();
     if let Some(name) = source {
-        let known = ck
-            .doc
-            .source_descriptions
-            .iter()
-            .position(|s| s.name == name);
-        match known {
-            None => {
-                let mut error = ck.error(at, format!("unknown source description `{name}`"));
-                let names = ck.doc.source_descriptions.iter().map(|s| s.name.as_str());
-                if let Some(hint) = did_you_mean(name, names) {
-                    error = error.help(format!("did you mean `{hint}`?"));
-                }
-                let _ = error;
-                return None;
+        let index = super::operations::source_index(ck, name, at)?;
+        if ck.asyncapi(index).is_none() {
+            if !matches!(
+                ck.loaded.sources.get(index),
+                Some(crate::load::LoadedSource::Failed)
+            ) {
+                ck.error(
+                    at,
+                    format!("source description `{name}` is not an AsyncAPI description; `channelPath` names AsyncAPI channels"),
+                );
             }
-            Some(index) if ck.asyncapi(index).is_none() => {
-                if !matches!(
-                    ck.loaded.sources.get(index),
-                    Some(crate::load::LoadedSource::Failed)
-                ) {
-                    ck.error(
-                        at,
-                        format!("source description `{name}` is not an AsyncAPI description; `channelPath` names AsyncAPI channels"),
-                    );
-                }
-                return None;
-            }
-            Some(_) => {}
+            return None;
         }
     }
     if asyncapis.is_empty() {

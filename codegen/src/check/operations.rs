@@ -238,7 +238,7 @@ fn by_operation_id<'a>(ck: &'a Checker<'a>, id: &str, at: &Pointer) -> Option<Re
     }
 }
 
-fn source_index(ck: &Checker, name: &str, at: &Pointer) -> Option<usize> {
+pub(super) fn source_index(ck: &Checker, name: &str, at: &Pointer) -> Option<usize> {
     let index = ck
         .doc
         .source_descriptions

@@ -6,7 +6,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::value::{optional, required};
-use super::workflow::body_value;
+use super::workflow::{body_value, operation_static};
 use crate::ir::{CorrelationLocation, Encoding, MessageAction, MessageStep, Step, Workflow};
 
 /// The `static` describing the channel of a message step.
@@ -15,7 +15,7 @@ pub(super) fn channel_static(
     message: &MessageStep,
     source: TokenStream,
 ) -> TokenStream {
-    let name = channel_name(step);
+    let name = operation_static(step);
     let operation = match &message.operation_id {
         Some(id) => quote!(::std::option::Option::Some(#id)),
         None => quote!(::std::option::Option::None),
@@ -32,10 +32,6 @@ pub(super) fn channel_static(
     }
 }
 
-fn channel_name(step: &Step) -> proc_macro2::Ident {
-    format_ident!("{}", step.ident.trim_start_matches("r#").to_uppercase())
-}
-
 fn inbox(step: &Step) -> proc_macro2::Ident {
     format_ident!("inbox_{}", step.ident.trim_start_matches("r#"))
 }
@@ -48,7 +44,7 @@ pub(super) fn subscriptions(wf: &Workflow) -> Vec<TokenStream> {
         .filter_map(|step| match &step.call {
             crate::ir::Call::Message(m) if m.action == MessageAction::Receive => {
                 let inbox = inbox(step);
-                let channel = channel_name(step);
+                let channel = operation_static(step);
                 let id = &step.id;
                 Some(quote!(let mut #inbox = run.subscribe(&#channel, #id).await?;))
             }
@@ -59,7 +55,7 @@ pub(super) fn subscriptions(wf: &Workflow) -> Vec<TokenStream> {
 
 /// The statements that publish a step's message or wait for it, leaving `response`.
 pub(super) fn call(step: &Step, message: &MessageStep) -> TokenStream {
-    let channel = channel_name(step);
+    let channel = operation_static(step);
     match message.action {
         MessageAction::Send => {
             let headers = message.params.iter().map(|param| {

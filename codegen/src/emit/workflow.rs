@@ -404,7 +404,8 @@ fn source_static(index: usize) -> proc_macro2::Ident {
     format_ident!("SOURCE_{}", index)
 }
 
-fn operation_static(step: &Step) -> proc_macro2::Ident {
+/// The `static` of a step's operation or channel.
+pub(super) fn operation_static(step: &Step) -> proc_macro2::Ident {
     format_ident!("{}", step.ident.trim_start_matches("r#").to_uppercase())
 }
 
