@@ -27,6 +27,10 @@ mod oai_oauth {
     include!("../../codegen/tests/output/oai_oauth.rs");
 }
 
+mod orders {
+    include!("../../codegen/tests/output/orders.rs");
+}
+
 mod records {
     include!("../../codegen/tests/output/records.rs");
 }
