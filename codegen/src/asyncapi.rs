@@ -203,6 +203,19 @@ impl Description {
         })
     }
 
+    /// The stand-in operation (a JSON pointer into [`Description::openapi`]) for a JSON
+    /// pointer into the AsyncAPI document: `/operations/<key>` or `/channels/<key>`.
+    pub fn stand_in_pointer(&self, pointer: &str) -> Option<String> {
+        let (kind, key) = pointer.strip_prefix('/')?.split_once('/')?;
+        let key = crate::source::unescape_token(key);
+        let index = match kind {
+            "operations" => self.operations.get_index_of(key.as_ref())?,
+            "channels" => self.channels.get_index_of(key.as_ref())?,
+            _ => return None,
+        };
+        Some(format!("/paths/~1{kind}~1{index}/post"))
+    }
+
     /// The operation or channel the synthetic OpenAPI path `path` stands for.
     pub fn target(&self, path: &str) -> Option<Target<'_>> {
         if let Some(index) = path.strip_prefix("/operations/") {

@@ -130,5 +130,5 @@ fn test_helpdesk() {
 /// that waits for the reply matched by its correlation ID, beside an HTTP step.
 #[test]
 fn test_orders() {
-    verify("tests/fixtures/v1_1/orders.arazzo.yml", "orders");
+    verify("examples/arazzo/orders.arazzo.yml", "orders");
 }

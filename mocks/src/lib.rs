@@ -11,6 +11,10 @@
 //! | module | API |
 //! |---|---|
 //! | [`kinde`] | Kinde Management API: roles and organization invitations |
+//! | [`clerk`] | Clerk Backend API: organization invitations |
+//! | [`k0rdent`] | k0rdent: invitations with roles or groups |
+//! | [`krystal`] | Krystal Identity: invitations |
+//! | [`orders`] | the orders API of the messaging example |
 //!
 //! ```no_run
 //! use arazzo_mocks::kinde::{KindeConfig, KindeMock};
@@ -41,5 +45,6 @@ pub mod clerk;
 pub mod k0rdent;
 pub mod kinde;
 pub mod krystal;
+pub mod orders;
 
 pub use crate::server::{Mock, MockServer, RecordedRequest};

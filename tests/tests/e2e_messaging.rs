@@ -1,6 +1,6 @@
 //! Steps on an AsyncAPI source (Arazzo 1.1) against real brokers on 127.0.0.1: Mosquitto
 //! (MQTT 5) and RabbitMQ (AMQP 0-9-1), started by the tests from their Debian packages.
-//! `tests/fixtures/v1_1/orders.arazzo.yml` creates an order over HTTP, publishes its
+//! `examples/arazzo/orders.arazzo.yml` creates an order over HTTP, publishes its
 //! event, and waits for the confirmation the fulfilment service (played by the test, on
 //! the broker) sends back with the same `requestId` header.
 //!
@@ -9,14 +9,10 @@
 use arazzo::message::{self, Channel, Message};
 use arazzo_mocks::broker::{Mosquitto, RabbitMq};
 use arazzo_mocks::MockServer;
-use axum::http::StatusCode;
-use axum::response::IntoResponse;
-use axum::routing::post;
-use axum::{Json, Router};
 use serde_json::{json, Value};
 
 mod orders {
-    arazzo::arazzo_workflow!("fixtures/v1_1/orders.arazzo.yml");
+    arazzo::arazzo_workflow!("../examples/arazzo/orders.arazzo.yml");
 }
 use orders::{place_order, PlaceOrderInputs};
 
@@ -28,21 +24,6 @@ const CONFIRMATIONS: Channel<'static> = Channel {
     address: "orders/confirmed",
     bindings: &[],
 };
-
-async fn orders_api() -> MockServer {
-    let router = Router::new().route(
-        "/orders",
-        post(|Json(body): Json<Value>| async move {
-            let id = format!("ord-{}", body["quantity"]);
-            (
-                StatusCode::CREATED,
-                Json(json!({ "id": id, "status": "new" })),
-            )
-                .into_response()
-        }),
-    );
-    MockServer::start(router).await
-}
 
 /// What the fulfilment service answers to an order event.
 #[derive(Clone, Copy)]
@@ -115,7 +96,7 @@ fn inputs() -> PlaceOrderInputs {
 }
 
 async fn round_trip(broker: &str) {
-    let api = orders_api().await;
+    let api = arazzo_mocks::orders::start().await;
     let mut events = fulfilment(broker, Reply::Confirm).await;
     let out = place_order(&client(&api, broker), inputs()).await.unwrap();
     assert_eq!(out.order_id, "ord-2");
@@ -149,7 +130,7 @@ async fn no_reply_within_the_timeout_names_the_step() {
     let Some(broker) = Mosquitto::start() else {
         return;
     };
-    let api = orders_api().await;
+    let api = arazzo_mocks::orders::start().await;
     let _service = fulfilment(&broker.url(), Reply::Silence).await;
     let error = place_order(&client(&api, &broker.url()), inputs())
         .await
@@ -169,7 +150,7 @@ async fn a_malformed_reply_is_an_invalid_message() {
     let Some(broker) = Mosquitto::start() else {
         return;
     };
-    let api = orders_api().await;
+    let api = arazzo_mocks::orders::start().await;
     let _service = fulfilment(&broker.url(), Reply::Malformed).await;
     let error = place_order(&client(&api, &broker.url()), inputs())
         .await
@@ -189,7 +170,7 @@ async fn a_rejection_fails_the_success_criterion() {
     let Some(broker) = Mosquitto::start() else {
         return;
     };
-    let api = orders_api().await;
+    let api = arazzo_mocks::orders::start().await;
     let _service = fulfilment(&broker.url(), Reply::Reject).await;
     let error = place_order(&client(&api, &broker.url()), inputs())
         .await
@@ -209,7 +190,7 @@ async fn a_broker_that_is_down_is_a_broker_error() {
         .unwrap()
         .port();
     let url = format!("mqtt://127.0.0.1:{port}");
-    let api = orders_api().await;
+    let api = arazzo_mocks::orders::start().await;
     let error = place_order(&client(&api, &url), inputs())
         .await
         .unwrap_err();

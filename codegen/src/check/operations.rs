@@ -323,6 +323,17 @@ fn by_operation_path<'a>(ck: &'a Checker<'a>, path: &str, at: &Pointer) -> Optio
                 .note("an operationPath is `{$sourceDescriptions.<name>.url}#<JSON pointer to an operation>`; `strict = true` makes this an error");
                 (source, pointer)
             }
+            None if operation_id_as_path(ck, path) => {
+                // `$sourceDescriptions.orders.placeOrder`, as the 1.1 specification's own
+                // AsyncAPI example writes it: an operationId, not a path.
+                ck.warning(
+                    at,
+                    format!("`{path}` is an operationId, not an operationPath; read as `operationId: {path}`"),
+                )
+                .help(format!("write `operationId: {path}`"))
+                .note("`strict = true` makes this an error");
+                return by_operation_id(ck, path.trim(), at);
+            }
             None => {
                 ck.error(at, "an operationPath must be `{$sourceDescriptions.<name>.url}#<JSON pointer to an operation>`")
                     .help("for example `{$sourceDescriptions.petstore.url}#/paths/~1pets~1{petId}/get`");
@@ -341,6 +352,9 @@ fn by_pointer<'a>(
     at: &Pointer,
 ) -> Option<Resolved<'a>> {
     let index = source_index(ck, source, at)?;
+    if let Some(asyncapi) = ck.asyncapi(index) {
+        return by_asyncapi_pointer(ck, asyncapi, index, source, pointer, at);
+    }
     let Some(openapi) = ck.openapi(index) else {
         ck.error(
             at,
@@ -393,6 +407,70 @@ fn by_pointer<'a>(
         ));
     }
     None
+}
+
+/// The AsyncAPI operation or channel at `pointer` (`/operations/placeOrder`) in the source
+/// named `source`.
+fn by_asyncapi_pointer<'a>(
+    ck: &'a Checker<'a>,
+    asyncapi: &'a crate::asyncapi::AsyncApiSource,
+    index: usize,
+    source: &str,
+    pointer: &str,
+    at: &Pointer,
+) -> Option<Resolved<'a>> {
+    let op = asyncapi
+        .description
+        .stand_in_pointer(pointer)
+        .and_then(|p| asyncapi.openapi.operation_by_pointer(&p));
+    if let Some(op) = op {
+        return Some(Resolved {
+            source: index,
+            openapi: &asyncapi.openapi,
+            op,
+        });
+    }
+    let candidates = asyncapi
+        .description
+        .operations
+        .keys()
+        .map(|k| format!("/operations/{}", crate::source::escape_token(k)))
+        .chain(
+            asyncapi
+                .description
+                .channels
+                .keys()
+                .map(|k| format!("/channels/{}", crate::source::escape_token(k))),
+        )
+        .collect::<Vec<_>>();
+    let error = ck.error(
+        at,
+        format!("`#{pointer}` is not an operation or channel in AsyncAPI source `{source}`"),
+    );
+    match did_you_mean(pointer, candidates.iter().map(String::as_str)) {
+        Some(hint) => error.help(format!("did you mean `#{hint}`?")),
+        None => error.help(
+            "the pointer names an AsyncAPI operation or channel, such as `#/operations/sendOrder`",
+        ),
+    };
+    None
+}
+
+/// Whether `path` is `$sourceDescriptions.<name>.<operationId>` naming a declared source
+/// (and not its `url`).
+fn operation_id_as_path(ck: &Checker, path: &str) -> bool {
+    let Some((name, id)) = path
+        .trim()
+        .strip_prefix("$sourceDescriptions.")
+        .and_then(|rest| rest.split_once('.'))
+    else {
+        return false;
+    };
+    let plain = |s: &str| !s.is_empty() && !s.contains(['#', '{', '}', '/', ' ']);
+    plain(name)
+        && plain(id)
+        && id != "url"
+        && ck.doc.source_descriptions.iter().any(|s| s.name == name)
 }
 
 /// `$sourceDescriptions.petstore#/paths/~1pets/get` as (source name, pointer).

@@ -570,15 +570,24 @@ fn request_scope<'a>(resolved: &operations::Resolved<'a>, step: &model::Step) ->
     scope
 }
 
-/// `$response.body#/invite/cod` in a step's outputs or success criteria, where the
-/// schema of the response the step succeeds with has no `cod`.
+/// What a step's pointers read: an HTTP response body, or a received message's payload.
+#[derive(Clone, Copy)]
+enum BodyRead<'a> {
+    Response,
+    Message { address: &'a str },
+}
+
+/// `$response.body#/invite/cod` (or `$message.payload#/cod`) in a step's outputs or
+/// success criteria, where the schema of the response the step succeeds with (or of the
+/// message it receives) has no `cod`.
+
 fn check_response_pointers(
     ck: &Checker,
     resolved: &operations::Resolved,
     status: &str,
     step: &model::Step,
     at: &Pointer,
-    prefix: &str,
+    read: BodyRead,
 ) {
     let mut places: Vec<(Pointer, &str)> = Vec::new();
     // Selector Objects on the whole body: (where, the selector, its pointer).
@@ -606,18 +615,32 @@ fn check_response_pointers(
             ));
         }
     }
-    let operation = resolved
-        .op
-        .operation
-        .operation_id
-        .clone()
-        .unwrap_or_else(|| format!("{} {}", resolved.op.method, resolved.op.path));
+    let (prefix, subject, whole) = match read {
+        BodyRead::Response => {
+            let operation = resolved
+                .op
+                .operation
+                .operation_id
+                .clone()
+                .unwrap_or_else(|| format!("{} {}", resolved.op.method, resolved.op.path));
+            (
+                "$response.body#",
+                format!("the `{status}` response of `{operation}`"),
+                "the body",
+            )
+        }
+        BodyRead::Message { address } => (
+            "$message.payload#",
+            format!("the message received on `{address}`"),
+            "the payload",
+        ),
+    };
     let check = |place: &Pointer, text: &str, start: usize, end: usize, pointer: &str| {
         let tokens = crate::source::split_pointer(pointer);
         let found = types::response_body(resolved.openapi, &resolved.op, status, &tokens);
         if let types::Found::Unknowable { index, keyword } = found {
             let at_schema = if index == 0 {
-                "the body".to_owned()
+                whole.to_owned()
             } else {
                 format!("`#/{}`", tokens[..index].join("/"))
             };
@@ -627,7 +650,7 @@ fn check_response_pointers(
                 start,
                 end - start,
                 format!(
-                    "cannot check `#{pointer}` against the `{status}` response of `{operation}`: its schema uses `{keyword}` at {at_schema}"
+                    "cannot check `#{pointer}` against {subject}: its schema uses `{keyword}` at {at_schema}"
                 ),
             );
             return;
@@ -640,13 +663,11 @@ fn check_response_pointers(
         {
             let missing = &tokens[index];
             let inside = if index == 0 {
-                "the body".to_owned()
+                whole.to_owned()
             } else {
                 format!("`#/{}`", tokens[..index].join("/"))
             };
-            let message = format!(
-                "the `{status}` response of `{operation}` declares no property `{missing}` in {inside}"
-            );
+            let message = format!("{subject} declares no property `{missing}` in {inside}");
             // A closed schema rules the property out; an open one only does not list it.
             let mut error = if closed {
                 ck.error_in(place, text, start, end - start, message)
@@ -1130,11 +1151,13 @@ fn lower_step(
     let mut output_scope = Scope::default();
     let status = types::success_status(&success, &statuses);
     if let Some(status) = &status {
-        let prefix = match message {
-            Some(_) => "$message.payload#",
-            None => "$response.body#",
+        let read = match &message {
+            Some(target) => BodyRead::Message {
+                address: &target.address,
+            },
+            None => BodyRead::Response,
         };
-        check_response_pointers(ck, &resolved, status, step, at, prefix);
+        check_response_pointers(ck, &resolved, status, step, at, read);
         // The whole success body's types, even when no output reads it.
         schemas::response_type(
             &mut ck.schemas.borrow_mut(),

@@ -209,9 +209,9 @@ impl Expr {
     /// Returns the JSON pointer of the expression, if it has one.
     pub(crate) fn pointer(&self) -> Option<&JsonPointer> {
         match self {
-            Expr::Request(MessageSource::Body(p)) | Expr::Response(MessageSource::Body(p)) => {
-                p.as_ref()
-            }
+            Expr::Request(MessageSource::Body(p))
+            | Expr::Response(MessageSource::Body(p))
+            | Expr::Message(MessageSource::Payload(p)) => p.as_ref(),
             Expr::Input { pointer, .. }
             | Expr::Output { pointer, .. }
             | Expr::StepOutput { pointer, .. }
@@ -223,9 +223,9 @@ impl Expr {
     /// Returns the pointer slot of expressions that can take a `#/pointer` suffix.
     fn pointer_slot(&mut self) -> Option<&mut Option<JsonPointer>> {
         match self {
-            Expr::Request(MessageSource::Body(p)) | Expr::Response(MessageSource::Body(p)) => {
-                Some(p)
-            }
+            Expr::Request(MessageSource::Body(p))
+            | Expr::Response(MessageSource::Body(p))
+            | Expr::Message(MessageSource::Payload(p)) => Some(p),
             Expr::Input { pointer, .. }
             | Expr::Output { pointer, .. }
             | Expr::StepOutput { pointer, .. }
@@ -241,6 +241,7 @@ impl Expr {
             self,
             Expr::Request(MessageSource::Body(_))
                 | Expr::Response(MessageSource::Body(_))
+                | Expr::Message(MessageSource::Payload(_))
                 | Expr::Input { .. }
                 | Expr::Output { .. }
                 | Expr::StepOutput { .. }

@@ -943,6 +943,13 @@ mod tests {
                 "use `$response.body#/data/0/id`",
             ),
             ("$request.body.a", 13, 2, "use `$request.body#/a`"),
+            // The 1.1 specification's own examples write `$message.payload.orderId`.
+            (
+                "$message.payload.orderId",
+                16,
+                8,
+                "use `$message.payload#/orderId`",
+            ),
             // `!$response.headers`.
             (
                 "$response.headers.X-Rate-Limit",
