@@ -580,7 +580,6 @@ enum BodyRead<'a> {
 /// `$response.body#/invite/cod` (or `$message.payload#/cod`) in a step's outputs or
 /// success criteria, where the schema of the response the step succeeds with (or of the
 /// message it receives) has no `cod`.
-
 fn check_response_pointers(
     ck: &Checker,
     resolved: &operations::Resolved,
