@@ -567,7 +567,7 @@ fn summarize(
         .collect();
     let _ = writeln!(
         out,
-        "OAI 1.1 schema pass documents: {} of {} loaded, {} generated code (the others name sources the corpus does not hold, AsyncAPI, or have defects the checker reports)",
+        "OAI 1.1 schema pass documents: {} of {} loaded, {} generated code (the others name sources the corpus does not hold (remote OpenAPI and AsyncAPI URLs) or have defects the checker reports)",
         pass.iter().filter(|r| r.parsed).count(),
         pass.len(),
         pass.iter()
