@@ -132,3 +132,9 @@ fn test_helpdesk() {
 fn test_orders() {
     verify("examples/arazzo/orders.arazzo.yml", "orders");
 }
+
+/// Step ids that are every local name the generated code binds: none may shadow another.
+#[test]
+fn test_hygiene() {
+    verify("tests/fixtures/hygiene.arazzo.yml", "hygiene");
+}

@@ -19,6 +19,10 @@ mod kinde_invite {
     include!("../../codegen/tests/output/kinde_invite.rs");
 }
 
+mod hygiene {
+    include!("../../codegen/tests/output/hygiene.rs");
+}
+
 mod oai_login_and_retrieve_pets {
     include!("../../codegen/tests/output/oai_login_and_retrieve_pets.rs");
 }

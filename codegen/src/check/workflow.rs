@@ -133,20 +133,7 @@ pub(super) fn lower(
     let dependencies = dependencies(ck, &at, wf, &mut expr_names);
 
     // Every step's names first, so that expressions can refer to any step.
-    let mut locals = Scope::with_reserved(&[
-        "run",
-        "inputs",
-        "response",
-        "request",
-        "client",
-        "next",
-        "step",
-        "attempt",
-        "exhausted",
-        "criterion",
-        "status_check",
-        "rt",
-    ]);
+    let mut locals = Scope::with_reserved(crate::emit::LOCALS);
     let mut variants = Scope::with_reserved(&["Step", "Done"]);
     // A step with outputs keeps them in a local `{Variant}Outputs` struct, which must not
     // shadow a workflow's outputs type inside the generated function (step `placeOrder`

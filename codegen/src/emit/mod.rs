@@ -12,6 +12,40 @@ use quote::quote;
 use crate::ir::Plan;
 use crate::settings::Settings;
 
+/// Every local name that generated workflow functions bind themselves (`let`, closure
+/// parameters, patterns), and the names they must see unshadowed (`client`, `rt`). Step
+/// locals are handed out by the checker in a scope where these are already taken, so a
+/// step id can never shadow one; `emitted_locals_are_all_listed` keeps this list in step
+/// with the emitted code.
+pub(crate) const LOCALS: &[&str] = &[
+    "attempt",
+    "back",
+    "body",
+    "called",
+    "called_inputs",
+    "client",
+    "criterion",
+    "error",
+    "exhausted",
+    "failure",
+    "inputs",
+    "next",
+    "object",
+    "outputs",
+    "present",
+    "request",
+    "response",
+    "result",
+    "resume",
+    "rt",
+    "run",
+    "satisfied",
+    "status_check",
+    "step",
+    "unmet",
+    "value",
+];
+
 /// What every emitter needs: the path to the runtime.
 pub(crate) struct Ctx {
     /// The runtime's root path, such as `::arazzo`.
@@ -123,4 +157,51 @@ pub(crate) fn doc_lines(text: &str) -> TokenStream {
         quote!(#[doc = #line])
     });
     quote!(#(#lines)*)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::LOCALS;
+
+    /// Every name the snapshots of generated code bind, other than step locals (declared
+    /// `let mut <step>: Option<…>`), `dependsOn` results (`depends_on_…`) and receive-step
+    /// subscriptions (`inbox_…`), is in `LOCALS`.
+    #[test]
+    fn emitted_locals_are_all_listed() {
+        let binding = regex::Regex::new(
+            r"let (?:mut )?([a-z_][a-z0-9_]*)\b|\|([a-z_][a-z0-9_]*)\||(?:Some|Ok|Err)\(([a-z_][a-z0-9_]*)\) =>|let (?:::std::option::Option::)?(?:Some|Ok|Err)\(([a-z_][a-z0-9_]*)\)",
+        )
+        .unwrap();
+        let step_local =
+            regex::Regex::new(r"let mut ([a-z_][a-z0-9_]*): ::std::option::Option<").unwrap();
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/output");
+        let mut unlisted = BTreeSet::new();
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            let code = std::fs::read_to_string(&path).unwrap();
+            let steps: BTreeSet<&str> = step_local
+                .captures_iter(&code)
+                .map(|c| c.get(1).unwrap().as_str())
+                .collect();
+            for captures in binding.captures_iter(&code) {
+                let name = (1..=4)
+                    .find_map(|i| captures.get(i))
+                    .unwrap()
+                    .as_str();
+                let exempt = name == "_"
+                    || steps.contains(name)
+                    || name.starts_with("depends_on_")
+                    || name.starts_with("inbox_");
+                if !exempt && !LOCALS.contains(&name) {
+                    unlisted.insert(format!("{name} ({})", path.display()));
+                }
+            }
+        }
+        assert!(
+            unlisted.is_empty(),
+            "generated code binds names missing from emit::LOCALS: {unlisted:?}"
+        );
+    }
 }
