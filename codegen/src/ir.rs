@@ -278,6 +278,9 @@ pub(crate) struct MessageStep {
     pub body: Option<Body>,
     /// How a received message is matched, when the step gives a `correlationId`.
     pub correlation: Option<Correlation>,
+    /// The local that holds a receive step's subscription, unique among the workflow's
+    /// locals (`inbox_<step>`); empty on a send step.
+    pub inbox: String,
 }
 
 /// Which way a message step goes.

@@ -205,6 +205,14 @@ pub(super) fn lower(
             steps.push(lowered);
         }
     }
+    // Subscriptions are locals too, named after their step once every step has its name.
+    for step in &mut steps {
+        if let ir::Call::Message(m) = &mut step.call {
+            if m.action == ir::MessageAction::Receive {
+                m.inbox = locals.unique(format!("inbox_{}", step.ident.trim_start_matches("r#")));
+            }
+        }
+    }
     add_implicit_outputs(&expr_names, &mut steps);
     let all_lowered = steps.len() == wf.steps.len();
     steps::check_depends_on(ck, index, wf, all_lowered.then_some(&steps[..]));
@@ -1194,6 +1202,7 @@ fn lower_step(
             params,
             body,
             correlation,
+            inbox: String::new(),
         })),
         None => ir::Call::Operation(Box::new(ir::Operation {
             source,

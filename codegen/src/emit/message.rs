@@ -32,8 +32,8 @@ pub(super) fn channel_static(
     }
 }
 
-fn inbox(step: &Step) -> proc_macro2::Ident {
-    format_ident!("inbox_{}", step.ident.trim_start_matches("r#"))
+fn inbox(message: &MessageStep) -> proc_macro2::Ident {
+    format_ident!("{}", message.inbox)
 }
 
 /// The subscriptions of the workflow's receive steps, opened before the first step runs
@@ -43,7 +43,7 @@ pub(super) fn subscriptions(wf: &Workflow) -> Vec<TokenStream> {
         .iter()
         .filter_map(|step| match &step.call {
             crate::ir::Call::Message(m) if m.action == MessageAction::Receive => {
-                let inbox = inbox(step);
+                let inbox = inbox(m);
                 let channel = operation_static(step);
                 let id = &step.id;
                 Some(quote!(let mut #inbox = run.subscribe(&#channel, #id).await?;))
@@ -84,7 +84,7 @@ pub(super) fn call(step: &Step, message: &MessageStep) -> TokenStream {
             }
         }
         MessageAction::Receive => {
-            let inbox = inbox(step);
+            let inbox = inbox(message);
             let correlation = match &message.correlation {
                 Some(c) => {
                     let location = match &c.location {

@@ -186,10 +186,7 @@ mod tests {
                 .map(|c| c.get(1).unwrap().as_str())
                 .collect();
             for captures in binding.captures_iter(&code) {
-                let name = (1..=4)
-                    .find_map(|i| captures.get(i))
-                    .unwrap()
-                    .as_str();
+                let name = (1..=4).find_map(|i| captures.get(i)).unwrap().as_str();
                 let exempt = name == "_"
                     || steps.contains(name)
                     || name.starts_with("depends_on_")
