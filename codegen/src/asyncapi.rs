@@ -208,12 +208,13 @@ impl Description {
     pub fn stand_in_pointer(&self, pointer: &str) -> Option<String> {
         let (kind, key) = pointer.strip_prefix('/')?.split_once('/')?;
         let key = crate::source::unescape_token(key);
-        let index = match kind {
-            "operations" => self.operations.get_index_of(key.as_ref())?,
-            "channels" => self.channels.get_index_of(key.as_ref())?,
-            _ => return None,
-        };
-        Some(format!("/paths/~1{kind}~1{index}/post"))
+        match kind {
+            "operations" => Some(stand_in_operation(
+                self.operations.get_index_of(key.as_ref())?,
+            )),
+            "channels" => Some(stand_in_channel(self.channels.get_index_of(key.as_ref())?)),
+            _ => None,
+        }
     }
 
     /// The operation or channel the synthetic OpenAPI path `path` stands for.
@@ -227,6 +228,16 @@ impl Description {
             self.channels.get_index(index.parse().ok()?)?.1,
         ))
     }
+}
+
+/// The JSON pointer to the stand-in of the `index`th operation in [`Description::openapi`].
+fn stand_in_operation(index: usize) -> String {
+    format!("/paths/~1operations~1{index}/post")
+}
+
+/// The JSON pointer to the stand-in of the `index`th channel in [`Description::openapi`].
+pub(crate) fn stand_in_channel(index: usize) -> String {
+    format!("/paths/~1channels~1{index}/post")
 }
 
 /// What a message step's OpenAPI stand-in stands for.

@@ -105,7 +105,7 @@ pub(super) fn resolve_channel<'a>(
         };
         let op = asyncapi
             .openapi
-            .operation_by_pointer(&format!("/paths/~1channels~1{position}/post"))?;
+            .operation_by_pointer(&crate::asyncapi::stand_in_channel(position))?;
         return Some(Resolved {
             source: *index,
             openapi: &asyncapi.openapi,

@@ -459,18 +459,12 @@ fn by_asyncapi_pointer<'a>(
 /// Whether `path` is `$sourceDescriptions.<name>.<operationId>` naming a declared source
 /// (and not its `url`).
 fn operation_id_as_path(ck: &Checker, path: &str) -> bool {
-    let Some((name, id)) = path
-        .trim()
-        .strip_prefix("$sourceDescriptions.")
-        .and_then(|rest| rest.split_once('.'))
-    else {
-        return false;
-    };
-    let plain = |s: &str| !s.is_empty() && !s.contains(['#', '{', '}', '/', ' ']);
-    plain(name)
-        && plain(id)
-        && id != "url"
-        && ck.doc.source_descriptions.iter().any(|s| s.name == name)
+    match expr::parse_expression(path.trim()) {
+        Ok(Expr::SourceDescription { source, member }) => {
+            member != "url" && ck.doc.source_descriptions.iter().any(|s| s.name == source)
+        }
+        _ => false,
+    }
 }
 
 /// `$sourceDescriptions.petstore#/paths/~1pets/get` as (source name, pointer).
