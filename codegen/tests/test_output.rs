@@ -138,3 +138,10 @@ fn test_orders() {
 fn test_hygiene() {
     verify("tests/fixtures/hygiene.arazzo.yml", "hygiene");
 }
+
+/// A receive step's subscription is named in the workflow's locals: step `confirm`'s does
+/// not collide with the outputs of step `inboxConfirm`.
+#[test]
+fn test_hygiene_messages() {
+    verify("tests/fixtures/v1_1/hygiene-messages.arazzo.yml", "hygiene_messages");
+}

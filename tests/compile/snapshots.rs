@@ -23,6 +23,10 @@ mod hygiene {
     include!("../../codegen/tests/output/hygiene.rs");
 }
 
+mod hygiene_messages {
+    include!("../../codegen/tests/output/hygiene_messages.rs");
+}
+
 mod oai_login_and_retrieve_pets {
     include!("../../codegen/tests/output/oai_login_and_retrieve_pets.rs");
 }
