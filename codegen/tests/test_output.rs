@@ -143,5 +143,8 @@ fn test_hygiene() {
 /// not collide with the outputs of step `inboxConfirm`.
 #[test]
 fn test_hygiene_messages() {
-    verify("tests/fixtures/v1_1/hygiene-messages.arazzo.yml", "hygiene_messages");
+    verify(
+        "tests/fixtures/v1_1/hygiene-messages.arazzo.yml",
+        "hygiene_messages",
+    );
 }
