@@ -16,6 +16,9 @@
 //! | [`krystal`] | Krystal Identity: invitations |
 //! | [`orders`] | the orders API of the messaging example |
 //!
+//! [`faulty`] is a raw HTTP/1.1 server that misbehaves on purpose (stalls, resets, huge
+//! bodies) and records the exact bytes of every request, for the fault tests.
+//!
 //! ```no_run
 //! use arazzo_mocks::kinde::{KindeConfig, KindeMock};
 //!
@@ -42,6 +45,7 @@ mod server;
 
 pub mod broker;
 pub mod clerk;
+pub mod faulty;
 pub mod k0rdent;
 pub mod kinde;
 pub mod krystal;
