@@ -4,6 +4,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
+use std::time::Duration;
 
 use crate::auth::{Credential, Credentials};
 use crate::error::BuildError;
@@ -19,7 +20,26 @@ pub const DEFAULT_MAX_IN_FLIGHT_REQUESTS: usize = 256;
 
 /// How long a step that receives a message waits for it when the step has no `timeout`:
 /// see [`ClientBuilder::receive_timeout`].
-pub const DEFAULT_RECEIVE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+pub const DEFAULT_RECEIVE_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// How long one request may take, from connecting to the last byte of the response body,
+/// redirects included: see [`ClientBuilder::request_timeout`].
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// How long one workflow run may take, the workflows it runs included: see
+/// [`ClientBuilder::run_timeout`].
+pub const DEFAULT_RUN_TIMEOUT: Duration = Duration::from_secs(10 * 60);
+
+/// The longest a step waits before a retry, whatever `Retry-After` or `retryAfter` asks
+/// for: see [`ClientBuilder::max_retry_delay`].
+pub const DEFAULT_MAX_RETRY_DELAY: Duration = Duration::from_secs(60);
+
+/// The largest response body a step reads, in bytes (16 MiB): see
+/// [`ClientBuilder::max_response_bytes`].
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
+
+/// How many redirects one request follows: see [`ClientBuilder::max_redirects`].
+pub const DEFAULT_MAX_REDIRECTS: u32 = 10;
 
 /// What every generated workflow function takes: where the APIs are, how to authenticate,
 /// and the HTTP client to use. Cheap to clone; clones share everything.
@@ -47,9 +67,24 @@ pub(crate) struct Inner {
     /// Permits for requests in flight; `None` when unbounded.
     pub(crate) in_flight: Option<tokio::sync::Semaphore>,
     /// How long a receive step without a `timeout` waits for its message.
-    pub(crate) receive_timeout: std::time::Duration,
+    pub(crate) receive_timeout: Duration,
+    /// The bounds on time and size every run keeps to.
+    pub(crate) limits: Limits,
     /// Broker connections of AsyncAPI sources, by broker URL, made on first use.
     pub(crate) transports: crate::messaging::Transports,
+}
+
+/// The bounds on time and size that protect a run from a server that stalls, trickles,
+/// redirects forever or answers with gigabytes.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Limits {
+    /// Per request, redirects and body included; `Duration::MAX` for none.
+    pub(crate) request_timeout: Duration,
+    /// Per run, the workflows it runs included; `Duration::MAX` for none.
+    pub(crate) run_timeout: Duration,
+    pub(crate) max_retry_delay: Duration,
+    pub(crate) max_response_bytes: usize,
+    pub(crate) max_redirects: u32,
 }
 
 impl Client {
@@ -94,6 +129,7 @@ impl fmt::Debug for Client {
             .field("base_urls", &self.inner.base_urls)
             .field("credentials", &self.inner.credentials)
             .field("max_step_executions", &self.inner.max_step_executions)
+            .field("limits", &self.inner.limits)
             .finish_non_exhaustive()
     }
 }
@@ -108,7 +144,12 @@ pub struct ClientBuilder {
     hooks: Option<Arc<dyn Hooks>>,
     max_step_executions: Option<u32>,
     max_in_flight_requests: Option<usize>,
-    receive_timeout: Option<std::time::Duration>,
+    receive_timeout: Option<Duration>,
+    request_timeout: Option<Duration>,
+    run_timeout: Option<Duration>,
+    max_retry_delay: Option<Duration>,
+    max_response_bytes: Option<usize>,
+    max_redirects: Option<u32>,
 }
 
 impl ClientBuilder {
@@ -159,8 +200,16 @@ impl ClientBuilder {
         self
     }
 
-    /// Uses this `reqwest::Client` (for timeouts, proxies, TLS settings, middleware-free
-    /// connection pools) instead of a default one.
+    /// Uses this `reqwest::Client` (for proxies, TLS settings, client certificates, HTTP/2)
+    /// instead of a default one.
+    ///
+    /// The limits set here still apply ([`request_timeout`](Self::request_timeout),
+    /// [`max_response_bytes`](Self::max_response_bytes) and the others). Redirects are
+    /// followed by arazzo only when they reach it: the default client is built with
+    /// `reqwest::redirect::Policy::none()`, but a client of yours follows them by its own
+    /// policy first (reqwest's default follows 10, and strips `Authorization` and `Cookie`,
+    /// though not API key headers, when the host changes). Build it with
+    /// `.redirect(reqwest::redirect::Policy::none())` to have arazzo's rules apply.
     pub fn reqwest_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -204,8 +253,69 @@ impl ClientBuilder {
     /// [`DEFAULT_RECEIVE_TIMEOUT`] (30 seconds); when it passes, the step fails (its
     /// failure actions apply) and, if none ends the run otherwise,
     /// [`Error::ReceiveTimeout`](crate::Error::ReceiveTimeout) names the step.
-    pub fn receive_timeout(mut self, timeout: std::time::Duration) -> Self {
+    pub fn receive_timeout(mut self, timeout: Duration) -> Self {
         self.receive_timeout = Some(timeout);
+        self
+    }
+
+    /// How long one request may take: connecting, sending, every redirect it follows and
+    /// reading the whole response body. A server that accepts the connection and never
+    /// answers, or trickles its answer, fails the step with
+    /// [`Error::RequestTimeout`](crate::Error::RequestTimeout) once it passes. The default
+    /// is [`DEFAULT_REQUEST_TIMEOUT`] (30 seconds); `Duration::MAX` removes the limit, zero
+    /// is refused by [`build`](Self::build). A step's own `timeout` (Arazzo 1.1) applies
+    /// as well; the shorter one wins.
+    pub fn request_timeout(mut self, timeout: Duration) -> Self {
+        self.request_timeout = Some(timeout);
+        self
+    }
+
+    /// How long one workflow run may take, from the call of the workflow function to its
+    /// result: every step, retry wait, received message and workflow it runs (through a
+    /// step, `dependsOn` or a `goto`) counts against it. Past it, the run fails with
+    /// [`Error::RunTimeout`](crate::Error::RunTimeout) naming the step it was in; a retry
+    /// whose wait would end past it fails at once instead of waiting. The default is
+    /// [`DEFAULT_RUN_TIMEOUT`] (10 minutes); `Duration::MAX` removes the limit, zero is
+    /// refused by [`build`](Self::build).
+    pub fn run_timeout(mut self, timeout: Duration) -> Self {
+        self.run_timeout = Some(timeout);
+        self
+    }
+
+    /// The longest a step waits before a retry. A `Retry-After` header (in seconds or as an
+    /// HTTP date) or a failure action's `retryAfter` that asks for more waits this long
+    /// instead, so that a server cannot park a run for a day. The default is
+    /// [`DEFAULT_MAX_RETRY_DELAY`] (60 seconds).
+    pub fn max_retry_delay(mut self, delay: Duration) -> Self {
+        self.max_retry_delay = Some(delay);
+        self
+    }
+
+    /// The largest response body a step reads, in bytes. A response whose `Content-Length`
+    /// says more is refused before its body is read; one without (chunked, or until the
+    /// connection closes) is read until it passes the limit, so no more than the limit is
+    /// ever held in memory. Either way the step fails with
+    /// [`Error::ResponseTooLarge`](crate::Error::ResponseTooLarge). The default is
+    /// [`DEFAULT_MAX_RESPONSE_BYTES`] (16 MiB); `usize::MAX` removes the limit.
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
+    /// How many redirects (`301`, `302`, `303`, `307`, `308` with a `Location`) one request
+    /// follows before it fails with
+    /// [`Error::TooManyRedirects`](crate::Error::TooManyRedirects). The default is
+    /// [`DEFAULT_MAX_REDIRECTS`] (10); zero follows none, so that the step sees the
+    /// redirect itself (its criteria can check for `302`).
+    ///
+    /// A `303`, and a `301` or `302` answering a `POST`, is followed with a `GET` without
+    /// the body; `307` and `308` repeat the method and body (a `multipart/form-data` body
+    /// cannot be repeated: the step gets the redirect as its response). Credentials
+    /// (`Authorization`, `Cookie`, `Proxy-Authorization`, and the header of every API key
+    /// scheme the operation's security names) go only to the origin (scheme, host and
+    /// port) the request was first sent to, never to another one a redirect leads to.
+    pub fn max_redirects(mut self, limit: u32) -> Self {
+        self.max_redirects = Some(limit);
         self
     }
 
@@ -245,9 +355,29 @@ impl ClientBuilder {
             }
             base_urls.insert(source, url.trim_end_matches('/').to_owned());
         }
+        let limits = Limits {
+            request_timeout: self.request_timeout.unwrap_or(DEFAULT_REQUEST_TIMEOUT),
+            run_timeout: self.run_timeout.unwrap_or(DEFAULT_RUN_TIMEOUT),
+            max_retry_delay: self.max_retry_delay.unwrap_or(DEFAULT_MAX_RETRY_DELAY),
+            max_response_bytes: self
+                .max_response_bytes
+                .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
+            max_redirects: self.max_redirects.unwrap_or(DEFAULT_MAX_REDIRECTS),
+        };
+        for (setting, value) in [
+            ("request_timeout", limits.request_timeout),
+            ("run_timeout", limits.run_timeout),
+        ] {
+            if value.is_zero() {
+                return Err(BuildError::ZeroTimeout { setting });
+            }
+        }
         let http = match self.http {
             Some(http) => http,
-            None => reqwest::Client::builder().build()?,
+            // Redirects are followed by the run, which knows which headers are credentials.
+            None => reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()?,
         };
         Ok(Client {
             inner: Arc::new(Inner {
@@ -261,6 +391,7 @@ impl ClientBuilder {
                     .unwrap_or(DEFAULT_MAX_STEP_EXECUTIONS),
                 in_flight,
                 receive_timeout: self.receive_timeout.unwrap_or(DEFAULT_RECEIVE_TIMEOUT),
+                limits,
                 transports: Default::default(),
             }),
         })

@@ -6,8 +6,11 @@ use std::fmt;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// The request could not be sent, or its response could not be read.
-    #[error("step `{step}` of workflow `{workflow}`: request to {url} failed: {source}")]
+    /// The request could not be sent, or its response could not be read: the connection
+    /// was refused or broke off, TLS failed, the server's answer was not HTTP. The message
+    /// says which, with the innermost cause (`Connection refused (os error 111)`); the
+    /// whole chain is in [`source`](std::error::Error::source).
+    #[error("step `{step}` of workflow `{workflow}`: {}", TransportCause { url, source })]
     Transport {
         /// The workflow's `workflowId`.
         workflow: String,
@@ -17,6 +20,75 @@ pub enum Error {
         url: String,
         /// What went wrong.
         source: reqwest::Error,
+    },
+
+    /// No complete response arrived within the client's
+    /// [`request_timeout`](crate::ClientBuilder::request_timeout): the server accepted the
+    /// connection and never answered, or answered too slowly.
+    #[error("step `{step}` of workflow `{workflow}`: no complete response from {url} within {timeout_ms} ms (the client's request timeout; change it with `ClientBuilder::request_timeout`)")]
+    RequestTimeout {
+        /// The workflow's `workflowId`.
+        workflow: String,
+        /// The step's `stepId`.
+        step: String,
+        /// The URL the request was sent to.
+        url: String,
+        /// The timeout, in milliseconds.
+        timeout_ms: u64,
+    },
+
+    /// The run went on past the client's [`run_timeout`](crate::ClientBuilder::run_timeout);
+    /// `step` is the step it was in (or about to start, or to wait before retrying).
+    #[error("step `{step}` of workflow `{workflow}`: the run did not finish within {timeout_ms} ms (the client's run timeout; change it with `ClientBuilder::run_timeout`)")]
+    RunTimeout {
+        /// The workflow's `workflowId`.
+        workflow: String,
+        /// The step's `stepId`.
+        step: String,
+        /// The timeout, in milliseconds.
+        timeout_ms: u64,
+    },
+
+    /// The response body is larger than the client's
+    /// [`max_response_bytes`](crate::ClientBuilder::max_response_bytes); no more than the
+    /// limit was read.
+    #[error("step `{step}` of workflow `{workflow}`: the response from {url} is larger than the limit of {limit} bytes (change it with `ClientBuilder::max_response_bytes`)")]
+    ResponseTooLarge {
+        /// The workflow's `workflowId`.
+        workflow: String,
+        /// The step's `stepId`.
+        step: String,
+        /// The URL the response came from.
+        url: String,
+        /// The limit, in bytes.
+        limit: usize,
+    },
+
+    /// The request was redirected more often than the client's
+    /// [`max_redirects`](crate::ClientBuilder::max_redirects) allows.
+    #[error("step `{step}` of workflow `{workflow}`: more than {limit} redirects, the last one from {url} (change the limit with `ClientBuilder::max_redirects`)")]
+    TooManyRedirects {
+        /// The workflow's `workflowId`.
+        workflow: String,
+        /// The step's `stepId`.
+        step: String,
+        /// The URL of the last redirect.
+        url: String,
+        /// The limit.
+        limit: u32,
+    },
+
+    /// A header value holds a line break or another control character, which would let it
+    /// add headers of its own; the request was not sent. The value is not repeated here, as
+    /// it may be a secret.
+    #[error("step `{step}` of workflow `{workflow}`: header `{name}` holds a line break or another control character, which a header cannot carry; the request was not sent")]
+    InvalidHeader {
+        /// The workflow's `workflowId`.
+        workflow: String,
+        /// The step's `stepId`.
+        step: String,
+        /// The header's name.
+        name: String,
     },
 
     /// A `$statusCode` success criterion was not met and no failure action applied.
@@ -303,6 +375,11 @@ impl Error {
     pub fn workflow(&self) -> &str {
         match self {
             Error::Transport { workflow, .. }
+            | Error::RequestTimeout { workflow, .. }
+            | Error::RunTimeout { workflow, .. }
+            | Error::ResponseTooLarge { workflow, .. }
+            | Error::TooManyRedirects { workflow, .. }
+            | Error::InvalidHeader { workflow, .. }
             | Error::UnexpectedStatus { workflow, .. }
             | Error::CriteriaNotMet { workflow, .. }
             | Error::WorkflowCriteriaNotMet { workflow, .. }
@@ -328,6 +405,11 @@ impl Error {
     pub fn step(&self) -> Option<&str> {
         match self {
             Error::Transport { step, .. }
+            | Error::RequestTimeout { step, .. }
+            | Error::RunTimeout { step, .. }
+            | Error::ResponseTooLarge { step, .. }
+            | Error::TooManyRedirects { step, .. }
+            | Error::InvalidHeader { step, .. }
             | Error::UnexpectedStatus { step, .. }
             | Error::CriteriaNotMet { step, .. }
             | Error::WorkflowCriteriaNotMet { step, .. }
@@ -387,6 +469,14 @@ pub enum BuildError {
     /// was given zero, which would let no request through.
     #[error("max_in_flight_requests must be at least 1")]
     NoRequestsInFlight,
+    /// [`ClientBuilder::request_timeout`](crate::ClientBuilder::request_timeout) or
+    /// [`ClientBuilder::run_timeout`](crate::ClientBuilder::run_timeout) was given zero,
+    /// which would fail every request. `Duration::MAX` removes the limit.
+    #[error("{setting} must be more than zero (Duration::MAX removes the limit)")]
+    ZeroTimeout {
+        /// The setting: `request_timeout` or `run_timeout`.
+        setting: &'static str,
+    },
     /// The default HTTP client could not be created.
     #[error("could not create the HTTP client: {0}")]
     Http(#[from] reqwest::Error),
@@ -408,6 +498,32 @@ pub(crate) fn excerpt(body: &[u8]) -> String {
         end -= 1;
     }
     format!("{}…", &text[..end])
+}
+
+/// What a transport error was, by the phase it happened in, with its innermost cause:
+/// reqwest's own message repeats the URL and says `error sending request`.
+struct TransportCause<'a> {
+    url: &'a str,
+    source: &'a reqwest::Error,
+}
+
+impl fmt::Display for TransportCause<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let url = self.url;
+        let mut cause: &dyn std::error::Error = self.source;
+        while let Some(inner) = cause.source() {
+            cause = inner;
+        }
+        if self.source.is_connect() {
+            write!(f, "could not connect to {url}: {cause}")
+        } else if self.source.is_body() || self.source.is_decode() {
+            write!(f, "the response from {url} broke off: {cause}")
+        } else if self.source.is_timeout() {
+            write!(f, "the request to {url} timed out: {cause}")
+        } else {
+            write!(f, "the request to {url} failed: {cause}")
+        }
+    }
 }
 
 struct ActionSuffix<'a>(Option<&'a str>);

@@ -19,14 +19,16 @@ mod operation;
 mod pointer;
 mod response;
 mod run;
+mod send;
 mod xpath;
 
 pub mod message;
 
 pub use auth::Credential;
 pub use client::{
-    Client, ClientBuilder, DEFAULT_MAX_IN_FLIGHT_REQUESTS, DEFAULT_MAX_STEP_EXECUTIONS,
-    DEFAULT_RECEIVE_TIMEOUT,
+    Client, ClientBuilder, DEFAULT_MAX_IN_FLIGHT_REQUESTS, DEFAULT_MAX_REDIRECTS,
+    DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_RETRY_DELAY, DEFAULT_MAX_STEP_EXECUTIONS,
+    DEFAULT_RECEIVE_TIMEOUT, DEFAULT_REQUEST_TIMEOUT, DEFAULT_RUN_TIMEOUT,
 };
 pub use error::{BuildError, Error};
 pub use hooks::{Hooks, RequestEvent, ResponseEvent, RetryEvent};

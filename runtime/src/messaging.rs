@@ -293,10 +293,16 @@ impl Run<'_> {
         if let Some(message) = found.and_then(|index| inbox.pending.remove(index)) {
             return self.received(channel, message, timeout_ms);
         }
-        let deadline = Instant::now() + timeout;
+        // A timeout too long for the clock (`Duration::MAX`) waits as good as forever.
+        let far = Duration::from_secs(30 * 365 * 24 * 3600);
+        let deadline = Instant::now() + timeout.min(far);
+        // The run timeout ends the wait first when it comes sooner.
+        let run_ends_first = self.deadline.filter(|run| *run < deadline);
         loop {
-            let next = tokio::time::timeout_at(deadline.into(), inbox.subscription.next()).await;
+            let until = run_ends_first.unwrap_or(deadline);
+            let next = tokio::time::timeout_at(until.into(), inbox.subscription.next()).await;
             let message = match next {
+                Err(_) if run_ends_first.is_some() => return Err(self.run_timed_out()),
                 Err(_) => {
                     tracing::debug!(
                         workflow = self.workflow,

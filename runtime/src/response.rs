@@ -170,6 +170,29 @@ impl Response {
         Ok(self.body()?.and_then(|body| body.pointer(pointer)).cloned())
     }
 
+    /// Why the body has no value at `pointer`, for an error message.
+    pub(crate) fn why_absent(&self, pointer: &str) -> String {
+        if self.body.iter().all(u8::is_ascii_whitespace) {
+            return "the body is empty".to_owned();
+        }
+        if !self.reads_as_json() {
+            let kind = match self.content_type() {
+                Some(ct) => format!("`{}`", ct.split(';').next().unwrap_or("").trim()),
+                None => "not valid UTF-8".to_owned(),
+            };
+            return format!("the body is {kind}, not JSON: {}", self.excerpt());
+        }
+        if self.content_type().is_none()
+            && serde_json::from_slice::<serde::de::IgnoredAny>(&self.body).is_err()
+        {
+            return format!(
+                "the body has no content type and is not JSON: {}",
+                self.excerpt()
+            );
+        }
+        format!("the body has no value at `{pointer}`: {}", self.excerpt())
+    }
+
     /// Whether [`Response::decode`] would decode the body as JSON if it parses: its content
     /// type says JSON, or it has none. Also requires valid UTF-8, which skipping over a
     /// string does not check.

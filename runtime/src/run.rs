@@ -10,21 +10,28 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::auth::Placement;
 use crate::client::Client;
 use crate::criteria::{compare, JsonPathQuery, Language, Op, Pattern};
 use crate::encode::{self, Style};
 use crate::error::Error;
-use crate::hooks::{RequestEvent, ResponseEvent, RetryEvent};
+use crate::hooks::RetryEvent;
 use crate::operation::Operation;
 use crate::response::{Response, Sent};
 use crate::xpath::{self, XPathQuery};
 
 tokio::task_local! {
-    /// The step count of the outermost workflow run, shared with the workflows it runs
-    /// (steps that run a workflow, `dependsOn`, `goto` and `retry` to a workflow), so that
-    /// the step budget bounds the whole run, recursion included.
-    static EXECUTED: Arc<AtomicU32>;
+    /// What the outermost workflow run shares with the workflows it runs (steps that run a
+    /// workflow, `dependsOn`, `goto` and `retry` to a workflow), so that the step budget and
+    /// the run timeout bound the whole run, recursion included.
+    static SHARED: Arc<Shared>;
+}
+
+/// The step count and deadline of the outermost workflow run, shared with the workflows it
+/// runs.
+#[derive(Debug)]
+pub struct Shared {
+    executed: AtomicU32,
+    deadline: Option<Instant>,
 }
 
 /// The state of one workflow run that generated code threads through its steps.
@@ -35,9 +42,12 @@ pub struct Run<'c> {
     pub(crate) step: &'static str,
     pub(crate) attempt: u32,
     executed: u32,
+    /// When the client's run timeout ends this run (that of the outermost run, for a
+    /// workflow run by another); `None` when it has no limit.
+    pub(crate) deadline: Option<Instant>,
     /// The count shared with the run that called this one, or with the workflows this
     /// one called; `None` until either happens.
-    shared: Option<Arc<AtomicU32>>,
+    shared: Option<Arc<Shared>>,
 }
 
 /// Why a step that runs a workflow failed.
@@ -52,13 +62,19 @@ pub enum StepFailure {
 impl<'c> Run<'c> {
     /// Starts a run of `workflow`.
     pub fn new(client: &'c Client, workflow: &'static str) -> Self {
+        let shared = SHARED.try_with(Arc::clone).ok();
+        let deadline = match &shared {
+            Some(shared) => shared.deadline,
+            None => Instant::now().checked_add(client.inner.limits.run_timeout),
+        };
         Run {
             client,
             workflow,
             step: "",
             attempt: 0,
             executed: 0,
-            shared: EXECUTED.try_with(Arc::clone).ok(),
+            deadline,
+            shared,
         }
     }
 
@@ -67,12 +83,45 @@ impl<'c> Run<'c> {
     pub fn within<F: Future>(
         &mut self,
         workflow: F,
-    ) -> tokio::task::futures::TaskLocalFuture<Arc<AtomicU32>, F> {
+    ) -> tokio::task::futures::TaskLocalFuture<Arc<Shared>, F> {
         let executed = self.executed;
-        let shared = self
-            .shared
-            .get_or_insert_with(|| Arc::new(AtomicU32::new(executed)));
-        EXECUTED.scope(Arc::clone(shared), workflow)
+        let deadline = self.deadline;
+        let shared = self.shared.get_or_insert_with(|| {
+            Arc::new(Shared {
+                executed: AtomicU32::new(executed),
+                deadline,
+            })
+        });
+        SHARED.scope(Arc::clone(shared), workflow)
+    }
+
+    /// The time left before the run timeout; `None` when the run has no limit.
+    pub(crate) fn time_left(&self) -> Option<Duration> {
+        self.deadline
+            .map(|deadline| deadline.saturating_duration_since(Instant::now()))
+    }
+
+    /// [`Error::RunTimeout`] in the current step.
+    pub(crate) fn run_timed_out(&self) -> Error {
+        let timeout = self.client.inner.limits.run_timeout;
+        Error::RunTimeout {
+            workflow: self.workflow.to_owned(),
+            step: self.step.to_owned(),
+            timeout_ms: u64::try_from(timeout.as_millis()).unwrap_or(u64::MAX),
+        }
+    }
+
+    /// `future`, or [`Error::RunTimeout`] if the run timeout passes first.
+    pub(crate) async fn before_deadline<T>(
+        &self,
+        future: impl Future<Output = Result<T, Error>>,
+    ) -> Result<T, Error> {
+        match self.deadline {
+            Some(deadline) => tokio::time::timeout_at(deadline.into(), future)
+                .await
+                .unwrap_or_else(|_| Err(self.run_timed_out())),
+            None => future.await,
+        }
     }
 
     /// A step's `timeout` (Arazzo 1.1) on the workflow it runs: the workflow's result, or
@@ -112,9 +161,12 @@ impl<'c> Run<'c> {
         self.attempt = attempt;
         self.executed += 1;
         let executed = match &self.shared {
-            Some(shared) => shared.fetch_add(1, Ordering::Relaxed) + 1,
+            Some(shared) => shared.executed.fetch_add(1, Ordering::Relaxed) + 1,
             None => self.executed,
         };
+        if self.time_left().is_some_and(|left| left.is_zero()) {
+            return Err(self.run_timed_out());
+        }
         let limit = self.client.inner.max_step_executions;
         if executed > limit {
             return Err(Error::StepBudgetExceeded {
@@ -181,6 +233,28 @@ impl<'c> Run<'c> {
             expression: expression.to_owned(),
             message: e.to_string(),
         })
+    }
+
+    /// An output read from the response body at `pointer` (`""` for the whole body), as
+    /// the output's type. When the body has no value there and the type needs one, the
+    /// error says why: the body is empty, is not JSON, or has nothing at the pointer.
+    pub fn decode_body_output<T: DeserializeOwned>(
+        &self,
+        response: &Response,
+        pointer: &str,
+        expression: &'static str,
+    ) -> Result<T, Error> {
+        let value = response.body_pointer(pointer)?;
+        if value.is_none() {
+            if let Ok(absent) = serde_json::from_value(Value::Null) {
+                return Ok(absent);
+            }
+            return Err(response.invalid(format!(
+                "output `{expression}` has no value: {}",
+                response.why_absent(pointer)
+            )));
+        }
+        self.decode_output(value, expression)
     }
 
     /// The outputs of a step that a workflow output reads; an error naming the output's
@@ -292,23 +366,39 @@ impl<'c> Run<'c> {
     }
 
     /// Waits before a retry: as long as the response's `Retry-After` header says, else
-    /// `retry_after` seconds (the failure action's `retryAfter`), else not at all.
-    pub async fn wait_before_retry(&self, response: &Response, retry_after: Option<f64>) {
-        self.wait(response.retry_after(), retry_after).await;
+    /// `retry_after` seconds (the failure action's `retryAfter`), else not at all; never
+    /// longer than the client's `max_retry_delay`. Fails with [`Error::RunTimeout`], at
+    /// once, when the wait would end past the run timeout.
+    pub async fn wait_before_retry(
+        &self,
+        response: &Response,
+        retry_after: Option<f64>,
+    ) -> Result<(), Error> {
+        self.wait(response.retry_after(), retry_after).await
     }
 
     /// Waits `retry_after` seconds before retrying a step that has no HTTP response (one
-    /// that runs a workflow).
-    pub async fn wait_retry_after(&self, retry_after: Option<f64>) {
-        self.wait(None, retry_after).await;
+    /// that runs a workflow), as [`Run::wait_before_retry`] does.
+    pub async fn wait_retry_after(&self, retry_after: Option<f64>) -> Result<(), Error> {
+        self.wait(None, retry_after).await
     }
 
-    async fn wait(&self, header: Option<Duration>, retry_after: Option<f64>) {
-        let delay = header.unwrap_or_else(|| {
+    async fn wait(&self, header: Option<Duration>, retry_after: Option<f64>) -> Result<(), Error> {
+        let asked = header.unwrap_or_else(|| {
             retry_after
                 .and_then(|secs| Duration::try_from_secs_f64(secs).ok())
                 .unwrap_or_default()
         });
+        let delay = asked.min(self.client.inner.limits.max_retry_delay);
+        if self.time_left().is_some_and(|left| left < delay) {
+            tracing::debug!(
+                workflow = self.workflow,
+                step = self.step,
+                delay_ms = delay.as_millis() as u64,
+                "not retrying: the wait would end past the run timeout"
+            );
+            return Err(self.run_timed_out());
+        }
         tracing::debug!(
             workflow = self.workflow,
             step = self.step,
@@ -326,6 +416,7 @@ impl<'c> Run<'c> {
         if !delay.is_zero() {
             tokio::time::sleep(delay).await;
         }
+        Ok(())
     }
 
     /// A JSON payload written as JSON text with embedded expressions (the specification's
@@ -599,219 +690,20 @@ impl<'c> Run<'c> {
         }
     }
 
-    /// Sends `request` and reads the whole response, once the client's limit on requests
-    /// in flight lets it through.
-    pub async fn send(&self, request: Request) -> Result<Response, Error> {
-        let permit = match &self.client.inner.in_flight {
-            Some(in_flight) => Some(
-                in_flight
-                    .acquire()
-                    .await
-                    .map_err(|_| self.invalid_request("the client's request limit was closed"))?,
-            ),
-            None => None,
-        };
-        // Boxed: the transmission's state (reqwest's future, the URL, the headers) is large,
-        // and lives only while the request is in flight; the workflow's own future, which
-        // waits above and between steps, stays small.
-        Box::pin(self.transmit(request, permit)).await
-    }
-
-    /// [`Run::send`] within the step's `timeout` (Arazzo 1.1), in milliseconds: waiting for
-    /// the client's request limit, sending and reading the whole response. A step that
-    /// takes longer fails with [`Error::StepTimeout`].
-    pub async fn send_within(&self, request: Request, timeout_ms: u64) -> Result<Response, Error> {
-        self.time_limit(timeout_ms, self.send(request)).await
-    }
-
-    /// Sends `request` and reads the whole response, holding `_permit` until then: that is
-    /// when the connection is free again.
-    async fn transmit(
-        &self,
-        request: Request,
-        _permit: Option<tokio::sync::SemaphorePermit<'_>>,
-    ) -> Result<Response, Error> {
-        let operation = request.operation;
-        let base = self
-            .client
-            .base_url(operation.source)
-            .ok_or_else(|| Error::NoBaseUrl {
-                workflow: self.workflow.to_owned(),
-                step: self.step.to_owned(),
-                source_name: operation.source.name.to_owned(),
-            })?;
-        let mut url = String::with_capacity(base.len() + operation.path.len() + 64);
-        url.push_str(&base);
-        fill_path(&mut url, operation.path, &request.path).map_err(|m| self.invalid_request(m))?;
-
-        let mut query = request.query;
-        let mut headers = request.headers;
-        let mut cookies = request.cookies;
-        let mut authorization = None;
-        // A credential goes where the operation's security asks, unless the step sets that
-        // header, query parameter or cookie itself: the document's value is the more
-        // specific one, and a request with two `Authorization` headers is refused by most
-        // servers.
-        let has_header = |headers: &[(String, String)], name: &str| {
-            headers.iter().any(|(n, _)| n.eq_ignore_ascii_case(name))
-        };
-        let has_pair = |pairs: &[String], name: &str| {
-            let name = encode::component(name);
-            pairs
-                .iter()
-                .any(|p| p.split('=').next().is_some_and(|n| n.trim() == name))
-        };
-        for placement in self.client.inner.credentials.placements(operation.security) {
-            match placement {
-                Placement::Authorization(_) if has_header(&headers, "authorization") => {}
-                Placement::Authorization(value) => authorization = Some(value),
-                Placement::Header(name, _) if has_header(&headers, name) => {}
-                Placement::Header(name, value) => headers.push((name.to_owned(), value)),
-                Placement::Query(name, _) if has_pair(&query, name) => {}
-                Placement::Query(name, value) => query.push(format!(
-                    "{}={}",
-                    encode::component(name),
-                    encode::component(&value)
-                )),
-                Placement::Cookie(name, _) if has_pair(&cookies, name) => {}
-                Placement::Cookie(name, value) => {
-                    cookies.push(format!("{name}={}", encode::component(&value)))
-                }
-            }
-        }
-        if !query.is_empty() {
-            url.push('?');
-            url.push_str(&query.join("&"));
-        }
-
-        let method = reqwest::Method::from_bytes(operation.method.as_bytes())
-            .map_err(|e| self.invalid_request(e.to_string()))?;
-        let mut builder = self.client.inner.http.request(method, &url);
-        for (name, value) in &headers {
-            builder = builder.header(name.as_str(), value.as_str());
-        }
-        if let Some(value) = authorization {
-            builder = builder.header(reqwest::header::AUTHORIZATION, value);
-        }
-        if !cookies.is_empty() {
-            builder = builder.header(reqwest::header::COOKIE, cookies.join("; "));
-        }
-        // The content type as sent, for `$request.header.content-type`.
-        let mut sent = request.sent;
-        let sent_type = match (&request.body, &request.multipart) {
-            _ if sent.is_none() => None,
-            (Some((content_type, _)), _) => Some((*content_type).to_owned()),
-            (None, Some(form)) => {
-                Some(format!("multipart/form-data; boundary={}", form.boundary()))
-            }
-            (None, None) => None,
-        };
-        if let Some((content_type, bytes)) = request.body {
-            builder = builder
-                .header(reqwest::header::CONTENT_TYPE, content_type)
-                .body(bytes);
-        }
-        if let Some(form) = request.multipart {
-            builder = builder.multipart(form);
-        }
-        if let Some(sent) = sent.as_deref_mut() {
-            sent.headers = headers;
-            if !cookies.is_empty() {
-                sent.headers.push(("cookie".to_owned(), cookies.join("; ")));
-            }
-            if let Some(content_type) = sent_type {
-                sent.headers.push(("content-type".to_owned(), content_type));
-            }
-        }
-
-        let hooks = self.client.inner.hooks.as_deref();
-        if let Some(hooks) = hooks {
-            hooks.on_request(&RequestEvent {
-                workflow: self.workflow,
-                step: self.step,
-                attempt: self.attempt,
-                method: operation.method,
-                url: &url,
-            });
-        }
-        tracing::debug!(workflow = self.workflow, step = self.step, method = operation.method, %url, "sending request");
-        // Timings only for whoever reads them.
-        let timed = hooks.is_some() || tracing::enabled!(tracing::Level::DEBUG);
-        let started = timed.then(Instant::now);
-        let transport = |source| Error::Transport {
-            workflow: self.workflow.to_owned(),
-            step: self.step.to_owned(),
-            url: url.clone(),
-            source,
-        };
-        let mut response = builder.send().await.map_err(transport)?;
-        let status = response.status().as_u16();
-        let headers = std::mem::take(response.headers_mut());
-        let body = response.bytes().await.map_err(transport)?;
-        let elapsed = started.map(|started| started.elapsed()).unwrap_or_default();
-        tracing::debug!(
-            workflow = self.workflow,
-            step = self.step,
-            status,
-            elapsed_us = elapsed.as_micros() as u64,
-            "response received"
-        );
-        if let Some(hooks) = hooks {
-            hooks.on_response(&ResponseEvent {
-                workflow: self.workflow,
-                step: self.step,
-                attempt: self.attempt,
-                method: operation.method,
-                url: &url,
-                status,
-                elapsed,
-            });
-        }
-        let mut response = Response::new(
-            self.workflow,
-            self.step,
-            operation.method,
-            url,
-            status,
-            headers,
-            body,
-        );
-        response.sent = sent;
-        Ok(response)
-    }
-}
-
-/// Appends `template` to `url` with every `{name}` replaced by its encoded value.
-fn fill_path(url: &mut String, template: &str, values: &[(&str, String)]) -> Result<(), String> {
-    let mut rest = template;
-    while let Some(open) = rest.find('{') {
-        url.push_str(&rest[..open]);
-        let Some(close) = rest[open..].find('}') else {
-            return Err(format!("unclosed `{{` in path template `{template}`"));
-        };
-        let name = &rest[open + 1..open + close];
-        let Some((_, value)) = values.iter().find(|(n, _)| *n == name) else {
-            return Err(format!("path parameter `{name}` has no value"));
-        };
-        url.push_str(value);
-        rest = &rest[open + close + 1..];
-    }
-    url.push_str(rest);
-    Ok(())
 }
 
 /// A request being built by a step.
 #[derive(Debug)]
 pub struct Request {
-    operation: &'static Operation,
-    path: Vec<(&'static str, String)>,
-    query: Vec<String>,
-    headers: Vec<(String, String)>,
-    cookies: Vec<String>,
-    body: Option<(&'static str, Vec<u8>)>,
-    multipart: Option<reqwest::multipart::Form>,
+    pub(crate) operation: &'static Operation,
+    pub(crate) path: Vec<(&'static str, String)>,
+    pub(crate) query: Vec<String>,
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) cookies: Vec<String>,
+    pub(crate) body: Option<(&'static str, Vec<u8>)>,
+    pub(crate) multipart: Option<reqwest::multipart::Form>,
     /// What `$request.*` expressions read, kept only for steps that use them.
-    sent: Option<Box<Sent>>,
+    pub(crate) sent: Option<Box<Sent>>,
 }
 
 impl Request {
@@ -1056,25 +948,5 @@ mod tests {
             .body_jsonpath_compare(&FIRST, &r, Op::Gt, &json!(1))
             .unwrap());
         assert!(r.decoded.get().is_some());
-    }
-
-    #[test]
-    fn path_templates_fill_in_order() {
-        let mut url = String::from("http://h");
-        fill_path(
-            &mut url,
-            "/orgs/{org}/invites/{code}",
-            &[("code", "c1".into()), ("org", "a%2Fb".into())],
-        )
-        .unwrap();
-        assert_eq!(url, "http://h/orgs/a%2Fb/invites/c1");
-        assert_eq!(
-            fill_path(&mut String::new(), "/x/{y}", &[]).unwrap_err(),
-            "path parameter `y` has no value"
-        );
-        assert_eq!(
-            fill_path(&mut String::new(), "/x/{y", &[]).unwrap_err(),
-            "unclosed `{` in path template `/x/{y`"
-        );
     }
 }

@@ -780,8 +780,14 @@ fn step_arm(
         let name = format_ident!("{}Outputs", step.variant);
         let fields = kept_outputs(step, read).map(|o| {
             let field = ident(&o.ident);
-            let value = expr(&o.value);
             let text = &o.text;
+            // A body output that finds nothing says why: the body is empty, not JSON, or
+            // has nothing at the pointer.
+            if let crate::ir::Expr::ResponseBody(pointer) = &o.value {
+                let pointer = pointer.as_deref().unwrap_or("");
+                return quote!(#field: run.decode_body_output(&response, #pointer, #text)?,);
+            }
+            let value = expr(&o.value);
             quote!(#field: run.decode_output(#value, #text)?,)
         });
         quote! {
@@ -901,8 +907,8 @@ fn step_arm(
                     None => quote!(::std::option::Option::None),
                 };
                 let wait = match runs_workflow {
-                    Some(_) => quote!(run.wait_retry_after(#after).await;),
-                    None => quote!(run.wait_before_retry(&response, #after).await;),
+                    Some(_) => quote!(run.wait_retry_after(#after).await?;),
+                    None => quote!(run.wait_before_retry(&response, #after).await?;),
                 };
                 let exhausted = if last {
                     retries_exhausted.clone()
