@@ -160,8 +160,9 @@ pub async fn browse(
                     ::std::option::Option::None => {
                         find_products = ::std::option::Option::Some(FindProductsOutputs {
                             first_id: run
-                                .decode_output(
-                                    response.body_pointer("/items/0/id")?,
+                                .decode_body_output(
+                                    &response,
+                                    "/items/0/id",
                                     "$response.body jsonpath $.items[0].id",
                                 )?,
                             names: run
@@ -207,8 +208,9 @@ pub async fn browse(
                                     "$response.body jsonpath $.items[-1].name",
                                 )?,
                             total: run
-                                .decode_output(
-                                    response.body_pointer("/total")?,
+                                .decode_body_output(
+                                    &response,
+                                    "/total",
                                     "$response.body jsonpointer /total",
                                 )?,
                         });
@@ -311,8 +313,9 @@ pub async fn browse(
                     ::std::option::Option::None => {
                         fill_cart = ::std::option::Option::Some(FillCartOutputs {
                             cart_id: run
-                                .decode_output(
-                                    response.body_pointer("/cartId")?,
+                                .decode_body_output(
+                                    &response,
+                                    "/cartId",
                                     "$response.body#/cartId",
                                 )?,
                         });
@@ -722,8 +725,9 @@ pub async fn wait_for_slow(
                     ::std::option::Option::None => {
                         wait_slow = ::std::option::Option::Some(WaitSlowOutputs {
                             done: run
-                                .decode_output(
-                                    response.body_pointer("/done")?,
+                                .decode_body_output(
+                                    &response,
+                                    "/done",
                                     "$response.body#/done",
                                 )?,
                         });

@@ -176,7 +176,7 @@ pub async fn order_with_token(
                         ::std::option::Option::Some(failure) => {
                             if attempt <= 1 {
                                 run.wait_retry_after(::std::option::Option::Some(2.0))
-                                    .await;
+                                    .await?;
                                 continue;
                             }
                             return ::std::result::Result::Err(
@@ -245,10 +245,7 @@ pub async fn order_with_token(
                         ::std::option::Option::None => {
                             order = ::std::option::Option::Some(OrderOutputs {
                                 order_id: run
-                                    .decode_output(
-                                        response.body_pointer("/id")?,
-                                        "$response.body#/id",
-                                    )?,
+                                    .decode_body_output(&response, "/id", "$response.body#/id")?,
                             });
                             break Step::Done;
                         }
@@ -259,7 +256,7 @@ pub async fn order_with_token(
                                             &response,
                                             ::std::option::Option::Some(0.5),
                                         )
-                                        .await;
+                                        .await?;
                                     resume = ::std::option::Option::Some(Step::Order(attempt));
                                     break Step::Auth;
                                 }
@@ -403,10 +400,7 @@ pub async fn checkout(
                         ::std::option::Option::None => {
                             order = ::std::option::Option::Some(OrderOutputs {
                                 order_id: run
-                                    .decode_output(
-                                        response.body_pointer("/id")?,
-                                        "$response.body#/id",
-                                    )?,
+                                    .decode_body_output(&response, "/id", "$response.body#/id")?,
                             });
                             break Step::Done;
                         }
@@ -417,7 +411,7 @@ pub async fn checkout(
                                             &response,
                                             ::std::option::Option::Some(1.0),
                                         )
-                                        .await;
+                                        .await?;
                                     ::std::boxed::Box::pin(
                                             run
                                                 .within(
@@ -1075,8 +1069,9 @@ pub mod auth {
                         ::std::option::Option::None => {
                             login = ::std::option::Option::Some(LoginOutputs {
                                 token: run
-                                    .decode_output(
-                                        response.body_pointer("/token")?,
+                                    .decode_body_output(
+                                        &response,
+                                        "/token",
                                         "$response.body#/token",
                                     )?,
                             });

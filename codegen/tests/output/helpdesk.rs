@@ -86,8 +86,9 @@ pub async fn search_as_written(
                     ::std::option::Option::None => {
                         search = ::std::option::Option::Some(SearchOutputs {
                             count: run
-                                .decode_output(
-                                    response.body_pointer("/count")?,
+                                .decode_body_output(
+                                    &response,
+                                    "/count",
                                     "$response.body#/count",
                                 )?,
                         });
@@ -208,8 +209,9 @@ pub async fn search_template(
                     ::std::option::Option::None => {
                         search = ::std::option::Option::Some(SearchOutputs {
                             count: run
-                                .decode_output(
-                                    response.body_pointer("/count")?,
+                                .decode_body_output(
+                                    &response,
+                                    "/count",
                                     "$response.body#/count",
                                 )?,
                         });
@@ -419,8 +421,9 @@ pub async fn filter_json(
                     ::std::option::Option::None => {
                         filter = ::std::option::Option::Some(FilterOutputs {
                             count: run
-                                .decode_output(
-                                    response.body_pointer("/count")?,
+                                .decode_body_output(
+                                    &response,
+                                    "/count",
                                     "$response.body#/count",
                                 )?,
                         });
@@ -630,10 +633,7 @@ pub async fn open_ticket(
                     ::std::option::Option::None => {
                         open = ::std::option::Option::Some(OpenOutputs {
                             id: run
-                                .decode_output(
-                                    response.body_pointer("/id")?,
-                                    "$response.body#/id",
-                                )?,
+                                .decode_body_output(&response, "/id", "$response.body#/id")?,
                         });
                         Step::Done
                     }
@@ -742,10 +742,7 @@ pub async fn watch_service(
                         ::std::option::Option::None => {
                             check = ::std::option::Option::Some(CheckOutputs {
                                 up: run
-                                    .decode_output(
-                                        response.body_pointer("/up")?,
-                                        "$response.body#/up",
-                                    )?,
+                                    .decode_body_output(&response, "/up", "$response.body#/up")?,
                             });
                             if rt::compare(
                                 response.body_pointer("/up")?.as_ref(),
@@ -799,7 +796,7 @@ pub async fn watch_service(
                                         &response,
                                         ::std::option::Option::Some(0.0),
                                     )
-                                    .await;
+                                    .await?;
                                 let called_inputs = rt::decode_inputs(
                                     "open-ticket",
                                     {

@@ -99,10 +99,7 @@ pub async fn look_up(
                     ::std::option::Option::None => {
                         get_order = ::std::option::Option::Some(GetOrderOutputs {
                             id: run
-                                .decode_output(
-                                    response.body_pointer("/id")?,
-                                    "$response.body#/id",
-                                )?,
+                                .decode_body_output(&response, "/id", "$response.body#/id")?,
                         });
                         Step::Done
                     }
@@ -785,10 +782,7 @@ pub async fn every_local(
                     ::std::option::Option::None => {
                         attempt_2 = ::std::option::Option::Some(AttemptOutputs {
                             id: run
-                                .decode_output(
-                                    response.body_pointer("/id")?,
-                                    "$response.body#/id",
-                                )?,
+                                .decode_body_output(&response, "/id", "$response.body#/id")?,
                         });
                         Step::Back
                     }
@@ -834,10 +828,7 @@ pub async fn every_local(
                     ::std::option::Option::None => {
                         back_2 = ::std::option::Option::Some(BackOutputs {
                             id: run
-                                .decode_output(
-                                    response.body_pointer("/id")?,
-                                    "$response.body#/id",
-                                )?,
+                                .decode_body_output(&response, "/id", "$response.body#/id")?,
                         });
                         Step::Body
                     }
@@ -883,10 +874,7 @@ pub async fn every_local(
                     ::std::option::Option::None => {
                         body_2 = ::std::option::Option::Some(BodyOutputs {
                             id: run
-                                .decode_output(
-                                    response.body_pointer("/id")?,
-                                    "$response.body#/id",
-                                )?,
+                                .decode_body_output(&response, "/id", "$response.body#/id")?,
                         });
                         Step::Called
                     }
@@ -932,10 +920,7 @@ pub async fn every_local(
                     ::std::option::Option::None => {
                         called_2 = ::std::option::Option::Some(CalledOutputs {
                             id: run
-                                .decode_output(
-                                    response.body_pointer("/id")?,
-                                    "$response.body#/id",
-                                )?,
+                                .decode_body_output(&response, "/id", "$response.body#/id")?,
                         });
                         Step::CalledInputs
                     }
@@ -981,10 +966,7 @@ pub async fn every_local(
                     ::std::option::Option::None => {
                         called_inputs_2 = ::std::option::Option::Some(CalledInputsOutputs {
                             id: run
-                                .decode_output(
-                                    response.body_pointer("/id")?,
-                                    "$response.body#/id",
-                                )?,
+                                .decode_body_output(&response, "/id", "$response.body#/id")?,
                         });
                         Step::Client
                     }
@@ -1030,10 +1012,7 @@ pub async fn every_local(
                     ::std::option::Option::None => {
                         client_2 = ::std::option::Option::Some(ClientOutputs {
                             id: run
-                                .decode_output(
-                                    response.body_pointer("/id")?,
-                                    "$response.body#/id",
-                                )?,
+                                .decode_body_output(&response, "/id", "$response.body#/id")?,
                         });
                         Step::Criterion
                     }
@@ -1079,10 +1058,7 @@ pub async fn every_local(
                     ::std::option::Option::None => {
                         criterion_2 = ::std::option::Option::Some(CriterionOutputs {
                             id: run
-                                .decode_output(
-                                    response.body_pointer("/id")?,
-                                    "$response.body#/id",
-                                )?,
+                                .decode_body_output(&response, "/id", "$response.body#/id")?,
                         });
                         Step::Error
                     }
@@ -1128,10 +1104,7 @@ pub async fn every_local(
                     ::std::option::Option::None => {
                         error_2 = ::std::option::Option::Some(ErrorOutputs {
                             id: run
-                                .decode_output(
-                                    response.body_pointer("/id")?,
-                                    "$response.body#/id",
-                                )?,
+                                .decode_body_output(&response, "/id", "$response.body#/id")?,
                         });
                         Step::Exhausted
                     }
@@ -1177,10 +1150,7 @@ pub async fn every_local(
                     ::std::option::Option::None => {
                         exhausted_2 = ::std::option::Option::Some(ExhaustedOutputs {
                             id: run
-                                .decode_output(
-                                    response.body_pointer("/id")?,
-                                    "$response.body#/id",
-                                )?,
+                                .decode_body_output(&response, "/id", "$response.body#/id")?,
                         });
                         Step::Failure
                     }
@@ -1226,10 +1196,7 @@ pub async fn every_local(
                     ::std::option::Option::None => {
                         failure_2 = ::std::option::Option::Some(FailureOutputs {
                             id: run
-                                .decode_output(
-                                    response.body_pointer("/id")?,
-                                    "$response.body#/id",
-                                )?,
+                                .decode_body_output(&response, "/id", "$response.body#/id")?,
                         });
                         Step::Inputs
                     }
@@ -1275,10 +1242,7 @@ pub async fn every_local(
                     ::std::option::Option::None => {
                         inputs_2 = ::std::option::Option::Some(InputsOutputs {
                             id: run
-                                .decode_output(
-                                    response.body_pointer("/id")?,
-                                    "$response.body#/id",
-                                )?,
+                                .decode_body_output(&response, "/id", "$response.body#/id")?,
                         });
                         Step::Next
                     }
@@ -1324,10 +1288,7 @@ pub async fn every_local(
                     ::std::option::Option::None => {
                         next_2 = ::std::option::Option::Some(NextOutputs {
                             id: run
-                                .decode_output(
-                                    response.body_pointer("/id")?,
-                                    "$response.body#/id",
-                                )?,
+                                .decode_body_output(&response, "/id", "$response.body#/id")?,
                         });
                         Step::Object
                     }
@@ -1373,10 +1334,7 @@ pub async fn every_local(
                     ::std::option::Option::None => {
                         object_2 = ::std::option::Option::Some(ObjectOutputs {
                             id: run
-                                .decode_output(
-                                    response.body_pointer("/id")?,
-                                    "$response.body#/id",
-                                )?,
+                                .decode_body_output(&response, "/id", "$response.body#/id")?,
                         });
                         Step::Outputs
                     }
@@ -1422,10 +1380,7 @@ pub async fn every_local(
                     ::std::option::Option::None => {
                         outputs_2 = ::std::option::Option::Some(OutputsOutputs {
                             id: run
-                                .decode_output(
-                                    response.body_pointer("/id")?,
-                                    "$response.body#/id",
-                                )?,
+                                .decode_body_output(&response, "/id", "$response.body#/id")?,
                         });
                         Step::Present
                     }
@@ -1471,10 +1426,7 @@ pub async fn every_local(
                     ::std::option::Option::None => {
                         present_2 = ::std::option::Option::Some(PresentOutputs {
                             id: run
-                                .decode_output(
-                                    response.body_pointer("/id")?,
-                                    "$response.body#/id",
-                                )?,
+                                .decode_body_output(&response, "/id", "$response.body#/id")?,
                         });
                         Step::Request
                     }
@@ -1520,10 +1472,7 @@ pub async fn every_local(
                     ::std::option::Option::None => {
                         request_2 = ::std::option::Option::Some(RequestOutputs {
                             id: run
-                                .decode_output(
-                                    response.body_pointer("/id")?,
-                                    "$response.body#/id",
-                                )?,
+                                .decode_body_output(&response, "/id", "$response.body#/id")?,
                         });
                         Step::Response
                     }
@@ -1569,10 +1518,7 @@ pub async fn every_local(
                     ::std::option::Option::None => {
                         response_2 = ::std::option::Option::Some(ResponseOutputs {
                             id: run
-                                .decode_output(
-                                    response.body_pointer("/id")?,
-                                    "$response.body#/id",
-                                )?,
+                                .decode_body_output(&response, "/id", "$response.body#/id")?,
                         });
                         Step::ResultOrder
                     }
@@ -1618,10 +1564,7 @@ pub async fn every_local(
                     ::std::option::Option::None => {
                         result_order = ::std::option::Option::Some(ResultOrderOutputs {
                             id: run
-                                .decode_output(
-                                    response.body_pointer("/id")?,
-                                    "$response.body#/id",
-                                )?,
+                                .decode_body_output(&response, "/id", "$response.body#/id")?,
                         });
                         Step::Resume
                     }
@@ -1667,10 +1610,7 @@ pub async fn every_local(
                     ::std::option::Option::None => {
                         resume_2 = ::std::option::Option::Some(ResumeOutputs {
                             id: run
-                                .decode_output(
-                                    response.body_pointer("/id")?,
-                                    "$response.body#/id",
-                                )?,
+                                .decode_body_output(&response, "/id", "$response.body#/id")?,
                         });
                         Step::Rt
                     }
@@ -1716,10 +1656,7 @@ pub async fn every_local(
                     ::std::option::Option::None => {
                         rt_2 = ::std::option::Option::Some(RtOutputs {
                             id: run
-                                .decode_output(
-                                    response.body_pointer("/id")?,
-                                    "$response.body#/id",
-                                )?,
+                                .decode_body_output(&response, "/id", "$response.body#/id")?,
                         });
                         Step::Run
                     }
@@ -1765,10 +1702,7 @@ pub async fn every_local(
                     ::std::option::Option::None => {
                         run_2 = ::std::option::Option::Some(RunOutputs {
                             id: run
-                                .decode_output(
-                                    response.body_pointer("/id")?,
-                                    "$response.body#/id",
-                                )?,
+                                .decode_body_output(&response, "/id", "$response.body#/id")?,
                         });
                         Step::Satisfied
                     }
@@ -1814,10 +1748,7 @@ pub async fn every_local(
                     ::std::option::Option::None => {
                         satisfied_2 = ::std::option::Option::Some(SatisfiedOutputs {
                             id: run
-                                .decode_output(
-                                    response.body_pointer("/id")?,
-                                    "$response.body#/id",
-                                )?,
+                                .decode_body_output(&response, "/id", "$response.body#/id")?,
                         });
                         Step::StatusCheck
                     }
@@ -1863,10 +1794,7 @@ pub async fn every_local(
                     ::std::option::Option::None => {
                         status_check_2 = ::std::option::Option::Some(StatusCheckOutputs {
                             id: run
-                                .decode_output(
-                                    response.body_pointer("/id")?,
-                                    "$response.body#/id",
-                                )?,
+                                .decode_body_output(&response, "/id", "$response.body#/id")?,
                         });
                         Step::Step2
                     }
@@ -1912,10 +1840,7 @@ pub async fn every_local(
                     ::std::option::Option::None => {
                         step_2 = ::std::option::Option::Some(Step2Outputs {
                             id: run
-                                .decode_output(
-                                    response.body_pointer("/id")?,
-                                    "$response.body#/id",
-                                )?,
+                                .decode_body_output(&response, "/id", "$response.body#/id")?,
                         });
                         Step::Unmet
                     }
@@ -1961,10 +1886,7 @@ pub async fn every_local(
                     ::std::option::Option::None => {
                         unmet_2 = ::std::option::Option::Some(UnmetOutputs {
                             id: run
-                                .decode_output(
-                                    response.body_pointer("/id")?,
-                                    "$response.body#/id",
-                                )?,
+                                .decode_body_output(&response, "/id", "$response.body#/id")?,
                         });
                         Step::Value
                     }
@@ -2010,10 +1932,7 @@ pub async fn every_local(
                     ::std::option::Option::None => {
                         value_2 = ::std::option::Option::Some(ValueOutputs {
                             id: run
-                                .decode_output(
-                                    response.body_pointer("/id")?,
-                                    "$response.body#/id",
-                                )?,
+                                .decode_body_output(&response, "/id", "$response.body#/id")?,
                         });
                         Step::Result
                     }

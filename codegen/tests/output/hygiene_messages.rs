@@ -109,8 +109,9 @@ pub async fn confirm_twice(
                     ::std::option::Option::None => {
                         inbox_confirm = ::std::option::Option::Some(InboxConfirmOutputs {
                             code: run
-                                .decode_output(
-                                    response.body_pointer("/code")?,
+                                .decode_body_output(
+                                    &response,
+                                    "/code",
                                     "$message.payload#/code",
                                 )?,
                         });
@@ -147,8 +148,9 @@ pub async fn confirm_twice(
                     ::std::option::Option::None => {
                         confirm = ::std::option::Option::Some(ConfirmOutputs {
                             code: run
-                                .decode_output(
-                                    response.body_pointer("/code")?,
+                                .decode_body_output(
+                                    &response,
+                                    "/code",
                                     "$message.payload#/code",
                                 )?,
                         });

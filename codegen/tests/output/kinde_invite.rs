@@ -221,8 +221,9 @@ pub async fn invite_user_to_organization(
                     ::std::option::Option::None => {
                         create_invite = ::std::option::Option::Some(CreateInviteOutputs {
                             invite_code: run
-                                .decode_output(
-                                    response.body_pointer("/invite/code")?,
+                                .decode_body_output(
+                                    &response,
+                                    "/invite/code",
                                     "$response.body#/invite/code",
                                 )?,
                         });
@@ -281,8 +282,9 @@ pub async fn invite_user_to_organization(
                         ::std::option::Option::None => {
                             poll_invite_sent = ::std::option::Option::Some(PollInviteSentOutputs {
                                 invite_link: run
-                                    .decode_output(
-                                        response.body_pointer("/invite_link")?,
+                                    .decode_body_output(
+                                        &response,
+                                        "/invite_link",
                                         "$response.body#/invite_link",
                                     )?,
                             });
@@ -295,7 +297,7 @@ pub async fn invite_user_to_organization(
                                             &response,
                                             ::std::option::Option::Some(3.0),
                                         )
-                                        .await;
+                                        .await?;
                                     continue;
                                 }
                                 return ::std::result::Result::Err(

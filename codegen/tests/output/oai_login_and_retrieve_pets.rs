@@ -127,7 +127,7 @@ pub async fn login_user_retrieve_pet(
                     ::std::option::Option::None => {
                         login_step = ::std::option::Option::Some(LoginStepOutputs {
                             session_token: run
-                                .decode_output(response.body()?.cloned(), "$response.body")?,
+                                .decode_body_output(&response, "", "$response.body")?,
                         });
                         Step::GetPetStep
                     }
@@ -167,7 +167,7 @@ pub async fn login_user_retrieve_pet(
                     ::std::option::Option::None => {
                         get_pet_step = ::std::option::Option::Some(GetPetStepOutputs {
                             available_pets: run
-                                .decode_output(response.body()?.cloned(), "$response.body")?,
+                                .decode_body_output(&response, "", "$response.body")?,
                         });
                         Step::Done
                     }

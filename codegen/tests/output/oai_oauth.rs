@@ -207,18 +207,21 @@ pub async fn refresh_token_flow(
                     ::std::option::Option::None => {
                         do_the_refresh = ::std::option::Option::Some(DoTheRefreshOutputs {
                             access_token: run
-                                .decode_output(
-                                    response.body_pointer("/access_token")?,
+                                .decode_body_output(
+                                    &response,
+                                    "/access_token",
                                     "$response.body#/access_token",
                                 )?,
                             refresh_token: run
-                                .decode_output(
-                                    response.body_pointer("/refresh_token")?,
+                                .decode_body_output(
+                                    &response,
+                                    "/refresh_token",
                                     "$response.body#/refresh_token",
                                 )?,
                             expires_in: run
-                                .decode_output(
-                                    response.body_pointer("/expires_in")?,
+                                .decode_body_output(
+                                    &response,
+                                    "/expires_in",
                                     "$response.body#/expires_in",
                                 )?,
                         });
@@ -380,8 +383,9 @@ pub async fn client_credentials_flow(
                     ::std::option::Option::None => {
                         get_client_creds_token = ::std::option::Option::Some(GetClientCredsTokenOutputs {
                             access_token: run
-                                .decode_output(
-                                    response.body_pointer("/access_token")?,
+                                .decode_body_output(
+                                    &response,
+                                    "/access_token",
                                     "$response.body#/access_token",
                                 )?,
                         });
@@ -568,8 +572,9 @@ pub async fn authorization_code_flow(
                     ::std::option::Option::None => {
                         browser_authorize = ::std::option::Option::Some(BrowserAuthorizeOutputs {
                             code: run
-                                .decode_output(
-                                    response.body_pointer("/code")?,
+                                .decode_body_output(
+                                    &response,
+                                    "/code",
                                     "$response.body#/code",
                                 )?,
                         });
@@ -648,18 +653,21 @@ pub async fn authorization_code_flow(
                     ::std::option::Option::None => {
                         get_access_token = ::std::option::Option::Some(GetAccessTokenOutputs {
                             access_token: run
-                                .decode_output(
-                                    response.body_pointer("/access_token")?,
+                                .decode_body_output(
+                                    &response,
+                                    "/access_token",
                                     "$response.body#/access_token",
                                 )?,
                             refresh_token: run
-                                .decode_output(
-                                    response.body_pointer("/refresh_token")?,
+                                .decode_body_output(
+                                    &response,
+                                    "/refresh_token",
                                     "$response.body#/refresh_token",
                                 )?,
                             expires_in: run
-                                .decode_output(
-                                    response.body_pointer("/expires_in")?,
+                                .decode_body_output(
+                                    &response,
+                                    "/expires_in",
                                     "$response.body#/expires_in",
                                 )?,
                         });

@@ -139,10 +139,7 @@ pub async fn place_order(
                     ::std::option::Option::None => {
                         create_order = ::std::option::Option::Some(CreateOrderOutputs {
                             order_id: run
-                                .decode_output(
-                                    response.body_pointer("/id")?,
-                                    "$response.body#/id",
-                                )?,
+                                .decode_body_output(&response, "/id", "$response.body#/id")?,
                         });
                         Step::AnnounceOrder
                     }
@@ -231,13 +228,15 @@ pub async fn place_order(
                     ::std::option::Option::None => {
                         await_confirmation = ::std::option::Option::Some(AwaitConfirmationOutputs {
                             code: run
-                                .decode_output(
-                                    response.body_pointer("/code")?,
+                                .decode_body_output(
+                                    &response,
+                                    "/code",
                                     "$message.payload#/code",
                                 )?,
                             eta: run
-                                .decode_output(
-                                    response.body_pointer("/eta")?,
+                                .decode_body_output(
+                                    &response,
+                                    "/eta",
                                     "$message.payload#/eta",
                                 )?,
                         });

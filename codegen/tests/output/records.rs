@@ -509,8 +509,9 @@ pub async fn upload_document(
                     ::std::option::Option::None => {
                         upload = ::std::option::Option::Some(UploadOutputs {
                             document_id: run
-                                .decode_output(
-                                    response.body_pointer("/id")?,
+                                .decode_body_output(
+                                    &response,
+                                    "/id",
                                     "$response.body#/id",
                                 )?,
                             sent_title: run

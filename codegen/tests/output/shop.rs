@@ -133,13 +133,15 @@ pub async fn browse_all_items(
                     ::std::option::Option::None => {
                         list_page = ::std::option::Option::Some(ListPageOutputs {
                             next: run
-                                .decode_output(
-                                    response.body_pointer("/next")?,
+                                .decode_body_output(
+                                    &response,
+                                    "/next",
                                     "$response.body#/next",
                                 )?,
                             first_id: run
-                                .decode_output(
-                                    response.body_pointer("/items/0/id")?,
+                                .decode_body_output(
+                                    &response,
+                                    "/items/0/id",
                                     "$response.body#/items/0/id",
                                 )?,
                             total: run
@@ -356,8 +358,9 @@ pub async fn place_order(
                     ::std::option::Option::None => {
                         login = ::std::option::Option::Some(LoginOutputs {
                             token: run
-                                .decode_output(
-                                    response.body_pointer("/token")?,
+                                .decode_body_output(
+                                    &response,
+                                    "/token",
                                     "$response.body#/token",
                                 )?,
                         });
@@ -448,10 +451,7 @@ pub async fn place_order(
                     ::std::option::Option::None => {
                         create_order = ::std::option::Option::Some(CreateOrderOutputs {
                             order_id: run
-                                .decode_output(
-                                    response.body_pointer("/id")?,
-                                    "$response.body#/id",
-                                )?,
+                                .decode_body_output(&response, "/id", "$response.body#/id")?,
                         });
                         Step::WaitForPayment
                     }
@@ -499,8 +499,9 @@ pub async fn place_order(
                         ::std::option::Option::None => {
                             wait_for_payment = ::std::option::Option::Some(WaitForPaymentOutputs {
                                 status: run
-                                    .decode_output(
-                                        response.body_pointer("/status")?,
+                                    .decode_body_output(
+                                        &response,
+                                        "/status",
                                         "$response.body#/status",
                                     )?,
                             });
@@ -513,7 +514,7 @@ pub async fn place_order(
                                             &response,
                                             ::std::option::Option::Some(10.0),
                                         )
-                                        .await;
+                                        .await?;
                                     continue;
                                 }
                                 return ::std::result::Result::Err(
@@ -540,8 +541,9 @@ pub async fn place_order(
                     ::std::option::Option::None => {
                         report_conflict = ::std::option::Option::Some(ReportConflictOutputs {
                             available: run
-                                .decode_output(
-                                    response.body_pointer("/items")?,
+                                .decode_body_output(
+                                    &response,
+                                    "/items",
                                     "$response.body#/items",
                                 )?,
                         });
@@ -851,8 +853,9 @@ pub async fn order_and_confirm(
                     ::std::option::Option::None => {
                         confirm = ::std::option::Option::Some(ConfirmOutputs {
                             status: run
-                                .decode_output(
-                                    response.body_pointer("/status")?,
+                                .decode_body_output(
+                                    &response,
+                                    "/status",
                                     "$response.body#/status",
                                 )?,
                         });
@@ -1057,10 +1060,7 @@ pub async fn order_after_login(
                     ::std::option::Option::None => {
                         order = ::std::option::Option::Some(OrderOutputs {
                             id: run
-                                .decode_output(
-                                    response.body_pointer("/id")?,
-                                    "$response.body#/id",
-                                )?,
+                                .decode_body_output(&response, "/id", "$response.body#/id")?,
                         });
                         Step::Done
                     }
@@ -1178,8 +1178,9 @@ pub async fn log_in(
                     ::std::option::Option::None => {
                         login = ::std::option::Option::Some(LoginOutputs {
                             token: run
-                                .decode_output(
-                                    response.body_pointer("/token")?,
+                                .decode_body_output(
+                                    &response,
+                                    "/token",
                                     "$response.body#/token",
                                 )?,
                         });
@@ -1419,10 +1420,7 @@ pub async fn order_with_login_outputs(
                     ::std::option::Option::None => {
                         order = ::std::option::Option::Some(OrderOutputs {
                             id: run
-                                .decode_output(
-                                    response.body_pointer("/id")?,
-                                    "$response.body#/id",
-                                )?,
+                                .decode_body_output(&response, "/id", "$response.body#/id")?,
                         });
                         Step::Done
                     }

@@ -85,13 +85,11 @@ pub async fn read_keeper(
                     ::std::option::Option::None => {
                         read = ::std::option::Option::Some(ReadOutputs {
                             keeper: run
-                                .decode_output(
-                                    response.body()?.cloned(),
-                                    "$response.body",
-                                )?,
+                                .decode_body_output(&response, "", "$response.body")?,
                             animals: run
-                                .decode_output(
-                                    response.body_pointer("/animals")?,
+                                .decode_body_output(
+                                    &response,
+                                    "/animals",
                                     "$response.body#/animals",
                                 )?,
                         });

@@ -83,13 +83,11 @@ pub async fn read_clashes(
                     ::std::option::Option::None => {
                         read = ::std::option::Option::Some(ReadOutputs {
                             clashes: run
-                                .decode_output(
-                                    response.body()?.cloned(),
-                                    "$response.body",
-                                )?,
+                                .decode_body_output(&response, "", "$response.body")?,
                             some: run
-                                .decode_output(
-                                    response.body_pointer("/some")?,
+                                .decode_body_output(
+                                    &response,
+                                    "/some",
                                     "$response.body#/some",
                                 )?,
                         });

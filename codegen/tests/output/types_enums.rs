@@ -144,12 +144,12 @@ pub async fn add_pet(
                     ::std::option::Option::None => {
                         add = ::std::option::Option::Some(AddOutputs {
                             status: run
-                                .decode_output(
-                                    response.body_pointer("/status")?,
+                                .decode_body_output(
+                                    &response,
+                                    "/status",
                                     "$response.body#/status",
                                 )?,
-                            pet: run
-                                .decode_output(response.body()?.cloned(), "$response.body")?,
+                            pet: run.decode_body_output(&response, "", "$response.body")?,
                         });
                         Step::Done
                     }

@@ -84,13 +84,11 @@ pub async fn count_pets(
                     ::std::option::Option::None => {
                         count = ::std::option::Option::Some(CountOutputs {
                             inventory: run
-                                .decode_output(
-                                    response.body()?.cloned(),
-                                    "$response.body",
-                                )?,
+                                .decode_body_output(&response, "", "$response.body")?,
                             by_shelter: run
-                                .decode_output(
-                                    response.body_pointer("/byShelter")?,
+                                .decode_body_output(
+                                    &response,
+                                    "/byShelter",
                                     "$response.body#/byShelter",
                                 )?,
                         });

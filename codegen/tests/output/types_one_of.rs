@@ -96,7 +96,7 @@ pub async fn find_things(
                     ::std::option::Option::None => {
                         animal = ::std::option::Option::Some(AnimalOutputs {
                             animal: run
-                                .decode_output(response.body()?.cloned(), "$response.body")?,
+                                .decode_body_output(&response, "", "$response.body")?,
                         });
                         Step::Search
                     }
@@ -127,8 +127,9 @@ pub async fn find_things(
                     ::std::option::Option::None => {
                         search = ::std::option::Option::Some(SearchOutputs {
                             hits: run
-                                .decode_output(
-                                    response.body_pointer("/hits")?,
+                                .decode_body_output(
+                                    &response,
+                                    "/hits",
                                     "$response.body#/hits",
                                 )?,
                         });

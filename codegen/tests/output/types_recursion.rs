@@ -83,13 +83,11 @@ pub async fn walk_tree(
                     ::std::option::Option::None => {
                         walk = ::std::option::Option::Some(WalkOutputs {
                             root: run
-                                .decode_output(
-                                    response.body()?.cloned(),
-                                    "$response.body",
-                                )?,
+                                .decode_body_output(&response, "", "$response.body")?,
                             children: run
-                                .decode_output(
-                                    response.body_pointer("/children")?,
+                                .decode_body_output(
+                                    &response,
+                                    "/children",
                                     "$response.body#/children",
                                 )?,
                         });

@@ -91,23 +91,23 @@ pub async fn read_pet(
                     ::std::option::Option::None => {
                         read = ::std::option::Option::Some(ReadOutputs {
                             pet: run
-                                .decode_output(
-                                    response.body()?.cloned(),
-                                    "$response.body",
-                                )?,
+                                .decode_body_output(&response, "", "$response.body")?,
                             name: run
-                                .decode_output(
-                                    response.body_pointer("/name")?,
+                                .decode_body_output(
+                                    &response,
+                                    "/name",
                                     "$response.body#/name",
                                 )?,
                             nickname: run
-                                .decode_output(
-                                    response.body_pointer("/nickname")?,
+                                .decode_body_output(
+                                    &response,
+                                    "/nickname",
                                     "$response.body#/nickname",
                                 )?,
                             weight: run
-                                .decode_output(
-                                    response.body_pointer("/weight")?,
+                                .decode_body_output(
+                                    &response,
+                                    "/weight",
                                     "$response.body#/weight",
                                 )?,
                         });

@@ -83,13 +83,11 @@ pub async fn read_odd(
                     ::std::option::Option::None => {
                         odd = ::std::option::Option::Some(OddOutputs {
                             odd: run
-                                .decode_output(
-                                    response.body()?.cloned(),
-                                    "$response.body",
-                                )?,
+                                .decode_body_output(&response, "", "$response.body")?,
                             free: run
-                                .decode_output(
-                                    response.body_pointer("/free")?,
+                                .decode_body_output(
+                                    &response,
+                                    "/free",
                                     "$response.body#/free",
                                 )?,
                         });
