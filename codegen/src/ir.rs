@@ -175,6 +175,9 @@ pub(crate) struct Field {
     pub required: bool,
     pub doc: Option<String>,
     pub constraints: Vec<Constraint>,
+    /// The schema says `format: password` or `writeOnly: true`: the value is kept out of
+    /// `Debug` output, and out of errors, hooks and logs.
+    pub secret: bool,
 }
 
 /// The intermediate representation of a Rust type of a value.

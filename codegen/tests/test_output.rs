@@ -79,6 +79,14 @@ fn test_records() {
     verify("tests/fixtures/records.arazzo.yml", "records");
 }
 
+/// The fault and secrets fixture: body outputs that say why they are absent, retry waits
+/// that can fail, and inputs and body types with secret fields (`format: password`,
+/// `writeOnly`) that get a redacting `Debug` and are marked secret when the run starts.
+#[test]
+fn test_faults() {
+    verify("tests/fixtures/faults.arazzo.yml", "faults");
+}
+
 /// The examples of the Arazzo specification (`OAI/Arazzo-Specification`, in the shared
 /// corpus beside the project) that are valid with their sources at hand: `oauth` with its
 /// local OpenAPI description, and `LoginAndRetrievePets` with the corpus's copy of the

@@ -421,7 +421,8 @@ mod tests {
 
     #[tokio::test]
     async fn requests_are_recorded_as_sent() {
-        let server = FaultyServer::start(|_, i| Reply::new(200, "text/plain", format!("{i}"))).await;
+        let server =
+            FaultyServer::start(|_, i| Reply::new(200, "text/plain", format!("{i}"))).await;
         let client = reqwest::Client::new();
         for _ in 0..2 {
             let text = client
@@ -440,6 +441,8 @@ mod tests {
         assert_eq!(requests[0].method, "POST");
         assert_eq!(requests[0].target, "/a%2Fb?q=1");
         assert_eq!(requests[0].body, b"hi");
-        assert!(requests[0].head.starts_with(b"POST /a%2Fb?q=1 HTTP/1.1\r\n"));
+        assert!(requests[0]
+            .head
+            .starts_with(b"POST /a%2Fb?q=1 HTTP/1.1\r\n"));
     }
 }

@@ -6,6 +6,7 @@ use std::fmt;
 use reqwest::header::HeaderValue;
 
 use crate::operation::{ApiKeyIn, Scheme, SchemeKind};
+use crate::redact::Secrets;
 
 /// A credential for one security scheme.
 #[derive(Clone, PartialEq, Eq)]
@@ -93,7 +94,44 @@ fn authorization(credential: &Credential) -> Result<HeaderValue, String> {
     Ok(value)
 }
 
+impl Credential {
+    /// Adds this credential's secret parts to `secrets`: the token, key or password, and
+    /// the base64 text a basic credential is sent as.
+    fn add_secrets(&self, secrets: &mut Secrets) {
+        match self {
+            Credential::Bearer(token) => secrets.add(token),
+            Credential::ApiKey(key) => secrets.add(key),
+            Credential::Basic { username, password } => {
+                secrets.add(password);
+                secrets.add(&base64(format!("{username}:{password}").as_bytes()));
+            }
+        }
+    }
+}
+
 impl Credentials {
+    /// Every secret the credentials hold, to keep out of errors, hooks and logs.
+    pub(crate) fn secrets(&self) -> Secrets {
+        let mut secrets = Secrets::default();
+        if let Some(token) = &self.bearer {
+            Credential::Bearer(token.clone()).add_secrets(&mut secrets);
+        }
+        if let Some(key) = &self.api_key {
+            Credential::ApiKey(key.clone()).add_secrets(&mut secrets);
+        }
+        if let Some((username, password)) = &self.basic {
+            Credential::Basic {
+                username: username.clone(),
+                password: password.clone(),
+            }
+            .add_secrets(&mut secrets);
+        }
+        for credential in self.by_scheme.values() {
+            credential.add_secrets(&mut secrets);
+        }
+        secrets
+    }
+
     /// Builds the `Authorization` values once, for [`Credentials::placements`]. Fails,
     /// naming the credential, when one cannot go in a header (a control character, say).
     pub(crate) fn prepare(&mut self) -> Result<(), (String, String)> {

@@ -10,6 +10,7 @@ use crate::auth::{Credential, Credentials};
 use crate::error::BuildError;
 use crate::hooks::Hooks;
 use crate::operation::Source;
+use crate::redact::Secrets;
 
 /// The default number of step executions one workflow run may make.
 pub const DEFAULT_MAX_STEP_EXECUTIONS: u32 = 1000;
@@ -70,6 +71,8 @@ pub(crate) struct Inner {
     pub(crate) receive_timeout: Duration,
     /// The bounds on time and size every run keeps to.
     pub(crate) limits: Limits,
+    /// The credentials' secrets, kept out of errors, hooks and logs.
+    pub(crate) secrets: Secrets,
     /// Broker connections of AsyncAPI sources, by broker URL, made on first use.
     pub(crate) transports: crate::messaging::Transports,
 }
@@ -379,8 +382,10 @@ impl ClientBuilder {
                 .redirect(reqwest::redirect::Policy::none())
                 .build()?,
         };
+        let secrets = self.credentials.secrets();
         Ok(Client {
             inner: Arc::new(Inner {
+                secrets,
                 http,
                 base_urls,
                 server_variables: self.server_variables,

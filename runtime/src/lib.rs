@@ -17,6 +17,7 @@ mod hooks;
 mod messaging;
 mod operation;
 mod pointer;
+mod redact;
 mod response;
 mod run;
 mod send;

@@ -441,7 +441,7 @@ impl Run<'_> {
             channel: info.channel.into(),
             criterion: criterion.into(),
             action: action.map(Box::from),
-            payload: excerpt(response.body_bytes()).into(),
+            payload: self.redact(&excerpt(response.body_bytes())).into(),
         })
     }
 

@@ -29,8 +29,9 @@ pub struct Response {
     pub(crate) message: Option<Box<crate::messaging::MessageInfo>>,
 }
 
-/// What a step sent, as `$request.*` expressions read it.
-#[derive(Debug, Default)]
+/// What a step sent, as `$request.*` expressions read it. Its `Debug` output names the
+/// headers, never their values (credentials among them).
+#[derive(Default)]
 pub(crate) struct Sent {
     /// The headers as sent, credentials and content type included.
     pub(crate) headers: Vec<(String, String)>,
@@ -40,6 +41,15 @@ pub(crate) struct Sent {
     pub(crate) path: Vec<(String, Value)>,
     /// The payload, after replacements.
     pub(crate) body: Option<Value>,
+}
+
+impl std::fmt::Debug for Sent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let headers: Vec<&str> = self.headers.iter().map(|(name, _)| name.as_str()).collect();
+        f.debug_struct("Sent")
+            .field("headers", &headers)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Response {

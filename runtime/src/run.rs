@@ -16,6 +16,7 @@ use crate::encode::{self, Style};
 use crate::error::Error;
 use crate::hooks::RetryEvent;
 use crate::operation::Operation;
+use crate::redact::Secrets;
 use crate::response::{Response, Sent};
 use crate::xpath::{self, XPathQuery};
 
@@ -32,6 +33,9 @@ tokio::task_local! {
 pub struct Shared {
     executed: AtomicU32,
     deadline: Option<Instant>,
+    /// The secret inputs of the run that shares this, kept out of the called runs'
+    /// errors and logs too.
+    secrets: Secrets,
 }
 
 /// The state of one workflow run that generated code threads through its steps.
@@ -48,6 +52,9 @@ pub struct Run<'c> {
     /// The count shared with the run that called this one, or with the workflows this
     /// one called; `None` until either happens.
     shared: Option<Arc<Shared>>,
+    /// The values of secret inputs (of this run and of those that called it), kept out of
+    /// errors, hooks and logs along with the client's credentials.
+    secrets: Secrets,
 }
 
 /// Why a step that runs a workflow failed.
@@ -67,6 +74,10 @@ impl<'c> Run<'c> {
             Some(shared) => shared.deadline,
             None => Instant::now().checked_add(client.inner.limits.run_timeout),
         };
+        let secrets = shared
+            .as_ref()
+            .map(|shared| shared.secrets.clone())
+            .unwrap_or_default();
         Run {
             client,
             workflow,
@@ -75,6 +86,7 @@ impl<'c> Run<'c> {
             executed: 0,
             deadline,
             shared,
+            secrets,
         }
     }
 
@@ -86,13 +98,37 @@ impl<'c> Run<'c> {
     ) -> tokio::task::futures::TaskLocalFuture<Arc<Shared>, F> {
         let executed = self.executed;
         let deadline = self.deadline;
+        let secrets = &self.secrets;
         let shared = self.shared.get_or_insert_with(|| {
             Arc::new(Shared {
                 executed: AtomicU32::new(executed),
                 deadline,
+                secrets: secrets.clone(),
             })
         });
         SHARED.scope(Arc::clone(shared), workflow)
+    }
+
+    /// Marks the value of a secret input (`format: password`, `writeOnly`): from now on it
+    /// is kept out of this run's errors, hooks and logs, and those of the workflows it runs.
+    pub fn secret<T: Serialize + ?Sized>(&mut self, value: &T) {
+        if let Ok(value) = serde_json::to_value(value) {
+            self.secrets.add_value(&value);
+        }
+    }
+
+    /// `text` without the client's credentials and the run's secret inputs in it.
+    pub(crate) fn redact<'t>(&self, text: &'t str) -> std::borrow::Cow<'t, str> {
+        let text = self.client.inner.secrets.redact(text);
+        if self.secrets.is_empty() {
+            return text;
+        }
+        match text {
+            std::borrow::Cow::Borrowed(text) => self.secrets.redact(text),
+            std::borrow::Cow::Owned(text) => {
+                std::borrow::Cow::Owned(self.secrets.redact(&text).into_owned())
+            }
+        }
     }
 
     /// The time left before the run timeout; `None` when the run has no limit.
@@ -150,7 +186,7 @@ impl<'c> Run<'c> {
     pub fn check_inputs(&self, checked: Result<(), String>) -> Result<(), Error> {
         checked.map_err(|message| Error::InvalidInputs {
             workflow: self.workflow.to_owned(),
-            message,
+            message: self.redact(&message).into_owned(),
         })
     }
 
@@ -231,7 +267,7 @@ impl<'c> Run<'c> {
             workflow: self.workflow.to_owned(),
             step: self.step.to_owned(),
             expression: expression.to_owned(),
-            message: e.to_string(),
+            message: self.redact(&e.to_string()).into_owned(),
         })
     }
 
@@ -249,9 +285,10 @@ impl<'c> Run<'c> {
             if let Ok(absent) = serde_json::from_value(Value::Null) {
                 return Ok(absent);
             }
+            let why = response.why_absent(pointer);
             return Err(response.invalid(format!(
                 "output `{expression}` has no value: {}",
-                response.why_absent(pointer)
+                self.redact(&why)
             )));
         }
         self.decode_output(value, expression)
@@ -306,7 +343,8 @@ impl<'c> Run<'c> {
             return error;
         }
         let (workflow, step) = (self.workflow.to_owned(), self.step.to_owned());
-        let (status, body, criterion) = (response.status, response.excerpt(), criterion.to_owned());
+        let body = self.redact(&response.excerpt()).into_owned();
+        let (status, criterion) = (response.status, criterion.to_owned());
         let action = action.map(Box::from);
         if status_check {
             Error::UnexpectedStatus {
@@ -576,7 +614,7 @@ impl<'c> Run<'c> {
             workflow: self.workflow.to_owned(),
             step: self.step.to_owned(),
             selector: selector.to_owned(),
-            message,
+            message: self.redact(&message).into_owned(),
         }
     }
 
@@ -683,17 +721,17 @@ impl<'c> Run<'c> {
     }
 
     pub(crate) fn invalid_request(&self, message: impl Into<String>) -> Error {
+        let message = message.into();
         Error::InvalidRequest {
             workflow: self.workflow.to_owned(),
             step: self.step.to_owned(),
-            message: message.into(),
+            message: self.redact(&message).into_owned(),
         }
     }
-
 }
 
-/// A request being built by a step.
-#[derive(Debug)]
+/// A request being built by a step. Its `Debug` output names the operation and the
+/// parameters, never their values (which may be secrets).
 pub struct Request {
     pub(crate) operation: &'static Operation,
     pub(crate) path: Vec<(&'static str, String)>,
@@ -704,6 +742,25 @@ pub struct Request {
     pub(crate) multipart: Option<reqwest::multipart::Form>,
     /// What `$request.*` expressions read, kept only for steps that use them.
     pub(crate) sent: Option<Box<Sent>>,
+}
+
+impl std::fmt::Debug for Request {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let path: Vec<&str> = self.path.iter().map(|(name, _)| *name).collect();
+        let headers: Vec<&str> = self.headers.iter().map(|(name, _)| name.as_str()).collect();
+        f.debug_struct("Request")
+            .field("method", &self.operation.method)
+            .field("path", &self.operation.path)
+            .field("path_parameters", &path)
+            .field("query_parameters", &self.query.len())
+            .field("headers", &headers)
+            .field("cookies", &self.cookies.len())
+            .field(
+                "body",
+                &self.body.as_ref().map(|(content_type, _)| content_type),
+            )
+            .finish_non_exhaustive()
+    }
 }
 
 impl Request {

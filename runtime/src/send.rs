@@ -37,12 +37,13 @@ impl Run<'_> {
     /// (redirects and body included), its run timeout the wait for a permit too.
     pub async fn send(&self, request: Request) -> Result<Response, Error> {
         self.before_deadline(async {
-            let permit = match &self.client.inner.in_flight {
-                Some(in_flight) => Some(in_flight.acquire().await.map_err(|_| {
-                    self.invalid_request("the client's request limit was closed")
-                })?),
-                None => None,
-            };
+            let permit =
+                match &self.client.inner.in_flight {
+                    Some(in_flight) => Some(in_flight.acquire().await.map_err(|_| {
+                        self.invalid_request("the client's request limit was closed")
+                    })?),
+                    None => None,
+                };
             // Boxed: the transmission's state (reqwest's future, the URL, the headers) is
             // large, and lives only while the request is in flight; the workflow's own
             // future, which waits above and between steps, stays small.
@@ -163,6 +164,8 @@ impl Run<'_> {
             }
         }
 
+        // The URL as hooks, logs and errors show it: without credentials or secret inputs.
+        let shown = self.redact(url.as_str()).into_owned();
         let hooks = self.client.inner.hooks.as_deref();
         if let Some(hooks) = hooks {
             hooks.on_request(&RequestEvent {
@@ -170,10 +173,10 @@ impl Run<'_> {
                 step: self.step,
                 attempt: self.attempt,
                 method: operation.method,
-                url: url.as_str(),
+                url: &shown,
             });
         }
-        tracing::debug!(workflow = self.workflow, step = self.step, method = operation.method, url = url.as_str(), "sending request");
+        tracing::debug!(workflow = self.workflow, step = self.step, method = operation.method, url = %shown, "sending request");
         // Timings only for whoever reads them.
         let timed = hooks.is_some() || tracing::enabled!(tracing::Level::DEBUG);
         let started = timed.then(Instant::now);
@@ -185,7 +188,7 @@ impl Run<'_> {
                 return Err(Error::RequestTimeout {
                     workflow: self.workflow.to_owned(),
                     step: self.step.to_owned(),
-                    url: url.into(),
+                    url: shown,
                     timeout_ms: u64::try_from(timeout.as_millis()).unwrap_or(u64::MAX),
                 })
             }
@@ -205,7 +208,7 @@ impl Run<'_> {
                 step: self.step,
                 attempt: self.attempt,
                 method: operation.method,
-                url: fetched.url.as_str(),
+                url: &self.redact(fetched.url.as_str()),
                 status,
                 elapsed,
             });
@@ -304,7 +307,7 @@ impl Run<'_> {
                 return Err(Error::TooManyRedirects {
                     workflow: self.workflow.to_owned(),
                     step: self.step.to_owned(),
-                    url: url.into(),
+                    url: self.redact(url.as_str()).into_owned(),
                     limit: limits.max_redirects,
                 });
             }
@@ -312,7 +315,7 @@ impl Run<'_> {
                 workflow: self.workflow.to_owned(),
                 step: self.step.to_owned(),
                 status: status.as_u16(),
-                message,
+                message: self.redact(&message).into_owned(),
             };
             let location = location.map(|l| String::from_utf8_lossy(l.as_bytes()).into_owned());
             let location = location.unwrap_or_default();
@@ -331,8 +334,8 @@ impl Run<'_> {
                 workflow = self.workflow,
                 step = self.step,
                 status = status.as_u16(),
-                from = url.as_str(),
-                to = next.as_str(),
+                from = %self.redact(url.as_str()),
+                to = %self.redact(next.as_str()),
                 "following redirect"
             );
             // RFC 9110 15.4: a `303` is followed by a `GET`, and user agents change a `POST`
@@ -357,7 +360,7 @@ impl Run<'_> {
         let too_large = || Error::ResponseTooLarge {
             workflow: self.workflow.to_owned(),
             step: self.step.to_owned(),
-            url: url.to_owned(),
+            url: self.redact(url).into_owned(),
             limit,
         };
         let declared = response.content_length();
@@ -392,12 +395,14 @@ impl Run<'_> {
         Ok(joined.map(BytesMut::freeze).or(first).unwrap_or_default())
     }
 
+    /// A transport error; reqwest's own copy of the URL is dropped, since it may hold
+    /// credentials (an API key in the query) and `Debug` would show it.
     fn transport_error(&self, url: &str, source: reqwest::Error) -> Error {
         Error::Transport {
             workflow: self.workflow.to_owned(),
             step: self.step.to_owned(),
-            url: url.to_owned(),
-            source,
+            url: self.redact(url).into_owned(),
+            source: source.without_url(),
         }
     }
 }

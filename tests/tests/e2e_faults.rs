@@ -29,11 +29,17 @@ const TOKEN: &str = "tok-3f9a";
 const KEY: &str = "key-77c1";
 
 /// A client for `server` with both credentials, changed by `configure`.
-fn client(server: &FaultyServer, configure: impl FnOnce(ClientBuilder) -> ClientBuilder) -> arazzo::Client {
+fn client(
+    server: &FaultyServer,
+    configure: impl FnOnce(ClientBuilder) -> ClientBuilder,
+) -> arazzo::Client {
     client_for(&server.base_url(), configure)
 }
 
-fn client_for(base: &str, configure: impl FnOnce(ClientBuilder) -> ClientBuilder) -> arazzo::Client {
+fn client_for(
+    base: &str,
+    configure: impl FnOnce(ClientBuilder) -> ClientBuilder,
+) -> arazzo::Client {
     configure(
         arazzo::Client::builder()
             .base_url("records", base)
@@ -56,7 +62,10 @@ fn record(id: i64) -> Reply {
 }
 
 /// Runs `read-record` for record 1 against a server that always answers `reply`.
-async fn read_once(reply: Reply, configure: impl FnOnce(ClientBuilder) -> ClientBuilder) -> (Error, FaultyServer) {
+async fn read_once(
+    reply: Reply,
+    configure: impl FnOnce(ClientBuilder) -> ClientBuilder,
+) -> (Error, FaultyServer) {
     let server = FaultyServer::start(move |_, _| reply.clone()).await;
     let client = client(&server, configure);
     let error = read_record(&client, read(1)).await.unwrap_err();
@@ -262,7 +271,9 @@ async fn a_server_that_never_answers_times_out() {
 
 #[tokio::test]
 async fn a_trickling_server_meets_the_run_timeout() {
-    let body = json!({"id": 1, "name": "record 1"}).to_string().into_bytes();
+    let body = json!({"id": 1, "name": "record 1"})
+        .to_string()
+        .into_bytes();
     let (error, _server) = read_once(
         Reply::Trickle {
             body,
@@ -292,7 +303,11 @@ async fn invalid_json_under_a_json_content_type() {
 
 #[tokio::test]
 async fn html_where_json_is_expected() {
-    let reply = Reply::new(200, "text/html; charset=utf-8", "<html><body>Sign in</body></html>");
+    let reply = Reply::new(
+        200,
+        "text/html; charset=utf-8",
+        "<html><body>Sign in</body></html>",
+    );
     let (error, _server) = read_once(reply, |b| b).await;
     assert_eq!(
         error.to_string(),

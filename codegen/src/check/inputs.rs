@@ -93,6 +93,9 @@ impl Builder<'_, '_> {
                     depth + 1,
                 );
                 let constraints = self.constraints(property, &prop_at, depth + 1);
+                let secret = self
+                    .resolve(property, &prop_at, depth + 1)
+                    .is_some_and(|(schema, _)| is_secret(&schema));
                 ir::Field {
                     name: name.clone(),
                     ident: scope.unique(snake(name)),
@@ -103,6 +106,7 @@ impl Builder<'_, '_> {
                         .and_then(Value::as_str)
                         .map(str::to_owned),
                     constraints,
+                    secret,
                 }
             })
             .collect()
@@ -357,4 +361,11 @@ fn string_enum(schema: &Value) -> Option<Vec<String>> {
         .filter_map(|v| v.as_str().map(str::to_owned))
         .collect();
     (!strings.is_empty() && strings.len() == values.len()).then_some(strings)
+}
+
+/// Whether a property's schema marks its value as a secret: `format: password` or
+/// `writeOnly: true`.
+fn is_secret(schema: &Value) -> bool {
+    schema.get("format").and_then(Value::as_str) == Some("password")
+        || schema.get("writeOnly").and_then(Value::as_bool) == Some(true)
 }

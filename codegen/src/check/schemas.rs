@@ -456,6 +456,7 @@ impl<'a> Lower<'a, '_> {
                         required: required.contains(property),
                         doc,
                         constraints: Vec::new(),
+                        secret: is_secret(property_schema),
                     }
                 })
                 .collect::<Vec<_>>();
@@ -705,4 +706,20 @@ fn variant_name(ty: &ir::Type, index: usize) -> String {
         ir::Type::Boxed(inner) | ir::Type::Optional(inner) => variant_name(inner, index),
         _ => format!("Variant{}", index + 1),
     }
+}
+
+/// Whether an inline property schema marks its value as a secret: `format: password` or
+/// `writeOnly: true`.
+fn is_secret(schema: &ReferenceOr<Box<openapiv3::Schema>>) -> bool {
+    let ReferenceOr::Item(schema) = schema else {
+        return false;
+    };
+    let password = matches!(
+        &schema.schema_kind,
+        openapiv3::SchemaKind::Type(openapiv3::Type::String(openapiv3::StringType {
+            format: openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Password),
+            ..
+        }))
+    );
+    password || schema.schema_data.write_only
 }

@@ -4,7 +4,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::{doc_lines, ident, Ctx};
-use crate::ir::{Constraint, Output, SchemaType, SchemaTypeKind, StructDef, Type};
+use crate::ir::{Constraint, Field, Output, SchemaType, SchemaTypeKind, StructDef, Type};
 
 /// The Rust type of a value.
 pub(crate) fn rust_type(ctx: &Ctx, ty: &Type) -> TokenStream {
@@ -76,16 +76,14 @@ pub(crate) fn schema_type(ctx: &Ctx, def: &SchemaType) -> TokenStream {
     let root = &ctx.root;
     match &def.kind {
         SchemaTypeKind::Struct { fields, extra } => {
+            let def_fields = fields;
+            let extra_ident = extra.as_ref();
             let mut scope = crate::naming::Scope::default();
             let fields = fields.iter().map(|field| {
                 let field_ident = ident(&scope.unique(field.ident.clone()));
                 let serde_name = &field.name;
-                let doc = doc_lines(
-                    field
-                        .doc
-                        .as_deref()
-                        .unwrap_or(&format!("`{serde_name}`.")),
-                );
+                let doc = field_doc(field.doc.as_deref().or(Some(&format!("`{serde_name}`."))), field.secret)
+                    .map(|doc| doc_lines(&doc));
                 let rename = (field_ident.to_string().trim_start_matches("r#") != serde_name)
                     .then(|| quote!(rename = #serde_name,));
                 if field.required {
@@ -121,6 +119,22 @@ pub(crate) fn schema_type(ctx: &Ctx, def: &SchemaType) -> TokenStream {
                     pub #field_ident: ::std::collections::BTreeMap<::std::string::String, #value>,
                 }
             });
+            let secret = def_fields.iter().any(|f| f.secret);
+            let derives = if secret {
+                derives_with(ctx, false)
+            } else {
+                derives
+            };
+            let debug = secret.then(|| {
+                let mut scope = crate::naming::Scope::default();
+                let named: Vec<_> = def_fields
+                    .iter()
+                    .map(|f| (ident(&scope.unique(f.ident.clone())), f))
+                    .collect();
+                let extra =
+                    extra_ident.map(|_| ident(&scope.unique("additional_properties".to_owned())));
+                redacting_debug(&name, &named, extra.as_ref())
+            });
             quote! {
                 #doc
                 #derives
@@ -128,6 +142,7 @@ pub(crate) fn schema_type(ctx: &Ctx, def: &SchemaType) -> TokenStream {
                     #(#fields)*
                     #extra
                 }
+                #debug
             }
         }
         SchemaTypeKind::Enum { values, open } => {
@@ -215,19 +230,70 @@ pub(crate) fn schema_type(ctx: &Ctx, def: &SchemaType) -> TokenStream {
 }
 
 fn derives(ctx: &Ctx) -> TokenStream {
+    derives_with(ctx, true)
+}
+
+/// The derives of a generated type; without `Debug` for a struct with secret fields, which
+/// gets [`redacting_debug`] instead.
+fn derives_with(ctx: &Ctx, debug: bool) -> TokenStream {
     let root = &ctx.root;
     let serde_crate = format!("{}::__private::serde", root.to_string().replace(' ', ""));
     let extra = &ctx.derives;
+    let debug = debug.then(|| quote!(Debug,));
     quote! {
         #[derive(
             Clone,
-            Debug,
+            #debug
             PartialEq,
             #root::__private::serde::Serialize,
             #root::__private::serde::Deserialize
             #(, #extra)*
         )]
         #[serde(crate = #serde_crate)]
+    }
+}
+
+/// A field's rustdoc: its description, and for a secret what the generated code does with it.
+fn field_doc(doc: Option<&str>, secret: bool) -> Option<String> {
+    const SECRET: &str = "A secret (`format: password` or `writeOnly`): `Debug` shows it as \
+                          `***`, and runs keep it out of errors, hooks and logs.";
+    match (doc, secret) {
+        (Some(doc), true) => Some(format!("{doc}\n\n{SECRET}")),
+        (None, true) => Some(SECRET.to_owned()),
+        (doc, false) => doc.map(str::to_owned),
+    }
+}
+
+/// `Debug` for a struct with secret fields (`format: password`, `writeOnly`): every field
+/// as a derived `Debug` would show it, but the secret ones as `"***"`.
+fn redacting_debug(
+    name: &syn::Ident,
+    fields: &[(syn::Ident, &Field)],
+    extra: Option<&syn::Ident>,
+) -> TokenStream {
+    let type_name = name.to_string();
+    let fields = fields.iter().map(|(ident, field)| {
+        let label = ident.to_string().trim_start_matches("r#").to_owned();
+        let optional = !field.required || matches!(field.ty, Type::Optional(_));
+        match (field.secret, optional) {
+            (false, _) => quote!(.field(#label, &self.#ident)),
+            (true, false) => quote!(.field(#label, &"***")),
+            (true, true) => quote!(.field(#label, &self.#ident.as_ref().map(|_| "***"))),
+        }
+    });
+    let extra = extra.map(|ident| {
+        let label = ident.to_string();
+        quote!(.field(#label, &self.#ident))
+    });
+    quote! {
+        impl ::std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct(#type_name)
+                    #(#fields)*
+                    #extra
+                    .finish()
+            }
+        }
     }
 }
 
@@ -238,7 +304,7 @@ pub(crate) fn struct_def(ctx: &Ctx, def: &StructDef) -> TokenStream {
     let fields = def.fields.iter().map(|field| {
         let field_ident = ident(&field.ident);
         let ty = rust_type(ctx, &field.ty);
-        let doc = field.doc.as_deref().map(doc_lines);
+        let doc = field_doc(field.doc.as_deref(), field.secret).map(|doc| doc_lines(&doc));
         let serde_name = &field.name;
         let rename = (field_ident.to_string().trim_start_matches("r#") != serde_name)
             .then(|| quote!(rename = #serde_name,));
@@ -258,13 +324,19 @@ pub(crate) fn struct_def(ctx: &Ctx, def: &StructDef) -> TokenStream {
             }
         }
     });
-    let derives = derives(ctx);
+    let secret = def.fields.iter().any(|f| f.secret);
+    let derives = derives_with(ctx, !secret);
+    let debug = secret.then(|| {
+        let fields: Vec<_> = def.fields.iter().map(|f| (ident(&f.ident), f)).collect();
+        redacting_debug(&name, &fields, None)
+    });
     quote! {
         #doc
         #derives
         pub struct #name {
             #(#fields)*
         }
+        #debug
     }
 }
 

@@ -307,6 +307,17 @@ fn body(ctx: &Ctx, plan: &Plan, wf: &Workflow) -> TokenStream {
         }
     });
     let validate = validates.then(|| quote!(run.check_inputs(inputs.validate())?;));
+    // Secret inputs are kept out of the run's errors, hooks and logs from the start.
+    let secrets = wf
+        .input_types
+        .first()
+        .into_iter()
+        .flat_map(|inputs| &inputs.fields)
+        .filter(|field| field.secret)
+        .map(|field| {
+            let field = ident(&field.ident);
+            quote!(run.secret(&inputs.#field);)
+        });
     let subscriptions = super::message::subscriptions(wf);
     quote! {
         use #root::__private as rt;
@@ -319,6 +330,7 @@ fn body(ctx: &Ctx, plan: &Plan, wf: &Workflow) -> TokenStream {
             Done,
         }
         let mut run = rt::Run::new(client, #workflow_id);
+        #(#secrets)*
         #validate
         #(#dependencies)*
         #(#step_vars)*
