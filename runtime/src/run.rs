@@ -771,14 +771,10 @@ impl Request {
     }
 
     /// Sets the path parameter `name`. Values are percent-encoded so that they stay inside
-    /// their segment; `.` and `..`, which would change the path, are refused when sent.
+    /// their segment; one that makes its segment `.` or `..`, which would change the path,
+    /// is refused when sent.
     pub fn path(&mut self, name: &'static str, value: &Value, style: Style, explode: bool) {
         let text = encode::path(name, value, style, explode);
-        let text = match text.as_str() {
-            "." => "%2E".to_owned(),
-            ".." => "%2E%2E".to_owned(),
-            _ => text,
-        };
         self.path.retain(|(n, _)| *n != name);
         self.path.push((name, text));
         if let Some(sent) = self.sent.as_deref_mut() {

@@ -431,8 +431,11 @@ fn without_credentials(headers: &HeaderMap, operation: &Operation) -> HeaderMap 
     headers
 }
 
-/// Appends `template` to `url` with every `{name}` replaced by its encoded value.
+/// Appends `template` to `url` with every `{name}` replaced by its encoded value. A value
+/// that makes its segment `.` or `..` is refused: URL parsers resolve such segments (`%2E`
+/// too, per the WHATWG URL standard), so the request would go to another path.
 fn fill_path(url: &mut String, template: &str, values: &[(&str, String)]) -> Result<(), String> {
+    let start = url.len();
     let mut rest = template;
     while let Some(open) = rest.find('{') {
         url.push_str(&rest[..open]);
@@ -447,7 +450,21 @@ fn fill_path(url: &mut String, template: &str, values: &[(&str, String)]) -> Res
         rest = &rest[open + close + 1..];
     }
     url.push_str(rest);
+    // Values cannot hold `/` (it is encoded), so filled segments line up with the template's.
+    for (filled, written) in url[start..].split('/').zip(template.split('/')) {
+        if filled != written && is_dot_segment(filled) {
+            return Err(format!(
+                "the path segment `{written}` would be `{filled}`, which moves along the path instead of naming a segment; the request was not sent"
+            ));
+        }
+    }
     Ok(())
+}
+
+/// `.` or `..`, also percent-encoded in any case (`%2e`, `.%2E`).
+fn is_dot_segment(segment: &str) -> bool {
+    let decoded = segment.to_ascii_lowercase().replace("%2e", ".");
+    decoded == "." || decoded == ".."
 }
 
 #[cfg(test)]
@@ -473,6 +490,16 @@ mod tests {
             fill_path(&mut String::new(), "/x/{y", &[]).unwrap_err(),
             "unclosed `{` in path template `/x/{y`"
         );
+        for dots in ["..", ".", "%2E%2e", ".%2E"] {
+            assert_eq!(
+                fill_path(&mut String::new(), "/x/{y}/z", &[("y", dots.into())]).unwrap_err(),
+                format!("the path segment `{{y}}` would be `{dots}`, which moves along the path instead of naming a segment; the request was not sent")
+            );
+        }
+        // Dots with more in the segment are a name like any other.
+        let mut url = String::new();
+        fill_path(&mut url, "/x/{y}.json", &[("y", "..".into())]).unwrap();
+        assert_eq!(url, "/x/...json");
     }
 
     #[test]

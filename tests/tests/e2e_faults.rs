@@ -497,3 +497,91 @@ async fn header_values_with_line_breaks_are_never_sent() {
     );
     assert!(server.requests().is_empty());
 }
+
+/// Runs `open-files` with `name` and `q` against a server whose first answer names `next`,
+/// and returns the request targets exactly as they arrived.
+async fn open_files(name: &str, q: Option<&str>, next: &str) -> Vec<String> {
+    let next = next.to_owned();
+    let server = FaultyServer::start(move |_, _| Reply::json(200, &json!({"next": next}))).await;
+    let inputs = OpenFilesInputs {
+        name: name.into(),
+        q: q.map(str::to_owned),
+        session: None,
+    };
+    open_files_fn(&client(&server, |b| b), inputs).await.unwrap();
+    server.requests().into_iter().map(|r| r.target).collect()
+}
+
+use faults::open_files as open_files_fn;
+
+#[tokio::test]
+async fn path_values_stay_in_their_segment() {
+    for (name, wire) in [
+        ("../../admin", "/files/..%2F..%2Fadmin"),
+        ("a/b", "/files/a%2Fb"),
+        ("a?x=1", "/files/a%3Fx%3D1"),
+        ("a#top", "/files/a%23top"),
+        ("a%2Fb", "/files/a%252Fb"),
+        ("a b;c", "/files/a%20b%3Bc"),
+        ("ünï", "/files/%C3%BCn%C3%AF"),
+    ] {
+        let targets = open_files(name, None, "plain").await;
+        assert_eq!(targets, [wire, "/files/plain"], "{name}");
+    }
+}
+
+#[tokio::test]
+async fn dot_segments_are_refused() {
+    for (name, next, step) in [("..", "n", "getFile"), (".", "n", "getFile"), ("f", "..", "getNext")] {
+        let next = next.to_owned();
+        let server =
+            FaultyServer::start(move |_, _| Reply::json(200, &json!({"next": next}))).await;
+        let inputs = OpenFilesInputs {
+            name: name.into(),
+            q: None,
+            session: None,
+        };
+        let error = open_files_fn(&client(&server, |b| b), inputs)
+            .await
+            .unwrap_err();
+        let segment = if step == "getFile" { name } else { ".." };
+        assert_eq!(
+            error.to_string(),
+            format!("step `{step}` of workflow `open-files`: invalid request: the path segment `{{name}}` would be `{segment}`, which moves along the path instead of naming a segment; the request was not sent")
+        );
+        let sent = server.requests().len();
+        assert_eq!(sent, usize::from(step == "getNext"), "{name}");
+    }
+}
+
+#[tokio::test]
+async fn a_server_controlled_value_in_a_later_path_is_encoded_the_same_way() {
+    let targets = open_files("start", None, "../../etc/passwd?x#y").await;
+    assert_eq!(
+        targets,
+        ["/files/start", "/files/..%2F..%2Fetc%2Fpasswd%3Fx%23y"]
+    );
+}
+
+#[tokio::test]
+async fn query_values_cannot_add_pairs() {
+    let targets = open_files("f", Some("a&admin=true#frag b+c%"), "g").await;
+    assert_eq!(targets[0], "/files/f?q=a%26admin%3Dtrue%23frag%20b%2Bc%25");
+}
+
+#[tokio::test]
+async fn cookie_values_cannot_add_cookies_or_headers() {
+    let server = FaultyServer::start(|_, _| Reply::json(200, &json!({"next": "n"}))).await;
+    let inputs = OpenFilesInputs {
+        name: "f".into(),
+        q: None,
+        session: Some("s; admin=1\r\nX-Injected: 1".into()),
+    };
+    open_files_fn(&client(&server, |b| b), inputs).await.unwrap();
+    let sent = &server.requests()[0];
+    assert_eq!(
+        sent.header("cookie"),
+        Some("session=s%3B%20admin%3D1%0D%0AX-Injected%3A%201")
+    );
+    assert_eq!(sent.header("x-injected"), None);
+}

@@ -606,6 +606,208 @@ pub async fn sign_in(
             .clone(),
     })
 }
+/// The inputs of the `open-files` workflow.
+#[derive(
+    Clone,
+    Debug,
+    PartialEq,
+    ::arazzo::__private::serde::Serialize,
+    ::arazzo::__private::serde::Deserialize
+)]
+#[serde(crate = "::arazzo::__private::serde")]
+pub struct OpenFilesInputs {
+    pub name: ::std::string::String,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub q: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub session: ::std::option::Option<::std::string::String>,
+}
+/// The outputs of the `open-files` workflow.
+#[derive(
+    Clone,
+    Debug,
+    PartialEq,
+    ::arazzo::__private::serde::Serialize,
+    ::arazzo::__private::serde::Deserialize
+)]
+#[serde(crate = "::arazzo::__private::serde")]
+pub struct OpenFilesOutputs {
+    /// `$steps.getFile.outputs.next`
+    pub next: ::std::string::String,
+}
+/// Open a file named by the caller, then the one its response names: both names go into a path segment, where they must stay.
+///
+/// Workflow `open-files`.
+///
+/// # Steps
+///
+/// 1. `getFile`: `GET /files/{name}` (`getFile`). Read a file by name; `next` names another one. Succeeds when `$statusCode == 200`.
+/// 2. `getNext`: `GET /files/{name}` (`getFile`). Read a file by name; `next` names another one. Succeeds when `$statusCode == 200`.
+///
+/// # Errors
+///
+/// Returns an error naming the step when a request fails, when a step's success criteria are not met and no failure action applies, or when its retries run out.
+pub async fn open_files(
+    client: &::arazzo::Client,
+    inputs: OpenFilesInputs,
+) -> ::std::result::Result<OpenFilesOutputs, ::arazzo::Error> {
+    use ::arazzo::__private as rt;
+    static SOURCE_0: rt::Source = rt::Source {
+        name: "records",
+        server: ::std::option::Option::Some(
+            &rt::Server {
+                url: "http://localhost:8080",
+                variables: &[],
+            },
+        ),
+    };
+    static GET_FILE: rt::Operation = rt::Operation {
+        source: &SOURCE_0,
+        method: "GET",
+        path: "/files/{name}",
+        security: &[
+            &[
+                rt::Scheme {
+                    name: "bearerAuth",
+                    kind: rt::SchemeKind::HttpBearer,
+                },
+                rt::Scheme {
+                    name: "apiKey",
+                    kind: rt::SchemeKind::ApiKey {
+                        location: rt::ApiKeyIn::Header,
+                        name: "X-API-Key",
+                    },
+                },
+            ],
+        ],
+    };
+    static GET_NEXT: rt::Operation = rt::Operation {
+        source: &SOURCE_0,
+        method: "GET",
+        path: "/files/{name}",
+        security: &[
+            &[
+                rt::Scheme {
+                    name: "bearerAuth",
+                    kind: rt::SchemeKind::HttpBearer,
+                },
+                rt::Scheme {
+                    name: "apiKey",
+                    kind: rt::SchemeKind::ApiKey {
+                        location: rt::ApiKeyIn::Header,
+                        name: "X-API-Key",
+                    },
+                },
+            ],
+        ],
+    };
+    struct GetFileOutputs {
+        next: ::std::string::String,
+    }
+    enum Step {
+        GetFile,
+        GetNext,
+        Done,
+    }
+    let mut run = rt::Run::new(client, "open-files");
+    let mut get_file: ::std::option::Option<GetFileOutputs> = ::std::option::Option::None;
+    let mut step = Step::GetFile;
+    loop {
+        step = match step {
+            Step::GetFile => {
+                run.start_step("getFile", 1)?;
+                let mut request = run.request(&GET_FILE);
+                request
+                    .path(
+                        "name",
+                        &run.to_value(&inputs.name)?,
+                        rt::Style::Simple,
+                        false,
+                    );
+                request
+                    .query(
+                        "q",
+                        inputs.q.as_ref().map(|value| run.to_value(value)).transpose()?,
+                        rt::Style::Form,
+                        true,
+                    );
+                request
+                    .cookie(
+                        "session",
+                        inputs
+                            .session
+                            .as_ref()
+                            .map(|value| run.to_value(value))
+                            .transpose()?,
+                        true,
+                    );
+                let response = run.send(request).await?;
+                let unmet = if response.status() != 200 {
+                    ::std::option::Option::Some(("$statusCode == 200", true))
+                } else {
+                    ::std::option::Option::None
+                };
+                match unmet {
+                    ::std::option::Option::None => {
+                        get_file = ::std::option::Option::Some(GetFileOutputs {
+                            next: run
+                                .decode_body_output(
+                                    &response,
+                                    "/next",
+                                    "$response.body#/next",
+                                )?,
+                        });
+                        Step::GetNext
+                    }
+                    ::std::option::Option::Some((criterion, status_check)) => {
+                        return ::std::result::Result::Err(
+                            run.failed(&response, criterion, status_check),
+                        );
+                    }
+                }
+            }
+            Step::GetNext => {
+                run.start_step("getNext", 1)?;
+                let mut request = run.request(&GET_NEXT);
+                request
+                    .path(
+                        "name",
+                        &run
+                            .require(
+                                get_file
+                                    .as_ref()
+                                    .map(|outputs| run.to_value(&outputs.next))
+                                    .transpose()?,
+                                "$steps.getFile.outputs.next",
+                            )?,
+                        rt::Style::Simple,
+                        false,
+                    );
+                let response = run.send(request).await?;
+                let unmet = if response.status() != 200 {
+                    ::std::option::Option::Some(("$statusCode == 200", true))
+                } else {
+                    ::std::option::Option::None
+                };
+                match unmet {
+                    ::std::option::Option::None => Step::Done,
+                    ::std::option::Option::Some((criterion, status_check)) => {
+                        return ::std::result::Result::Err(
+                            run.failed(&response, criterion, status_check),
+                        );
+                    }
+                }
+            }
+            Step::Done => break,
+        };
+    }
+    ::std::result::Result::Ok(OpenFilesOutputs {
+        next: run
+            .output_of(get_file.as_ref(), "$steps.getFile.outputs.next")?
+            .next
+            .clone(),
+    })
+}
 /// Every workflow of the document: its id, summary and inputs JSON Schema.
 pub const WORKFLOWS: &[::arazzo::WorkflowInfo] = &[
     ::arazzo::WorkflowInfo {
@@ -633,6 +835,13 @@ pub const WORKFLOWS: &[::arazzo::WorkflowInfo] = &[
             "Sign in with a password and a one-time code, both secrets.",
         ),
         inputs_schema: "{\"type\":\"object\",\"required\":[\"user\",\"password\"],\"properties\":{\"user\":{\"type\":\"string\"},\"password\":{\"type\":\"string\",\"format\":\"password\",\"minLength\":4},\"otp\":{\"type\":\"string\",\"writeOnly\":true}}}",
+    },
+    ::arazzo::WorkflowInfo {
+        id: "open-files",
+        summary: ::std::option::Option::Some(
+            "Open a file named by the caller, then the one its response names: both names go into a path segment, where they must stay.",
+        ),
+        inputs_schema: "{\"type\":\"object\",\"required\":[\"name\"],\"properties\":{\"name\":{\"type\":\"string\"},\"q\":{\"type\":\"string\"},\"session\":{\"type\":\"string\"}}}",
     },
 ];
 /// Runs the workflow `workflow_id` with inputs given as JSON (as its inputs schema in
@@ -680,6 +889,13 @@ pub async fn run_workflow(
                 &self::sign_in(client, inputs).await?,
             )
         }
+        "open-files" => {
+            let inputs = ::arazzo::__private::decode_inputs("open-files", inputs)?;
+            ::arazzo::__private::encode_outputs(
+                "open-files",
+                &self::open_files(client, inputs).await?,
+            )
+        }
         _ => {
             ::std::result::Result::Err(::arazzo::Error::UnknownWorkflow {
                 workflow: workflow_id.to_owned(),
@@ -714,6 +930,19 @@ pub mod types {
                 .field("password", &"***")
                 .finish()
         }
+    }
+    /// The body of a `200` response of `getFile` (`GET /files/{name}`).
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        ::arazzo::__private::serde::Serialize,
+        ::arazzo::__private::serde::Deserialize
+    )]
+    #[serde(crate = "::arazzo::__private::serde")]
+    pub struct GetFileResponse {
+        /// `next`.
+        pub next: ::std::string::String,
     }
     /// The request body of `createRecord` (`POST /records`).
     #[derive(
