@@ -8,6 +8,7 @@
 //!
 //! ```text
 //! cargo run --example kinde_invite
+//! RUST_LOG=arazzo=debug cargo run --example kinde_invite   # with the workflow and step spans
 //! ```
 
 use std::time::Duration;
@@ -42,17 +43,18 @@ impl Hooks for Trace {
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    // `RUST_LOG=arazzo=debug` logs every step inside its `workflow` and `step` spans (the
+    // operation, method, URL without secrets, status and attempt as their fields).
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+        .init();
     let mock = KindeMock::start(&KindeConfig::default()).await;
     println!("Kinde mock listening on {}", mock.base_url());
 
     let client = arazzo::Client::builder()
         .base_url("kindeManagementApi", mock.base_url())
         .bearer_token(DEFAULT_TOKEN)
-        .reqwest_client(
-            arazzo::reqwest::Client::builder()
-                .timeout(Duration::from_secs(10))
-                .build()?,
-        )
+        .request_timeout(Duration::from_secs(10))
         .hooks(Trace)
         .build()?;
 

@@ -19,6 +19,7 @@ use crate::message::{self, Channel, Message, Subscription, Transport, TransportE
 use crate::operation::Source;
 use crate::response::Response;
 use crate::run::Run;
+use tracing::Instrument;
 
 /// How many messages that match no receive step yet a subscription keeps; the oldest is
 /// dropped (with a warning) beyond that.
@@ -179,7 +180,8 @@ impl Run<'_> {
         step: &'static str,
     ) -> Result<Inbox, Error> {
         let previous = std::mem::replace(&mut self.step, step);
-        let result = self.open_subscription(channel).await;
+        let span = self.span.clone();
+        let result = self.open_subscription(channel).instrument(span).await;
         self.step = previous;
         result
     }
@@ -197,11 +199,7 @@ impl Run<'_> {
                 return Err(error);
             }
         };
-        tracing::debug!(
-            workflow = self.workflow,
-            channel = channel.address,
-            "subscribed"
-        );
+        tracing::debug!(channel = channel.address, "subscribed");
         Ok(Inbox {
             channel,
             subscription,
@@ -235,6 +233,14 @@ impl Run<'_> {
     /// Publishes `message`; the step's outcome is the message as sent (Arazzo does not
     /// model delivery confirmation).
     pub async fn publish(&self, message: OutgoingMessage) -> Result<Response, Error> {
+        self.step_span.record("operation", message.channel.address);
+        self.step_span.record("method", "publish");
+        self.publish_now(message)
+            .instrument(self.step_span.clone())
+            .await
+    }
+
+    async fn publish_now(&self, message: OutgoingMessage) -> Result<Response, Error> {
         let channel = message.channel;
         let transport = self.transport(channel.source).await?;
         // The outcome is built first: the transport takes the message.
@@ -247,13 +253,7 @@ impl Run<'_> {
             self.forget_transport(channel.source).await;
             return Err(self.broker_error_for(channel, error));
         }
-        tracing::debug!(
-            workflow = self.workflow,
-            step = self.step,
-            channel = channel.address,
-            bytes,
-            "message published"
-        );
+        tracing::debug!(channel = channel.address, bytes, "message published");
         if let Some(json) = message.json {
             let _ = response.decoded.set(Ok(Some(json)));
         }
@@ -266,6 +266,19 @@ impl Run<'_> {
     /// time, the outcome is a response that has [`Response::timed_out`], so that the
     /// step's failure actions apply.
     pub async fn receive(
+        &self,
+        inbox: &mut Inbox,
+        correlation: Option<(Correlation, Value)>,
+        timeout_ms: Option<u64>,
+    ) -> Result<Response, Error> {
+        self.step_span.record("operation", inbox.channel.address);
+        self.step_span.record("method", "receive");
+        self.receive_now(inbox, correlation, timeout_ms)
+            .instrument(self.step_span.clone())
+            .await
+    }
+
+    async fn receive_now(
         &self,
         inbox: &mut Inbox,
         correlation: Option<(Correlation, Value)>,
@@ -305,8 +318,6 @@ impl Run<'_> {
                 Err(_) if run_ends_first.is_some() => return Err(self.run_timed_out()),
                 Err(_) => {
                     tracing::debug!(
-                        workflow = self.workflow,
-                        step = self.step,
                         channel = channel.address,
                         timeout_ms,
                         "no message within the timeout"
@@ -333,8 +344,6 @@ impl Run<'_> {
                 return self.received(channel, message, timeout_ms);
             }
             tracing::debug!(
-                workflow = self.workflow,
-                step = self.step,
                 channel = channel.address,
                 "message with another correlation ID kept for later steps"
             );
@@ -356,8 +365,6 @@ impl Run<'_> {
         timeout_ms: u64,
     ) -> Result<Response, Error> {
         tracing::debug!(
-            workflow = self.workflow,
-            step = self.step,
             channel = channel.address,
             bytes = message.payload.len(),
             "message received"

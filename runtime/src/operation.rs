@@ -21,6 +21,9 @@ pub struct Server {
 /// One OpenAPI operation a step calls.
 #[derive(Debug)]
 pub struct Operation {
+    /// The `operationId`, or `METHOD /path` for an operation without one (a step that
+    /// names it by `operationPath`), for logs.
+    pub id: &'static str,
     /// The source description the operation belongs to.
     pub source: &'static Source,
     /// The HTTP method, upper case.

@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
+use tracing::Instrument;
 
 use crate::client::Client;
 use crate::criteria::{compare, JsonPathQuery, Language, Op, Pattern};
@@ -55,6 +56,12 @@ pub struct Run<'c> {
     /// The values of secret inputs (of this run and of those that called it), kept out of
     /// errors, hooks and logs along with the client's credentials.
     secrets: Secrets,
+    /// The `workflow` span of this run (info level), child of the span current when the
+    /// run started: a workflow run by a step nests in that step's span.
+    pub(crate) span: tracing::Span,
+    /// The `step` span of the current step attempt (debug level), child of `span`: every
+    /// event of the step, reqwest's and hyper's included, is recorded inside it.
+    pub(crate) step_span: tracing::Span,
 }
 
 /// Why a step that runs a workflow failed.
@@ -87,6 +94,8 @@ impl<'c> Run<'c> {
             deadline,
             shared,
             secrets,
+            span: tracing::info_span!("workflow", workflow),
+            step_span: tracing::Span::none(),
         }
     }
 
@@ -95,7 +104,8 @@ impl<'c> Run<'c> {
     pub fn within<F: Future>(
         &mut self,
         workflow: F,
-    ) -> tokio::task::futures::TaskLocalFuture<Arc<Shared>, F> {
+    ) -> tracing::instrument::Instrumented<tokio::task::futures::TaskLocalFuture<Arc<Shared>, F>>
+    {
         let executed = self.executed;
         let deadline = self.deadline;
         let secrets = &self.secrets;
@@ -106,7 +116,10 @@ impl<'c> Run<'c> {
                 secrets: secrets.clone(),
             })
         });
-        SHARED.scope(Arc::clone(shared), workflow)
+        // The called workflow's span nests in the calling step's.
+        SHARED
+            .scope(Arc::clone(shared), workflow)
+            .instrument(self.step_span.clone())
     }
 
     /// Marks the value of a secret input (`format: password`, `writeOnly`): from now on it
@@ -195,6 +208,16 @@ impl<'c> Run<'c> {
     pub fn start_step(&mut self, step: &'static str, attempt: u32) -> Result<(), Error> {
         self.step = step;
         self.attempt = attempt;
+        self.step_span = tracing::debug_span!(
+            parent: &self.span,
+            "step",
+            step,
+            attempt,
+            operation = tracing::field::Empty,
+            method = tracing::field::Empty,
+            url = tracing::field::Empty,
+            status = tracing::field::Empty,
+        );
         self.executed += 1;
         let executed = match &self.shared {
             Some(shared) => shared.executed.fetch_add(1, Ordering::Relaxed) + 1,
@@ -210,12 +233,14 @@ impl<'c> Run<'c> {
                 limit,
             });
         }
-        tracing::debug!(workflow = self.workflow, step, attempt, "step started");
+        tracing::debug!(parent: &self.step_span, "step started");
         Ok(())
     }
 
     /// A new request to `operation`.
     pub fn request(&self, operation: &'static Operation) -> Request {
+        self.step_span.record("operation", operation.id);
+        self.step_span.record("method", operation.method);
         Request {
             operation,
             path: Vec::new(),
@@ -428,19 +453,29 @@ impl<'c> Run<'c> {
                 .unwrap_or_default()
         });
         let delay = asked.min(self.client.inner.limits.max_retry_delay);
+        self.announce_wait(asked, delay)?;
+        if !delay.is_zero() {
+            tokio::time::sleep(delay)
+                .instrument(self.step_span.clone())
+                .await;
+        }
+        Ok(())
+    }
+
+    /// Logs and reports (to the hooks) a wait before a retry, or fails with
+    /// [`Error::RunTimeout`] if it would end past the run timeout.
+    fn announce_wait(&self, asked: Duration, delay: Duration) -> Result<(), Error> {
+        let _step = self.step_span.enter();
         if self.time_left().is_some_and(|left| left < delay) {
             tracing::debug!(
-                workflow = self.workflow,
-                step = self.step,
                 delay_ms = delay.as_millis() as u64,
                 "not retrying: the wait would end past the run timeout"
             );
             return Err(self.run_timed_out());
         }
         tracing::debug!(
-            workflow = self.workflow,
-            step = self.step,
             delay_ms = delay.as_millis() as u64,
+            asked_ms = asked.as_millis() as u64,
             "waiting before retry"
         );
         if let Some(hooks) = self.client.inner.hooks.as_deref() {
@@ -450,9 +485,6 @@ impl<'c> Run<'c> {
                 attempt: self.attempt,
                 delay,
             });
-        }
-        if !delay.is_zero() {
-            tokio::time::sleep(delay).await;
         }
         Ok(())
     }

@@ -6,6 +6,7 @@ use std::time::Instant;
 use bytes::{Bytes, BytesMut};
 use reqwest::header::{self, HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Method, StatusCode, Url};
+use tracing::Instrument;
 
 use crate::auth::Placement;
 use crate::encode;
@@ -36,6 +37,7 @@ impl Run<'_> {
     /// in flight lets it through. The client's request timeout bounds the exchange
     /// (redirects and body included), its run timeout the wait for a permit too.
     pub async fn send(&self, request: Request) -> Result<Response, Error> {
+        let step = self.step_span.clone();
         self.before_deadline(async {
             let permit =
                 match &self.client.inner.in_flight {
@@ -49,6 +51,7 @@ impl Run<'_> {
             // future, which waits above and between steps, stays small.
             Box::pin(self.transmit(request, permit)).await
         })
+        .instrument(step)
         .await
     }
 
@@ -176,7 +179,9 @@ impl Run<'_> {
                 url: &shown,
             });
         }
-        tracing::debug!(workflow = self.workflow, step = self.step, method = operation.method, url = %shown, "sending request");
+        self.step_span
+            .record("url", tracing::field::display(&shown));
+        tracing::debug!(method = operation.method, url = %shown, "sending request");
         // Timings only for whoever reads them.
         let timed = hooks.is_some() || tracing::enabled!(tracing::Level::DEBUG);
         let started = timed.then(Instant::now);
@@ -195,9 +200,8 @@ impl Run<'_> {
         };
         let elapsed = started.map(|started| started.elapsed()).unwrap_or_default();
         let status = fetched.status;
+        self.step_span.record("status", status);
         tracing::debug!(
-            workflow = self.workflow,
-            step = self.step,
             status,
             elapsed_us = elapsed.as_micros() as u64,
             "response received"
@@ -331,8 +335,6 @@ impl Run<'_> {
                 )));
             }
             tracing::debug!(
-                workflow = self.workflow,
-                step = self.step,
                 status = status.as_u16(),
                 from = %self.redact(url.as_str()),
                 to = %self.redact(next.as_str()),
@@ -509,6 +511,7 @@ mod tests {
             server: None,
         };
         static OPERATION: Operation = Operation {
+            id: "getRoot",
             source: &SOURCE,
             method: "GET",
             path: "/",

@@ -508,7 +508,9 @@ async fn open_files(name: &str, q: Option<&str>, next: &str) -> Vec<String> {
         q: q.map(str::to_owned),
         session: None,
     };
-    open_files_fn(&client(&server, |b| b), inputs).await.unwrap();
+    open_files_fn(&client(&server, |b| b), inputs)
+        .await
+        .unwrap();
     server.requests().into_iter().map(|r| r.target).collect()
 }
 
@@ -532,7 +534,11 @@ async fn path_values_stay_in_their_segment() {
 
 #[tokio::test]
 async fn dot_segments_are_refused() {
-    for (name, next, step) in [("..", "n", "getFile"), (".", "n", "getFile"), ("f", "..", "getNext")] {
+    for (name, next, step) in [
+        ("..", "n", "getFile"),
+        (".", "n", "getFile"),
+        ("f", "..", "getNext"),
+    ] {
         let next = next.to_owned();
         let server =
             FaultyServer::start(move |_, _| Reply::json(200, &json!({"next": next}))).await;
@@ -577,7 +583,9 @@ async fn cookie_values_cannot_add_cookies_or_headers() {
         q: None,
         session: Some("s; admin=1\r\nX-Injected: 1".into()),
     };
-    open_files_fn(&client(&server, |b| b), inputs).await.unwrap();
+    open_files_fn(&client(&server, |b| b), inputs)
+        .await
+        .unwrap();
     let sent = &server.requests()[0];
     assert_eq!(
         sent.header("cookie"),

@@ -396,12 +396,17 @@ fn operation_statics(plan: &Plan, wf: &Workflow) -> Vec<TokenStream> {
         let source = source_static(op.source);
         let method = &op.method;
         let path = &op.path;
+        let id = op
+            .operation_id
+            .clone()
+            .unwrap_or_else(|| format!("{method} {path}"));
         let alternatives = op.security.iter().map(|alternative| {
             let schemes = alternative.iter().map(scheme);
             quote!(&[#(#schemes),*])
         });
         statics.push(quote! {
             static #name: rt::Operation = rt::Operation {
+                id: #id,
                 source: &#source,
                 method: #method,
                 path: #path,

@@ -84,12 +84,14 @@ pub async fn browse(
         ),
     };
     static FIND_PRODUCTS: rt::Operation = rt::Operation {
+        id: "listProducts",
         source: &SOURCE_0,
         method: "GET",
         path: "/products",
         security: &[],
     };
     static FILL_CART: rt::Operation = rt::Operation {
+        id: "createCart",
         source: &SOURCE_0,
         method: "POST",
         path: "/carts",
@@ -428,6 +430,7 @@ pub async fn read_invoice(
         ),
     };
     static READ_INVOICE: rt::Operation = rt::Operation {
+        id: "getInvoice",
         source: &SOURCE_0,
         method: "GET",
         path: "/invoices/{invoiceId}",
@@ -578,6 +581,7 @@ pub async fn check_invoice(
         ),
     };
     static CHECK_INVOICE: rt::Operation = rt::Operation {
+        id: "getInvoice",
         source: &SOURCE_0,
         method: "GET",
         path: "/invoices/{invoiceId}",
@@ -688,12 +692,14 @@ pub async fn wait_for_slow(
         ),
     };
     static WAIT_SLOW: rt::Operation = rt::Operation {
+        id: "slow",
         source: &SOURCE_0,
         method: "GET",
         path: "/slow",
         security: &[],
     };
     static AFTER_SLOW: rt::Operation = rt::Operation {
+        id: "listProducts",
         source: &SOURCE_0,
         method: "GET",
         path: "/products",

@@ -54,6 +54,7 @@ pub async fn read_record(
         ),
     };
     static GET_RECORD: rt::Operation = rt::Operation {
+        id: "getRecord",
         source: &SOURCE_0,
         method: "GET",
         path: "/records/{recordId}",
@@ -192,6 +193,7 @@ pub async fn read_record_patiently(
         ),
     };
     static GET_RECORD: rt::Operation = rt::Operation {
+        id: "getRecord",
         source: &SOURCE_0,
         method: "GET",
         path: "/records/{recordId}",
@@ -336,6 +338,7 @@ pub async fn create_record(
         ),
     };
     static CREATE_RECORD: rt::Operation = rt::Operation {
+        id: "createRecord",
         source: &SOURCE_0,
         method: "POST",
         path: "/records",
@@ -495,6 +498,7 @@ pub async fn sign_in(
         ),
     };
     static SIGN_IN: rt::Operation = rt::Operation {
+        id: "signIn",
         source: &SOURCE_0,
         method: "POST",
         path: "/sessions",
@@ -662,6 +666,7 @@ pub async fn open_files(
         ),
     };
     static GET_FILE: rt::Operation = rt::Operation {
+        id: "getFile",
         source: &SOURCE_0,
         method: "GET",
         path: "/files/{name}",
@@ -682,6 +687,7 @@ pub async fn open_files(
         ],
     };
     static GET_NEXT: rt::Operation = rt::Operation {
+        id: "getFile",
         source: &SOURCE_0,
         method: "GET",
         path: "/files/{name}",

@@ -61,6 +61,7 @@ pub async fn order_with_token(
         ),
     };
     static ORDER: rt::Operation = rt::Operation {
+        id: "createOrder",
         source: &SOURCE_0,
         method: "POST",
         path: "/orders",
@@ -343,6 +344,7 @@ pub async fn checkout(
         ),
     };
     static ORDER: rt::Operation = rt::Operation {
+        id: "createOrder",
         source: &SOURCE_0,
         method: "POST",
         path: "/orders",
@@ -502,6 +504,7 @@ pub async fn restock(
         ),
     };
     static RESTOCK: rt::Operation = rt::Operation {
+        id: "listItems",
         source: &SOURCE_0,
         method: "GET",
         path: "/items",
@@ -615,6 +618,7 @@ pub async fn report(
         ),
     };
     static REPORT: rt::Operation = rt::Operation {
+        id: "listItems",
         source: &SOURCE_0,
         method: "GET",
         path: "/items",
@@ -722,6 +726,7 @@ pub async fn ping_self(
         ),
     };
     static PING: rt::Operation = rt::Operation {
+        id: "listItems",
         source: &SOURCE_0,
         method: "GET",
         path: "/items",
@@ -1021,6 +1026,7 @@ pub mod auth {
             ),
         };
         static LOGIN: rt::Operation = rt::Operation {
+            id: "login",
             source: &SOURCE_0,
             method: "POST",
             path: "/login",

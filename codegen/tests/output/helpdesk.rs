@@ -50,6 +50,7 @@ pub async fn search_as_written(
         ),
     };
     static SEARCH: rt::Operation = rt::Operation {
+        id: "searchTickets",
         source: &SOURCE_0,
         method: "GET",
         path: "/search",
@@ -163,6 +164,7 @@ pub async fn search_template(
         ),
     };
     static SEARCH: rt::Operation = rt::Operation {
+        id: "searchTickets",
         source: &SOURCE_0,
         method: "GET",
         path: "/search",
@@ -282,6 +284,7 @@ pub async fn search_form(
         ),
     };
     static SEARCH: rt::Operation = rt::Operation {
+        id: "searchTickets",
         source: &SOURCE_0,
         method: "GET",
         path: "/search",
@@ -380,6 +383,7 @@ pub async fn filter_json(
         ),
     };
     static FILTER: rt::Operation = rt::Operation {
+        id: "filterTickets",
         source: &SOURCE_0,
         method: "GET",
         path: "/filter",
@@ -494,6 +498,7 @@ pub async fn search_by_number(
         ),
     };
     static SEARCH: rt::Operation = rt::Operation {
+        id: "searchTickets",
         source: &SOURCE_0,
         method: "GET",
         path: "/search",
@@ -585,6 +590,7 @@ pub async fn open_ticket(
         ),
     };
     static OPEN: rt::Operation = rt::Operation {
+        id: "openTicket",
         source: &SOURCE_0,
         method: "POST",
         path: "/tickets",
@@ -702,6 +708,7 @@ pub async fn watch_service(
         ),
     };
     static CHECK: rt::Operation = rt::Operation {
+        id: "getService",
         source: &SOURCE_0,
         method: "GET",
         path: "/services/{name}",

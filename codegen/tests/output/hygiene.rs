@@ -52,6 +52,7 @@ pub async fn look_up(
         ),
     };
     static GET_ORDER: rt::Operation = rt::Operation {
+        id: "getOrder",
         source: &SOURCE_0,
         method: "GET",
         path: "/orders/{orderId}",
@@ -194,6 +195,7 @@ pub async fn every_local(
         ),
     };
     static ATTEMPT_2: rt::Operation = rt::Operation {
+        id: "createOrder",
         source: &SOURCE_0,
         method: "POST",
         path: "/orders",
@@ -210,6 +212,7 @@ pub async fn every_local(
         ],
     };
     static BACK_2: rt::Operation = rt::Operation {
+        id: "createOrder",
         source: &SOURCE_0,
         method: "POST",
         path: "/orders",
@@ -226,6 +229,7 @@ pub async fn every_local(
         ],
     };
     static BODY_2: rt::Operation = rt::Operation {
+        id: "createOrder",
         source: &SOURCE_0,
         method: "POST",
         path: "/orders",
@@ -242,6 +246,7 @@ pub async fn every_local(
         ],
     };
     static CALLED_2: rt::Operation = rt::Operation {
+        id: "createOrder",
         source: &SOURCE_0,
         method: "POST",
         path: "/orders",
@@ -258,6 +263,7 @@ pub async fn every_local(
         ],
     };
     static CALLED_INPUTS_2: rt::Operation = rt::Operation {
+        id: "createOrder",
         source: &SOURCE_0,
         method: "POST",
         path: "/orders",
@@ -274,6 +280,7 @@ pub async fn every_local(
         ],
     };
     static CLIENT_2: rt::Operation = rt::Operation {
+        id: "createOrder",
         source: &SOURCE_0,
         method: "POST",
         path: "/orders",
@@ -290,6 +297,7 @@ pub async fn every_local(
         ],
     };
     static CRITERION_2: rt::Operation = rt::Operation {
+        id: "createOrder",
         source: &SOURCE_0,
         method: "POST",
         path: "/orders",
@@ -306,6 +314,7 @@ pub async fn every_local(
         ],
     };
     static ERROR_2: rt::Operation = rt::Operation {
+        id: "createOrder",
         source: &SOURCE_0,
         method: "POST",
         path: "/orders",
@@ -322,6 +331,7 @@ pub async fn every_local(
         ],
     };
     static EXHAUSTED_2: rt::Operation = rt::Operation {
+        id: "createOrder",
         source: &SOURCE_0,
         method: "POST",
         path: "/orders",
@@ -338,6 +348,7 @@ pub async fn every_local(
         ],
     };
     static FAILURE_2: rt::Operation = rt::Operation {
+        id: "createOrder",
         source: &SOURCE_0,
         method: "POST",
         path: "/orders",
@@ -354,6 +365,7 @@ pub async fn every_local(
         ],
     };
     static INPUTS_2: rt::Operation = rt::Operation {
+        id: "createOrder",
         source: &SOURCE_0,
         method: "POST",
         path: "/orders",
@@ -370,6 +382,7 @@ pub async fn every_local(
         ],
     };
     static NEXT_2: rt::Operation = rt::Operation {
+        id: "createOrder",
         source: &SOURCE_0,
         method: "POST",
         path: "/orders",
@@ -386,6 +399,7 @@ pub async fn every_local(
         ],
     };
     static OBJECT_2: rt::Operation = rt::Operation {
+        id: "createOrder",
         source: &SOURCE_0,
         method: "POST",
         path: "/orders",
@@ -402,6 +416,7 @@ pub async fn every_local(
         ],
     };
     static OUTPUTS_2: rt::Operation = rt::Operation {
+        id: "createOrder",
         source: &SOURCE_0,
         method: "POST",
         path: "/orders",
@@ -418,6 +433,7 @@ pub async fn every_local(
         ],
     };
     static PRESENT_2: rt::Operation = rt::Operation {
+        id: "createOrder",
         source: &SOURCE_0,
         method: "POST",
         path: "/orders",
@@ -434,6 +450,7 @@ pub async fn every_local(
         ],
     };
     static REQUEST_2: rt::Operation = rt::Operation {
+        id: "createOrder",
         source: &SOURCE_0,
         method: "POST",
         path: "/orders",
@@ -450,6 +467,7 @@ pub async fn every_local(
         ],
     };
     static RESPONSE_2: rt::Operation = rt::Operation {
+        id: "createOrder",
         source: &SOURCE_0,
         method: "POST",
         path: "/orders",
@@ -466,6 +484,7 @@ pub async fn every_local(
         ],
     };
     static RESULT_ORDER: rt::Operation = rt::Operation {
+        id: "createOrder",
         source: &SOURCE_0,
         method: "POST",
         path: "/orders",
@@ -482,6 +501,7 @@ pub async fn every_local(
         ],
     };
     static RESUME_2: rt::Operation = rt::Operation {
+        id: "createOrder",
         source: &SOURCE_0,
         method: "POST",
         path: "/orders",
@@ -498,6 +518,7 @@ pub async fn every_local(
         ],
     };
     static RT_2: rt::Operation = rt::Operation {
+        id: "createOrder",
         source: &SOURCE_0,
         method: "POST",
         path: "/orders",
@@ -514,6 +535,7 @@ pub async fn every_local(
         ],
     };
     static RUN_2: rt::Operation = rt::Operation {
+        id: "createOrder",
         source: &SOURCE_0,
         method: "POST",
         path: "/orders",
@@ -530,6 +552,7 @@ pub async fn every_local(
         ],
     };
     static SATISFIED_2: rt::Operation = rt::Operation {
+        id: "createOrder",
         source: &SOURCE_0,
         method: "POST",
         path: "/orders",
@@ -546,6 +569,7 @@ pub async fn every_local(
         ],
     };
     static STATUS_CHECK_2: rt::Operation = rt::Operation {
+        id: "createOrder",
         source: &SOURCE_0,
         method: "POST",
         path: "/orders",
@@ -562,6 +586,7 @@ pub async fn every_local(
         ],
     };
     static STEP_2: rt::Operation = rt::Operation {
+        id: "createOrder",
         source: &SOURCE_0,
         method: "POST",
         path: "/orders",
@@ -578,6 +603,7 @@ pub async fn every_local(
         ],
     };
     static UNMET_2: rt::Operation = rt::Operation {
+        id: "createOrder",
         source: &SOURCE_0,
         method: "POST",
         path: "/orders",
@@ -594,6 +620,7 @@ pub async fn every_local(
         ],
     };
     static VALUE_2: rt::Operation = rt::Operation {
+        id: "createOrder",
         source: &SOURCE_0,
         method: "POST",
         path: "/orders",

@@ -80,6 +80,7 @@ pub async fn invite_user_to_organization(
         ),
     };
     static LIST_ROLES: rt::Operation = rt::Operation {
+        id: "GetRoles",
         source: &SOURCE_0,
         method: "GET",
         path: "/api/v1/roles",
@@ -93,6 +94,7 @@ pub async fn invite_user_to_organization(
         ],
     };
     static CREATE_INVITE: rt::Operation = rt::Operation {
+        id: "createOrganizationInvite",
         source: &SOURCE_0,
         method: "POST",
         path: "/api/v1/organization/{org_code}/invites",
@@ -106,6 +108,7 @@ pub async fn invite_user_to_organization(
         ],
     };
     static POLL_INVITE_SENT: rt::Operation = rt::Operation {
+        id: "getOrganizationInvite",
         source: &SOURCE_0,
         method: "GET",
         path: "/api/v1/organization/{org_code}/invites/{invite_code}",

@@ -57,12 +57,14 @@ pub async fn login_user_retrieve_pet(
         ),
     };
     static LOGIN_STEP: rt::Operation = rt::Operation {
+        id: "loginUser",
         source: &SOURCE_0,
         method: "GET",
         path: "/user/login",
         security: &[],
     };
     static GET_PET_STEP: rt::Operation = rt::Operation {
+        id: "findPetsByStatus",
         source: &SOURCE_0,
         method: "GET",
         path: "/pet/findByStatus",

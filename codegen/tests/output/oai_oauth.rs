@@ -66,6 +66,7 @@ pub async fn refresh_token_flow(
         ),
     };
     static DO_THE_REFRESH: rt::Operation = rt::Operation {
+        id: "get-token",
         source: &SOURCE_0,
         method: "POST",
         path: "/oauth/token",
@@ -319,6 +320,7 @@ pub async fn client_credentials_flow(
         ),
     };
     static GET_CLIENT_CREDS_TOKEN: rt::Operation = rt::Operation {
+        id: "get-token",
         source: &SOURCE_0,
         method: "POST",
         path: "/oauth/token",
@@ -477,12 +479,14 @@ pub async fn authorization_code_flow(
         ),
     };
     static BROWSER_AUTHORIZE: rt::Operation = rt::Operation {
+        id: "authorize",
         source: &SOURCE_0,
         method: "GET",
         path: "/authorize",
         security: &[],
     };
     static GET_ACCESS_TOKEN: rt::Operation = rt::Operation {
+        id: "get-token",
         source: &SOURCE_0,
         method: "POST",
         path: "/oauth/token",

@@ -72,6 +72,7 @@ pub async fn place_order(
         ),
     };
     static CREATE_ORDER: rt::Operation = rt::Operation {
+        id: "createOrder",
         source: &SOURCE_0,
         method: "POST",
         path: "/orders",

@@ -49,6 +49,7 @@ pub async fn place_templated_order(
         ),
     };
     static PLACE_ORDER: rt::Operation = rt::Operation {
+        id: "createOrder",
         source: &SOURCE_0,
         method: "POST",
         path: "/orders",
@@ -164,12 +165,14 @@ pub async fn place_order(
         ),
     };
     static PLACE_ORDER: rt::Operation = rt::Operation {
+        id: "createOrder",
         source: &SOURCE_0,
         method: "POST",
         path: "/orders",
         security: &[],
     };
     static READ_ORDER: rt::Operation = rt::Operation {
+        id: "getOrder",
         source: &SOURCE_0,
         method: "GET",
         path: "/orders/{orderId}",
@@ -427,6 +430,7 @@ pub async fn upload_document(
         ),
     };
     static UPLOAD: rt::Operation = rt::Operation {
+        id: "uploadDocument",
         source: &SOURCE_0,
         method: "POST",
         path: "/documents",

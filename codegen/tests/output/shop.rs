@@ -55,6 +55,7 @@ pub async fn browse_all_items(
         ),
     };
     static LIST_PAGE: rt::Operation = rt::Operation {
+        id: "listItems",
         source: &SOURCE_0,
         method: "GET",
         path: "/items",
@@ -246,12 +247,14 @@ pub async fn place_order(
         ),
     };
     static LOGIN: rt::Operation = rt::Operation {
+        id: "login",
         source: &SOURCE_0,
         method: "POST",
         path: "/login",
         security: &[],
     };
     static CREATE_ORDER: rt::Operation = rt::Operation {
+        id: "createOrder",
         source: &SOURCE_0,
         method: "POST",
         path: "/orders",
@@ -268,6 +271,7 @@ pub async fn place_order(
         ],
     };
     static WAIT_FOR_PAYMENT: rt::Operation = rt::Operation {
+        id: "getOrder",
         source: &SOURCE_0,
         method: "GET",
         path: "/orders/{orderId}",
@@ -284,6 +288,7 @@ pub async fn place_order(
         ],
     };
     static REPORT_CONFLICT: rt::Operation = rt::Operation {
+        id: "listItems",
         source: &SOURCE_0,
         method: "GET",
         path: "/items",
@@ -612,6 +617,7 @@ pub async fn ping_forever(
         ),
     };
     static PING: rt::Operation = rt::Operation {
+        id: "listItems",
         source: &SOURCE_0,
         method: "GET",
         path: "/items",
@@ -717,6 +723,7 @@ pub async fn order_and_confirm(
         ),
     };
     static CONFIRM: rt::Operation = rt::Operation {
+        id: "getOrder",
         source: &SOURCE_0,
         method: "GET",
         path: "/orders/{orderId}",
@@ -932,6 +939,7 @@ pub async fn order_after_login(
         ),
     };
     static ORDER: rt::Operation = rt::Operation {
+        id: "createOrder",
         source: &SOURCE_0,
         method: "POST",
         path: "/orders",
@@ -1130,6 +1138,7 @@ pub async fn log_in(
         ),
     };
     static LOGIN: rt::Operation = rt::Operation {
+        id: "login",
         source: &SOURCE_0,
         method: "POST",
         path: "/login",
@@ -1258,6 +1267,7 @@ pub async fn order_with_login_outputs(
         ),
     };
     static ORDER: rt::Operation = rt::Operation {
+        id: "createOrder",
         source: &SOURCE_0,
         method: "POST",
         path: "/orders",

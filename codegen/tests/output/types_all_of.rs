@@ -53,6 +53,7 @@ pub async fn read_keeper(
         ),
     };
     static READ: rt::Operation = rt::Operation {
+        id: "getKeeper",
         source: &SOURCE_0,
         method: "GET",
         path: "/staff/{id}",

@@ -52,6 +52,7 @@ pub async fn read_clashes(
         ),
     };
     static READ: rt::Operation = rt::Operation {
+        id: "getClashes",
         source: &SOURCE_0,
         method: "GET",
         path: "/clashes",

@@ -100,6 +100,7 @@ pub async fn add_pet(
         ),
     };
     static ADD: rt::Operation = rt::Operation {
+        id: "createPet",
         source: &SOURCE_0,
         method: "POST",
         path: "/pets",

@@ -53,6 +53,7 @@ pub async fn count_pets(
         ),
     };
     static COUNT: rt::Operation = rt::Operation {
+        id: "getInventory",
         source: &SOURCE_0,
         method: "GET",
         path: "/inventory",

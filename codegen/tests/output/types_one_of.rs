@@ -54,12 +54,14 @@ pub async fn find_things(
         ),
     };
     static ANIMAL: rt::Operation = rt::Operation {
+        id: "getAnimal",
         source: &SOURCE_0,
         method: "GET",
         path: "/animals/{id}",
         security: &[],
     };
     static SEARCH: rt::Operation = rt::Operation {
+        id: "search",
         source: &SOURCE_0,
         method: "GET",
         path: "/search",

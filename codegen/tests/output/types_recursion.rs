@@ -52,6 +52,7 @@ pub async fn walk_tree(
         ),
     };
     static WALK: rt::Operation = rt::Operation {
+        id: "getTree",
         source: &SOURCE_0,
         method: "GET",
         path: "/tree",

@@ -57,6 +57,7 @@ pub async fn read_pet(
         ),
     };
     static READ: rt::Operation = rt::Operation {
+        id: "getPet",
         source: &SOURCE_0,
         method: "GET",
         path: "/pets/{id}",

@@ -52,6 +52,7 @@ pub async fn read_odd(
         ),
     };
     static ODD: rt::Operation = rt::Operation {
+        id: "getOdd",
         source: &SOURCE_0,
         method: "GET",
         path: "/odd",

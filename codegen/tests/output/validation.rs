@@ -151,6 +151,7 @@ pub async fn tagged_items(
         ),
     };
     static LIST: rt::Operation = rt::Operation {
+        id: "listItems",
         source: &SOURCE_0,
         method: "GET",
         path: "/items",
