@@ -89,14 +89,13 @@ impl Diagnostic {
                 let pad = " ".repeat(gutter);
                 let _ = write!(out, "\n{pad}--> {file}:{}:{}", loc.line, loc.column);
                 if let Some(text) = &self.line_text {
-                    let underline =
-                        " ".repeat(loc.column.saturating_sub(1)) + &"^".repeat(self.width.max(1));
+                    let (text, start, width) =
+                        line_window(text.trim_end(), loc.column.saturating_sub(1), self.width);
+                    let underline = " ".repeat(start) + &"^".repeat(width);
                     let _ = write!(
                         out,
                         "\n{pad} |\n{} | {}\n{pad} | {}",
-                        loc.line,
-                        text.trim_end(),
-                        underline
+                        loc.line, text, underline
                     );
                 }
                 if !self.path.is_empty() {
@@ -124,6 +123,40 @@ impl Diagnostic {
     pub fn render_full(&self) -> String {
         format!("{}: {}", self.severity, self.render())
     }
+}
+
+/// The longest source line a diagnostic shows whole, in characters.
+const MAX_LINE: usize = 120;
+
+/// The part of a source line a diagnostic shows, with where its underline starts and how
+/// wide it is, in characters: the whole line when it is short, else a window of
+/// [`MAX_LINE`] characters around the offending value, with `…` where it was cut (a
+/// 10,000-character line of a minified or hostile document would drown the message).
+fn line_window(text: &str, column: usize, width: usize) -> (String, usize, usize) {
+    let width = width.max(1);
+    let len = text.chars().count();
+    if len <= MAX_LINE {
+        return (text.to_owned(), column, width);
+    }
+    let start = column
+        .saturating_sub(MAX_LINE / 3)
+        .min(len.saturating_sub(MAX_LINE));
+    let end = (start + MAX_LINE).min(len);
+    let mut shown: String = text.chars().skip(start).take(end - start).collect();
+    let mut underline_at = column.saturating_sub(start);
+    if start > 0 {
+        shown.insert(0, '…');
+        underline_at += 1;
+    }
+    if end < len {
+        shown.push('…');
+    }
+    let width = width.min(
+        (end - start)
+            .saturating_sub(column.saturating_sub(start))
+            .max(1),
+    );
+    (shown, underline_at, width)
 }
 
 impl fmt::Display for Diagnostic {
@@ -296,6 +329,22 @@ mod tests {
         assert_eq!(did_you_mean("getroles", names), Some("getRoles"));
         assert_eq!(did_you_mean("GetRolez", names), Some("GetRoles"));
         assert_eq!(did_you_mean("deleteEverything", names), None);
+    }
+
+    #[test]
+    fn long_lines_are_shown_around_the_value() {
+        let line = format!("x-deep: {}{}", "[".repeat(300), "]".repeat(300));
+        let (shown, at, width) = line_window(&line, 200, 1);
+        assert_eq!(shown.chars().count(), MAX_LINE + 2);
+        assert!(shown.starts_with('…') && shown.ends_with('…'), "{shown}");
+        assert_eq!(at, 200 - (200 - MAX_LINE / 3) + 1);
+        assert_eq!(width, 1);
+        // Near the start: cut at the end only.
+        let (shown, at, _) = line_window(&line, 3, 4);
+        assert!(shown.starts_with("x-deep") && shown.ends_with('…'));
+        assert_eq!(at, 3);
+        // Short lines stay whole.
+        assert_eq!(line_window("  a: b", 5, 1), ("  a: b".to_owned(), 5, 1));
     }
 
     #[test]

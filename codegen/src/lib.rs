@@ -28,6 +28,8 @@ mod check;
 mod diag;
 mod emit;
 mod expr;
+#[doc(hidden)]
+pub mod fuzzing;
 mod ir;
 mod load;
 mod model;

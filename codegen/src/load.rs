@@ -35,6 +35,7 @@ use crate::swagger;
 
 mod base_uri;
 mod bundle;
+mod refs;
 
 /// Everything read for one generation.
 #[derive(Clone, Debug)]
@@ -755,11 +756,14 @@ impl<'a> Loader<'a> {
                 .or_else(|_| deserialize_located::<openapiv3::OpenAPI>(value))
         }));
         match result {
-            Ok(Ok(spec)) => Some(ParsedOpenApi {
-                file: Arc::new(file),
-                spec: Arc::new(spec),
-                raw: Arc::new(raw),
-            }),
+            Ok(Ok(spec)) => {
+                refs::check(self.cx, &file, value);
+                Some(ParsedOpenApi {
+                    file: Arc::new(file),
+                    spec: Arc::new(spec),
+                    raw: Arc::new(raw),
+                })
+            }
             Ok(Err(error)) => {
                 // `openapiv3`'s untagged enums hide where inside them an error is; look
                 // for the innermost object that fails on its own.

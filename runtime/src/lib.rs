@@ -50,6 +50,31 @@ pub use reqwest;
 /// Re-exported: workflow values that have no more precise type are `serde_json::Value`.
 pub use serde_json;
 
+/// Entry points for the fuzz targets in `fuzz/`. Not part of the public API.
+#[doc(hidden)]
+pub mod __fuzz {
+    /// The one-pass JSON pointer reader of response bodies must agree with decoding the
+    /// body whole and following the pointer: same value, and an error exactly when the
+    /// text is not JSON.
+    pub fn pointer(json: &[u8], pointer: &str) {
+        if !pointer.starts_with('/') {
+            return;
+        }
+        let fast = crate::pointer::extract(json, pointer);
+        let whole = serde_json::from_slice::<serde_json::Value>(json);
+        match (fast, whole) {
+            (Ok(found), Ok(value)) => {
+                assert_eq!(found.as_ref(), value.pointer(pointer), "{pointer:?}")
+            }
+            (Err(_), Err(_)) => {}
+            (fast, whole) => panic!(
+                "pointer {pointer:?}: one pass says {fast:?}, decoding whole says {:?}",
+                whole.map(|_| "valid JSON")
+            ),
+        }
+    }
+}
+
 /// Items for generated code only. Not part of the public API.
 #[doc(hidden)]
 pub mod __private {

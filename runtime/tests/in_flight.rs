@@ -17,6 +17,7 @@ static SOURCE: Source = Source {
 };
 
 static SLOW: Operation = Operation {
+    id: "slow",
     source: &SOURCE,
     method: "GET",
     path: "/slow",

@@ -200,10 +200,20 @@ fn by_operation_id<'a>(ck: &'a Checker<'a>, id: &str, at: &Pointer) -> Option<Re
                 }
             }
             if openapis.is_empty() {
-                ck.error(
-                    at,
-                    format!("unknown operationId `{id}`: no OpenAPI source description was loaded"),
-                );
+                // A description that failed to load was reported already; one error for
+                // each step that uses it would only repeat that.
+                let failed_to_load = ck.doc.source_descriptions.iter().any(|s| {
+                    s.source_type != Some(crate::model::SourceType::Arazzo)
+                        && s.source_type != Some(crate::model::SourceType::Asyncapi)
+                }) && ck.cx.has_errors();
+                if !failed_to_load {
+                    ck.error(
+                        at,
+                        format!(
+                            "unknown operationId `{id}`: no OpenAPI source description was loaded"
+                        ),
+                    );
+                }
                 return None;
             }
             let all: Vec<String> = openapis

@@ -1,0 +1,6 @@
+//! `arazzo_codegen::fuzzing::pointer` on arbitrary UTF-8.
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|input: &str| {
+    arazzo_codegen::fuzzing::pointer(input);
+});
