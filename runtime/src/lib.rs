@@ -57,7 +57,10 @@ pub mod __fuzz {
     /// body whole and following the pointer: same value, and an error exactly when the
     /// text is not JSON.
     pub fn pointer(json: &[u8], pointer: &str) {
-        if !pointer.starts_with('/') {
+        // The reader skips over strings without checking their UTF-8, so it is used only on
+        // bodies that are valid UTF-8 (`Response::reads_as_json`); the first crash the
+        // fuzzer found was a skipped key with a stray byte.
+        if !pointer.starts_with('/') || std::str::from_utf8(json).is_err() {
             return;
         }
         let fast = crate::pointer::extract(json, pointer);

@@ -15,7 +15,9 @@ use serde_json::Value;
 /// The value at the JSON pointer `pointer` (RFC 6901, not empty) in the JSON text `json`,
 /// `Ok(None)` when the pointer leads nowhere. The result is the same as
 /// `serde_json::from_slice::<Value>(json)?.pointer(pointer).cloned()`, duplicate members
-/// included (the last one wins); `Err` when the text is not valid JSON.
+/// included (the last one wins); `Err` when the text is not valid JSON. `json` must be
+/// valid UTF-8: strings that are skipped are not checked (the caller checks the whole body
+/// once, which is cheaper).
 pub(crate) fn extract(json: &[u8], pointer: &str) -> Result<Option<Value>, serde_json::Error> {
     let tokens: Vec<Cow<str>> = match pointer.strip_prefix('/') {
         Some(rest) => rest.split('/').map(unescape).collect(),

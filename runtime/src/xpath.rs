@@ -30,16 +30,27 @@ fn with_compiled<T>(
 ) -> Result<T, String> {
     COMPILED.with(|cache| {
         let mut cache = cache.borrow_mut();
-        let compiled = cache.entry(source).or_insert_with(|| {
-            Queries::default()
-                .sequence(source)
-                .map_err(|e| format!("invalid XPath expression: {}", describe(&e)))
-        });
+        let compiled = cache.entry(source).or_insert_with(|| compile(source));
         match compiled {
             Ok(query) => f(query),
             Err(message) => Err(message.clone()),
         }
     })
+}
+
+/// Compiles an XPath expression. xee panics on some expressions it cannot compile (a long
+/// chain of `?` lookups overflows a jump in its program, found by the `condition` fuzz
+/// target); that is an error here like any other, never a panic of the workflow.
+fn compile(source: &str) -> Result<SequenceQuery, String> {
+    let compiled = std::panic::catch_unwind(|| Queries::default().sequence(source));
+    match compiled {
+        Ok(Ok(query)) => Ok(query),
+        Ok(Err(e)) => Err(format!("invalid XPath expression: {}", describe(&e))),
+        Err(_) => Err(
+            "invalid XPath expression: the XPath engine cannot compile it (too long or too deeply nested)"
+                .to_owned(),
+        ),
+    }
 }
 
 /// An xee error as text: its code and what it means, with the offending span.
@@ -168,9 +179,7 @@ fn atomic_value(atomic: &xee_xpath::Atomic) -> Option<Value> {
 /// Whether the XPath `source`, compiled now, holds on the XML document `context`: for a
 /// condition with embedded expressions, whose text is only known at run time.
 pub(crate) fn matches_uncached(source: &str, context: Option<&Value>) -> Result<bool, String> {
-    let query = Queries::default()
-        .sequence(source)
-        .map_err(|e| format!("invalid XPath expression: {}", describe(&e)))?;
+    let query = compile(source)?;
     let (mut documents, handle) = document(context)?;
     let sequence = query
         .execute(&mut documents, handle)
@@ -333,6 +342,16 @@ mod tests {
         assert_eq!(
             replace(ORDER, "count(//item)", &json!("x")),
             Err("replacement target `count(//item)` selects a value, not a node".to_owned())
+        );
+    }
+
+    #[test]
+    fn expressions_xee_cannot_compile_are_errors() {
+        // Found by the `condition` fuzz target: xee panics on this chain of lookups.
+        let source = "0?h?0?h?esoxml?esoxmloesoxm0?h?0?oxml?esoxesoxm0?h?esoxml?esoxmloesoxm0?h?0?oxml?esloesoxmlolounht";
+        assert_eq!(
+            matches_uncached(source, Some(&json!("<a/>"))).unwrap_err(),
+            "invalid XPath expression: the XPath engine cannot compile it (too long or too deeply nested)"
         );
     }
 }

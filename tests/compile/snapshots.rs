@@ -7,6 +7,10 @@ mod catalog {
     include!("../../codegen/tests/output/catalog.rs");
 }
 
+mod faults {
+    include!("../../codegen/tests/output/faults.rs");
+}
+
 mod flows {
     include!("../../codegen/tests/output/flows.rs");
 }

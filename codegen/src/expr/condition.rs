@@ -1419,7 +1419,21 @@ pub(crate) fn jsonpath_error(
 /// XPath 3.1 engine the runtime evaluates it with.
 pub(crate) fn check_xpath(expression: &str) -> Result<(), ExprError> {
     check_xpath_brackets(expression)?;
-    if let Err(e) = xee_xpath::Queries::default().sequence(expression) {
+    // xee panics on some expressions it cannot compile (a long chain of `?` lookups
+    // overflows a jump in its program; found by the `condition` fuzz target).
+    let compiled = std::panic::catch_unwind(|| {
+        xee_xpath::Queries::default()
+            .sequence(expression)
+            .map(|_| ())
+    });
+    let Ok(compiled) = compiled else {
+        return Err(ExprError::new(
+            "invalid XPath expression: the XPath engine cannot compile it (too long or too deeply nested)",
+            0,
+            expression.len(),
+        ));
+    };
+    if let Err(e) = compiled {
         let (offset, len) = e
             .span
             .map(|span| {

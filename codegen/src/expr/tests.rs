@@ -655,3 +655,20 @@ fn odd_strings_never_panic() {
     println!("robustness: {count} inputs exercised");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// Inputs the fuzz targets in `fuzz/` crashed on, kept as they were found.
+mod fuzz_regressions {
+    use super::*;
+
+    /// `condition`: a chain of XPath 3.1 `?` lookups made xee panic ("jump too far").
+    #[test]
+    fn xpath_lookup_chains_are_an_error() {
+        let input = "0?h?0?h?esoxml?esoxmloesoxm0?h?0?oxml?esoxesoxm0?h?esoxml?esoxmloesoxm0?h?0?oxml?esloesoxmlolounht";
+        let error = check_xpath(input).unwrap_err();
+        assert_eq!(
+            error.message,
+            "invalid XPath expression: the XPath engine cannot compile it (too long or too deeply nested)"
+        );
+        assert_eq!((error.offset, error.len), (0, input.len()));
+    }
+}
