@@ -1419,6 +1419,13 @@ pub(crate) fn jsonpath_error(
 /// XPath 3.1 engine the runtime evaluates it with.
 pub(crate) fn check_xpath(expression: &str) -> Result<(), ExprError> {
     check_xpath_brackets(expression)?;
+    if xpath_lookups(expression) > MAX_XPATH_LOOKUPS {
+        return Err(ExprError::new(
+            format!("invalid XPath expression: more than {MAX_XPATH_LOOKUPS} `?` lookups (the XPath engine takes time and memory exponential in their number)"),
+            0,
+            expression.len(),
+        ));
+    }
     // xee panics on some expressions it cannot compile (a long chain of `?` lookups
     // overflows a jump in its program; found by the `condition` fuzz target).
     let compiled = std::panic::catch_unwind(|| {
@@ -1452,6 +1459,28 @@ pub(crate) fn check_xpath(expression: &str) -> Result<(), ExprError> {
         ));
     }
     Ok(())
+}
+
+/// The most `?` lookup operators an XPath expression may have: xee's compile time and
+/// memory double with each (a chain of 28 took it past 2 GiB; found by the `condition`
+/// fuzz target). The runtime refuses the same expressions.
+const MAX_XPATH_LOOKUPS: usize = 8;
+
+/// How many `?` (lookup operators, and occurrence indicators) `expression` has outside its
+/// string literals.
+fn xpath_lookups(expression: &str) -> usize {
+    let mut quote = None;
+    let mut count = 0;
+    for c in expression.chars() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '\'' | '"') => quote = Some(c),
+            (None, '?') => count += 1,
+            (None, _) => {}
+        }
+    }
+    count
 }
 
 /// Brackets, parentheses and quotes of an XPath expression must balance.

@@ -660,15 +660,36 @@ fn odd_strings_never_panic() {
 mod fuzz_regressions {
     use super::*;
 
-    /// `condition`: a chain of XPath 3.1 `?` lookups made xee panic ("jump too far").
+    /// `condition`: a chain of XPath 3.1 `?` lookups made xee panic ("jump too far"); it
+    /// is refused before xee sees it now (the panic is still caught, should another form
+    /// cause it).
     #[test]
     fn xpath_lookup_chains_are_an_error() {
         let input = "0?h?0?h?esoxml?esoxmloesoxm0?h?0?oxml?esoxesoxm0?h?esoxml?esoxmloesoxm0?h?0?oxml?esloesoxmlolounht";
         let error = check_xpath(input).unwrap_err();
         assert_eq!(
             error.message,
-            "invalid XPath expression: the XPath engine cannot compile it (too long or too deeply nested)"
+            "invalid XPath expression: more than 8 `?` lookups (the XPath engine takes time and memory exponential in their number)"
         );
         assert_eq!((error.offset, error.len), (0, input.len()));
+    }
+
+    /// `condition`: a chain of 28 lookups took xee past 2 GiB (the time and memory of its
+    /// compilation double with each `?`), so more than 8 are refused before it sees them.
+    #[test]
+    fn long_xpath_lookup_chains_are_refused_up_front() {
+        let input = "0?h?esoxml?h?0?h?esom0?h?0?h?esoxv48ml?esoxmlsoxml?h?0?h?esom0?h?0?h?esoxv48ml?esoxmlxml?esoxmlxml?esoxmloesmxm0?h?0?h?esoxv48ml?esoxmlxml?emlolounht";
+        let error = check_xpath(input).unwrap_err();
+        assert_eq!(
+            error.message,
+            "invalid XPath expression: more than 8 `?` lookups (the XPath engine takes time and memory exponential in their number)"
+        );
+        assert!(
+            check_xpath("[[[1]]]?1?1?1 = 1").is_ok(),
+            "{:?}",
+            check_xpath("[[[1]]]?1?1?1 = 1")
+        );
+        // `?` inside a string literal is text.
+        assert!(check_xpath(&format!("'{}' = 'x'", "?".repeat(20))).is_ok());
     }
 }
