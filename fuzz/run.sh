@@ -39,7 +39,7 @@ seed() {
             # Each fixture with its first source description: the document names it
             # `./api.openapi.yml`, and it follows a `---8<---` line.
             for f in ../tests/fixtures/*.arazzo.yml; do
-                api=$(grep -oE 'url: \./[^ ]+\.(yml|yaml|json)' "$f" | head -1 | sed 's/url: //')
+                api=$(grep -oE 'url: \./[^ ]+\.(yml|yaml|json)' "$f" | head -1 | sed 's/url: //' || true)
                 [ -n "$api" ] && [ -f "../tests/fixtures/$api" ] || continue
                 { sed -E "s#url: \./[^ ]+\.(yml|yaml|json)#url: ./api.openapi.yml#" "$f"
                   printf '\n---8<---\n'; cat "../tests/fixtures/$api"; } >"$dir/$(basename "$f")"

@@ -70,6 +70,9 @@ pub mod __fuzz {
                 assert_eq!(found.as_ref(), value.pointer(pointer), "{pointer:?}")
             }
             (Err(_), Err(_)) => {}
+            // Numbers in the parts it skips are not converted, so one beyond `f64` there
+            // is no error (found by the fuzzer; lenient where it does not matter).
+            (Ok(_), Err(e)) if e.to_string().starts_with("number out of range") => {}
             (fast, whole) => panic!(
                 "pointer {pointer:?}: one pass says {fast:?}, decoding whole says {:?}",
                 whole.map(|_| "valid JSON")

@@ -260,7 +260,7 @@ async fn a_missing_token_is_a_401() {
 async fn a_wrong_token_is_a_401() {
     let mock = K0rdentMock::start(&K0rdentConfig::default()).await;
     let error = invite_to_organization(
-        &client_with(&mock, Some("expired")),
+        &client_with(&mock, Some("tok-expired-0000")),
         with_roles(&["member"]),
     )
     .await
