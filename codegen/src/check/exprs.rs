@@ -829,6 +829,7 @@ fn string(
             ok.then_some(ir::ValueSpec::Template(out))
         }
         Ok(ValueKind::Literal) => {
+            warn_unknown_root(ck, at, s);
             for span in expr::find_bare_expressions(s) {
                 let bare = &s[span.offset..span.offset + span.len];
                 ck.warning_in(
@@ -843,4 +844,39 @@ fn string(
             Some(ir::ValueSpec::Literal(Value::String(s.to_owned())))
         }
     }
+}
+
+/// Warns about a value that starts like a runtime expression with a root Arazzo does not
+/// have (`$datetime.iso8601`, `$now`): it is sent as the text it is, which is seldom meant.
+fn warn_unknown_root(ck: &Checker, at: &Pointer, s: &str) {
+    let lead = s.len() - s.trim_start().len();
+    let Some(rest) = s[lead..].strip_prefix('$') else {
+        return;
+    };
+    let word_len = rest
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(rest.len());
+    let word = &rest[..word_len];
+    if !word.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        return;
+    }
+    let root = format!("${word}");
+    let end = s[lead..]
+        .find(char::is_whitespace)
+        .map_or(s.len(), |i| lead + i);
+    let written = &s[lead..end];
+    let mut warning = ck.warning_in(
+        at,
+        s,
+        lead,
+        written.len(),
+        format!("`{written}` is not a runtime expression (Arazzo has no `{root}`), so it is sent as this text"),
+    );
+    let roots = expr::ROOTS.iter().copied().chain(["$self", "$message"]);
+    if let Some(hint) = did_you_mean(&root, roots) {
+        warning = warning.help(format!("did you mean `{hint}`?"));
+    }
+    warning.note(
+        "runtime expressions start with `$url`, `$method`, `$statusCode`, `$request`, `$response`, `$inputs`, `$outputs`, `$steps`, `$workflows`, `$sourceDescriptions` or `$components`; a value computed by the caller (a date, a time) goes in through `$inputs`",
+    );
 }
