@@ -56,6 +56,10 @@ enum Command {
         /// The path generated code uses to reach the runtime.
         #[arg(long = "crate", value_name = "PATH", default_value = "::arazzo")]
         runtime_path: String,
+        /// An extra derive for the generated inputs, outputs and body types, such as `Hash`
+        /// or `schemars::JsonSchema` (repeatable), as the macro's `derive = [..]` option.
+        #[arg(long = "derive", value_name = "PATH", value_parser = parse_derive)]
+        derives: Vec<String>,
         #[command(flatten)]
         options: Options,
     },
@@ -99,10 +103,14 @@ fn main() -> ExitCode {
             file,
             output,
             runtime_path,
+            derives,
             options,
         } => {
             let mut settings = settings(&options);
             settings.with_runtime_path(runtime_path);
+            for derive in derives {
+                settings.with_derive(derive);
+            }
             let file = relative_to(&base, &file);
             let generated = Generator::new(&settings).generate(&base, &file);
             generate(&base, &file, &generated, output.as_deref(), options.color)
@@ -169,6 +177,23 @@ fn parse_source(value: &str) -> Result<(String, PathBuf), String> {
         _ => Err(format!(
             "expected `NAME=PATH`, such as `petstore=openapi/petstore.yml`, found `{value}`"
         )),
+    }
+}
+
+/// Parses a `--derive PATH` value: a Rust path such as `Hash` or `schemars::JsonSchema`.
+fn parse_derive(value: &str) -> Result<String, String> {
+    let is_ident = |s: &str| {
+        s.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+            && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            && s != "_"
+    };
+    let segments = value.strip_prefix("::").unwrap_or(value);
+    if !segments.is_empty() && segments.split("::").all(is_ident) {
+        Ok(value.to_owned())
+    } else {
+        Err(format!(
+            "expected a path to a derive macro, such as `Hash` or `schemars::JsonSchema`, found `{value}`"
+        ))
     }
 }
 

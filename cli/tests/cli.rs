@@ -332,6 +332,31 @@ fn generate_crate_path() {
 }
 
 #[test]
+fn generate_with_derives() {
+    let mut settings = Settings::default();
+    settings.with_derive("Eq").with_derive("::std::hash::Hash");
+    let expected = library_output(&settings, KINDE);
+    let output = arazzo(&[
+        "generate",
+        KINDE,
+        "--derive",
+        "Eq",
+        "--derive",
+        "::std::hash::Hash",
+    ]);
+    assert_exit(&output, 0);
+    assert!(output.stdout == expected.as_bytes(), "stdout differs");
+    assert!(expected.contains("::std::hash::Hash"), "{expected}");
+    let output = arazzo(&["generate", KINDE, "--derive", "Hash!"]);
+    assert_exit(&output, 2);
+    assert!(
+        stderr(&output).contains("expected a path to a derive macro, such as `Hash` or `schemars::JsonSchema`, found `Hash!`"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
 fn generate_with_errors_writes_nothing() {
     let path = temp_path("typos.rs");
     let output = arazzo(&["generate", TYPOS, "-o", path.to_str().expect("UTF-8 path")]);

@@ -46,8 +46,9 @@ pub const DEFAULT_MAX_REDIRECTS: u32 = 10;
 /// and the HTTP client to use. Cheap to clone; clones share everything.
 ///
 /// ```no_run
-/// # fn main() -> Result<(), arazzo_runtime::BuildError> {
-/// let client = arazzo_runtime::Client::builder()
+/// # use arazzo_runtime as arazzo; // users reach the runtime through the `arazzo` facade
+/// # fn main() -> Result<(), arazzo::BuildError> {
+/// let client = arazzo::Client::builder()
 ///     .base_url("kindeManagementApi", "https://acme.kinde.com")
 ///     .bearer_token("eyJhbGciOi…")
 ///     .build()?;
