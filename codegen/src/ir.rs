@@ -206,6 +206,17 @@ pub(crate) enum Type {
     Boxed(Box<Type>),
 }
 
+impl Type {
+    /// Whether the Rust type is `Copy`: numbers and booleans, and `Option`s of them.
+    pub(crate) fn is_copy(&self) -> bool {
+        match self {
+            Type::Integer | Type::Number | Type::Boolean | Type::Int32 | Type::Float32 => true,
+            Type::Optional(inner) => inner.is_copy(),
+            _ => false,
+        }
+    }
+}
+
 /// The intermediate representation of an output (of a step or of a workflow).
 #[derive(Debug)]
 pub(crate) struct Output {

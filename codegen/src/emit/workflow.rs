@@ -264,12 +264,18 @@ fn body(ctx: &Ctx, plan: &Plan, wf: &Workflow) -> TokenStream {
             ) => {
                 let step = ident(step_ident);
                 let output = ident(output);
+                // A `Copy` value (a number, a boolean, an `Option` of one) is copied, not
+                // cloned: `clippy::clone_on_copy` holds in the user's crate for code from
+                // build.rs and `arazzo generate`.
+                let copy = o.ty.is_copy();
+                let clone = (!copy).then(|| quote!(.clone()));
                 match (guaranteed, flatten) {
-                    (true, _) => quote!(run.output_of(#step.as_ref(), #text)?.#output.clone()),
-                    (false, true) => {
-                        quote!(#step.as_ref().and_then(|outputs| outputs.#output.clone()))
-                    }
-                    (false, false) => quote!(#step.as_ref().map(|outputs| outputs.#output.clone())),
+                    (true, _) => quote!(run.output_of(#step.as_ref(), #text)?.#output #clone),
+                    (false, true) => match copy {
+                        true => quote!(#step.as_ref().and_then(|outputs| outputs.#output)),
+                        false => quote!(#step.as_ref().and_then(|outputs| outputs.#output.clone())),
+                    },
+                    (false, false) => quote!(#step.as_ref().map(|outputs| outputs.#output #clone)),
                 }
             }
             (value, _) => {
@@ -325,6 +331,8 @@ fn body(ctx: &Ctx, plan: &Plan, wf: &Workflow) -> TokenStream {
         #(#statics)*
         #criteria_statics
         #(#step_types)*
+        // Variants are the step ids in PascalCase; a step id may end in `Step`.
+        #[allow(clippy::enum_variant_names)]
         enum Step {
             #(#variants,)*
             Done,
@@ -907,6 +915,10 @@ fn step_arm(
     let mut retry_index = 0usize;
     for (position, action) in step.on_failure.iter().enumerate() {
         let last = position + 1 == step.on_failure.len();
+        // A retry that only waits and runs again when it has attempts left: its test joins
+        // the action's criteria in one `if` (clippy's `collapsible_if` holds in users'
+        // crates for code from build.rs and `arazzo generate`).
+        let mut retry_parts = None;
         let effect = match &action.kind {
             ActionKind::End => ended(Some(&action.name)),
             ActionKind::GotoStep(target) => exit_failure(goto(wf, *target)),
@@ -973,6 +985,9 @@ fn step_arm(
                     false => (quote!(attempt <= #limit), TokenStream::new()),
                 };
                 retry_index += 1;
+                if exhausted.is_empty() {
+                    retry_parts = Some((has_left.clone(), quote!(#count #wait #again)));
+                }
                 quote! {
                     if #has_left {
                         #count
@@ -985,6 +1000,22 @@ fn step_arm(
         };
         let unconditional = action.criteria.is_empty();
         failure.push(match action_condition(statics, action) {
+            Some(condition) if retry_parts.is_some() => {
+                let (has_left, body) = retry_parts.take().unwrap_or_default();
+                let has_or = condition
+                    .clone()
+                    .into_iter()
+                    .any(|t| matches!(&t, proc_macro2::TokenTree::Punct(p) if p.as_char() == '|'));
+                let condition = match has_or {
+                    true => quote!((#condition)),
+                    false => condition,
+                };
+                quote! {
+                    if #condition && #has_left {
+                        #body
+                    }
+                }
+            }
             Some(condition) => quote! {
                 if #condition {
                     #effect
@@ -1099,16 +1130,39 @@ fn step_arm(
             ),
             (false, false) => (quote!(Step::#variant), quote!(0), None),
         };
+        // A step whose every retry runs another step first leaves its loop on each pass
+        // (the state machine brings it back), which clippy's `never_loop` would flag.
+        let loops = step.on_failure.iter().any(|a| {
+            matches!(
+                a.kind,
+                ActionKind::Retry {
+                    first: None | Some(RetryFirst::Workflow(_)),
+                    ..
+                }
+            )
+        });
+        let attempts = quote! {
+            loop {
+                attempt += 1;
+                run.start_step(#step_id, attempt)?;
+                #call
+                #outcome
+            }
+        };
+        // An attribute cannot go on an expression, but can on a `let`.
+        let attempts = match loops {
+            true => attempts,
+            false => quote! {
+                #[allow(clippy::never_loop)]
+                let next = #attempts;
+                next
+            },
+        };
         return quote! {
             #pattern => {
                 let mut attempt = #first;
                 #counters
-                loop {
-                    attempt += 1;
-                    run.start_step(#step_id, attempt)?;
-                    #call
-                    #outcome
-                }
+                #attempts
             }
         };
     }

@@ -108,6 +108,7 @@ pub async fn browse(
     struct FillCartOutputs {
         cart_id: ::std::string::String,
     }
+    #[allow(clippy::enum_variant_names)]
     enum Step {
         FindProducts,
         FillCart,
@@ -352,8 +353,7 @@ pub async fn browse(
             .clone(),
         total: run
             .output_of(find_products.as_ref(), "$steps.findProducts.outputs.total")?
-            .total
-            .clone(),
+            .total,
         cart_id: run
             .output_of(fill_cart.as_ref(), "$steps.fillCart.outputs.cartId")?
             .cart_id
@@ -441,6 +441,7 @@ pub async fn read_invoice(
         lines: ::arazzo::serde_json::Value,
         line_count: ::arazzo::serde_json::Value,
     }
+    #[allow(clippy::enum_variant_names)]
     enum Step {
         ReadInvoice2,
         Done,
@@ -587,6 +588,7 @@ pub async fn check_invoice(
         path: "/invoices/{invoiceId}",
         security: &[],
     };
+    #[allow(clippy::enum_variant_names)]
     enum Step {
         CheckInvoice,
         Done,
@@ -708,6 +710,7 @@ pub async fn wait_for_slow(
     struct WaitSlowOutputs {
         done: bool,
     }
+    #[allow(clippy::enum_variant_names)]
     enum Step {
         WaitSlow,
         AfterSlow,
@@ -768,10 +771,7 @@ pub async fn wait_for_slow(
         };
     }
     ::std::result::Result::Ok(WaitForSlowOutputs {
-        done: run
-            .output_of(wait_slow.as_ref(), "$steps.waitSlow.outputs.done")?
-            .done
-            .clone(),
+        done: run.output_of(wait_slow.as_ref(), "$steps.waitSlow.outputs.done")?.done,
     })
 }
 /// Every workflow of the document: its id, summary and inputs JSON Schema.

@@ -77,6 +77,7 @@ pub async fn read_record(
     struct GetRecordOutputs {
         name: ::std::string::String,
     }
+    #[allow(clippy::enum_variant_names)]
     enum Step {
         GetRecord,
         Done,
@@ -216,6 +217,7 @@ pub async fn read_record_patiently(
     struct GetRecordOutputs {
         name: ::std::string::String,
     }
+    #[allow(clippy::enum_variant_names)]
     enum Step {
         GetRecord,
         Done,
@@ -361,6 +363,7 @@ pub async fn create_record(
     struct CreateRecord2Outputs {
         id: i64,
     }
+    #[allow(clippy::enum_variant_names)]
     enum Step {
         CreateRecord2,
         Done,
@@ -408,10 +411,7 @@ pub async fn create_record(
         };
     }
     ::std::result::Result::Ok(CreateRecordOutputs {
-        id: run
-            .output_of(create_record.as_ref(), "$steps.createRecord.outputs.id")?
-            .id
-            .clone(),
+        id: run.output_of(create_record.as_ref(), "$steps.createRecord.outputs.id")?.id,
     })
 }
 /// The inputs of the `sign-in` workflow.
@@ -521,6 +521,7 @@ pub async fn sign_in(
     struct SignIn2Outputs {
         token: ::std::string::String,
     }
+    #[allow(clippy::enum_variant_names)]
     enum Step {
         SignIn2,
         Done,
@@ -710,6 +711,7 @@ pub async fn open_files(
     struct GetFileOutputs {
         next: ::std::string::String,
     }
+    #[allow(clippy::enum_variant_names)]
     enum Step {
         GetFile,
         GetNext,

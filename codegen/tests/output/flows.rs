@@ -83,6 +83,7 @@ pub async fn order_with_token(
     struct OrderOutputs {
         order_id: i64,
     }
+    #[allow(clippy::enum_variant_names)]
     enum Step {
         Auth,
         Order(u32),
@@ -194,7 +195,8 @@ pub async fn order_with_token(
             }
             Step::Order(done) => {
                 let mut attempt = done;
-                loop {
+                #[allow(clippy::never_loop)]
+                let next = loop {
                     attempt += 1;
                     run.start_step("order", attempt)?;
                     let mut request = run.request(&ORDER);
@@ -270,7 +272,8 @@ pub async fn order_with_token(
                             );
                         }
                     }
-                }
+                };
+                next
             }
             Step::Done => break,
         };
@@ -285,10 +288,7 @@ pub async fn order_with_token(
                 "$workflows.log-in.outputs.token",
             )?,
         token: run.output_of(auth.as_ref(), "$steps.auth.outputs.token")?.token.clone(),
-        order_id: run
-            .output_of(order.as_ref(), "$steps.order.outputs.orderId")?
-            .order_id
-            .clone(),
+        order_id: run.output_of(order.as_ref(), "$steps.order.outputs.orderId")?.order_id,
     })
 }
 /// The inputs of the `checkout` workflow.
@@ -363,6 +363,7 @@ pub async fn checkout(
     struct OrderOutputs {
         order_id: i64,
     }
+    #[allow(clippy::enum_variant_names)]
     enum Step {
         Order,
         Done,
@@ -407,25 +408,23 @@ pub async fn checkout(
                             break Step::Done;
                         }
                         ::std::option::Option::Some((_, _)) => {
-                            if response.status() == 409 {
-                                if attempt <= 1 {
-                                    run.wait_before_retry(
-                                            &response,
-                                            ::std::option::Option::Some(1.0),
-                                        )
-                                        .await?;
-                                    ::std::boxed::Box::pin(
-                                            run
-                                                .within(
-                                                    self::restock(
-                                                        run.client(),
-                                                        rt::decode_inputs("restock", run.to_value(&inputs)?)?,
-                                                    ),
+                            if response.status() == 409 && attempt <= 1 {
+                                run.wait_before_retry(
+                                        &response,
+                                        ::std::option::Option::Some(1.0),
+                                    )
+                                    .await?;
+                                ::std::boxed::Box::pin(
+                                        run
+                                            .within(
+                                                self::restock(
+                                                    run.client(),
+                                                    rt::decode_inputs("restock", run.to_value(&inputs)?)?,
                                                 ),
-                                        )
-                                        .await?;
-                                    continue;
-                                }
+                                            ),
+                                    )
+                                    .await?;
+                                continue;
                             }
                             break {
                                 ::std::boxed::Box::pin(
@@ -448,7 +447,7 @@ pub async fn checkout(
         };
     }
     ::std::result::Result::Ok(CheckoutOutputs {
-        order_id: order.as_ref().map(|outputs| outputs.order_id.clone()),
+        order_id: order.as_ref().map(|outputs| outputs.order_id),
     })
 }
 /// The inputs of the `restock` workflow.
@@ -520,6 +519,7 @@ pub async fn restock(
             ],
         ],
     };
+    #[allow(clippy::enum_variant_names)]
     enum Step {
         Restock,
         Done,
@@ -634,6 +634,7 @@ pub async fn report(
             ],
         ],
     };
+    #[allow(clippy::enum_variant_names)]
     enum Step {
         Report,
         Done,
@@ -742,6 +743,7 @@ pub async fn ping_self(
             ],
         ],
     };
+    #[allow(clippy::enum_variant_names)]
     enum Step {
         Ping,
         Done,
@@ -1035,6 +1037,7 @@ pub mod auth {
         struct LoginOutputs {
             token: ::std::string::String,
         }
+        #[allow(clippy::enum_variant_names)]
         enum Step {
             Login,
             Done,

@@ -59,6 +59,7 @@ pub async fn search_as_written(
     struct SearchOutputs {
         count: i64,
     }
+    #[allow(clippy::enum_variant_names)]
     enum Step {
         Search,
         Done,
@@ -106,10 +107,7 @@ pub async fn search_as_written(
         };
     }
     ::std::result::Result::Ok(SearchAsWrittenOutputs {
-        count: run
-            .output_of(search.as_ref(), "$steps.search.outputs.count")?
-            .count
-            .clone(),
+        count: run.output_of(search.as_ref(), "$steps.search.outputs.count")?.count,
     })
 }
 /// The inputs of the `search-template` workflow.
@@ -173,6 +171,7 @@ pub async fn search_template(
     struct SearchOutputs {
         count: i64,
     }
+    #[allow(clippy::enum_variant_names)]
     enum Step {
         Search,
         Done,
@@ -230,10 +229,7 @@ pub async fn search_template(
         };
     }
     ::std::result::Result::Ok(SearchTemplateOutputs {
-        count: run
-            .output_of(search.as_ref(), "$steps.search.outputs.count")?
-            .count
-            .clone(),
+        count: run.output_of(search.as_ref(), "$steps.search.outputs.count")?.count,
     })
 }
 /// The inputs of the `search-form` workflow.
@@ -290,6 +286,7 @@ pub async fn search_form(
         path: "/search",
         security: &[],
     };
+    #[allow(clippy::enum_variant_names)]
     enum Step {
         Search,
         Done,
@@ -392,6 +389,7 @@ pub async fn filter_json(
     struct FilterOutputs {
         count: i64,
     }
+    #[allow(clippy::enum_variant_names)]
     enum Step {
         Filter,
         Done,
@@ -444,10 +442,7 @@ pub async fn filter_json(
         };
     }
     ::std::result::Result::Ok(FilterJsonOutputs {
-        count: run
-            .output_of(filter.as_ref(), "$steps.filter.outputs.count")?
-            .count
-            .clone(),
+        count: run.output_of(filter.as_ref(), "$steps.filter.outputs.count")?.count,
     })
 }
 /// The inputs of the `search-by-number` workflow.
@@ -504,6 +499,7 @@ pub async fn search_by_number(
         path: "/search",
         security: &[],
     };
+    #[allow(clippy::enum_variant_names)]
     enum Step {
         Search,
         Done,
@@ -599,6 +595,7 @@ pub async fn open_ticket(
     struct OpenOutputs {
         id: ::std::string::String,
     }
+    #[allow(clippy::enum_variant_names)]
     enum Step {
         Open,
         Done,
@@ -717,6 +714,7 @@ pub async fn watch_service(
     struct CheckOutputs {
         up: bool,
     }
+    #[allow(clippy::enum_variant_names)]
     enum Step {
         Check,
         Done,
@@ -842,7 +840,7 @@ pub async fn watch_service(
         };
     }
     ::std::result::Result::Ok(WatchServiceOutputs {
-        up: run.output_of(check.as_ref(), "$steps.check.outputs.up")?.up.clone(),
+        up: run.output_of(check.as_ref(), "$steps.check.outputs.up")?.up,
     })
 }
 /// Every workflow of the document: its id, summary and inputs JSON Schema.

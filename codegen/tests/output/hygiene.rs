@@ -71,6 +71,7 @@ pub async fn look_up(
     struct GetOrderOutputs {
         id: i64,
     }
+    #[allow(clippy::enum_variant_names)]
     enum Step {
         GetOrder,
         Done,
@@ -115,7 +116,7 @@ pub async fn look_up(
         };
     }
     ::std::result::Result::Ok(LookUpOutputs {
-        id: run.output_of(get_order.as_ref(), "$steps.getOrder.outputs.id")?.id.clone(),
+        id: run.output_of(get_order.as_ref(), "$steps.getOrder.outputs.id")?.id,
     })
 }
 /// The inputs of the `everyLocal` workflow.
@@ -717,6 +718,7 @@ pub async fn every_local(
     struct ResultOutputs {
         id: i64,
     }
+    #[allow(clippy::enum_variant_names)]
     enum Step {
         Attempt,
         Back,
@@ -2033,7 +2035,7 @@ pub async fn every_local(
         };
     }
     ::std::result::Result::Ok(EveryLocalOutputs {
-        last: run.output_of(result_2.as_ref(), "$steps.result.outputs.id")?.id.clone(),
+        last: run.output_of(result_2.as_ref(), "$steps.result.outputs.id")?.id,
     })
 }
 /// Every workflow of the document: its id, summary and inputs JSON Schema.

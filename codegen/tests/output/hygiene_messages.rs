@@ -72,6 +72,7 @@ pub async fn confirm_twice(
     struct ConfirmOutputs {
         code: ::std::string::String,
     }
+    #[allow(clippy::enum_variant_names)]
     enum Step {
         InboxConfirm,
         Confirm,

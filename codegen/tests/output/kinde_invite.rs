@@ -128,6 +128,7 @@ pub async fn invite_user_to_organization(
     struct PollInviteSentOutputs {
         invite_link: ::std::string::String,
     }
+    #[allow(clippy::enum_variant_names)]
     enum Step {
         ListRoles,
         CreateInvite,

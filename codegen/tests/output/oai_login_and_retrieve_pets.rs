@@ -83,6 +83,7 @@ pub async fn login_user_retrieve_pet(
     struct GetPetStepOutputs {
         available_pets: ::std::vec::Vec<types::Pet>,
     }
+    #[allow(clippy::enum_variant_names)]
     enum Step {
         LoginStep,
         GetPetStep,

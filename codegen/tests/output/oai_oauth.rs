@@ -83,6 +83,7 @@ pub async fn refresh_token_flow(
         refresh_token: ::arazzo::serde_json::Value,
         expires_in: ::arazzo::serde_json::Value,
     }
+    #[allow(clippy::enum_variant_names)]
     enum Step {
         DoTheAuthFlow,
         DoTheRefresh,
@@ -332,6 +333,7 @@ pub async fn client_credentials_flow(
     struct GetClientCredsTokenOutputs {
         access_token: ::arazzo::serde_json::Value,
     }
+    #[allow(clippy::enum_variant_names)]
     enum Step {
         GetClientCredsToken,
         Done,
@@ -500,6 +502,7 @@ pub async fn authorization_code_flow(
         refresh_token: ::arazzo::serde_json::Value,
         expires_in: ::arazzo::serde_json::Value,
     }
+    #[allow(clippy::enum_variant_names)]
     enum Step {
         BrowserAuthorize,
         GetAccessToken,

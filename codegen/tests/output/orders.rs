@@ -97,6 +97,7 @@ pub async fn place_order(
         code: ::std::string::String,
         eta: i64,
     }
+    #[allow(clippy::enum_variant_names)]
     enum Step {
         CreateOrder,
         AnnounceOrder,
@@ -270,8 +271,7 @@ pub async fn place_order(
                 await_confirmation.as_ref(),
                 "$steps.awaitConfirmation.outputs.eta",
             )?
-            .eta
-            .clone(),
+            .eta,
     })
 }
 /// Every workflow of the document: its id, summary and inputs JSON Schema.

@@ -55,6 +55,7 @@ pub async fn place_templated_order(
         path: "/orders",
         security: &[],
     };
+    #[allow(clippy::enum_variant_names)]
     enum Step {
         PlaceOrder,
         Done,
@@ -191,6 +192,7 @@ pub async fn place_order(
     struct ReadOrderOutputs {
         read_id: ::arazzo::serde_json::Value,
     }
+    #[allow(clippy::enum_variant_names)]
     enum Step {
         PlaceOrder2,
         ReadOrder,
@@ -440,6 +442,7 @@ pub async fn upload_document(
         document_id: ::std::string::String,
         sent_title: ::arazzo::serde_json::Value,
     }
+    #[allow(clippy::enum_variant_names)]
     enum Step {
         Upload,
         Done,

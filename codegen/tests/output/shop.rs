@@ -76,6 +76,7 @@ pub async fn browse_all_items(
         first_id: ::std::option::Option<i64>,
         total: ::std::option::Option<::std::string::String>,
     }
+    #[allow(clippy::enum_variant_names)]
     enum Step {
         ListPage,
         Done,
@@ -174,8 +175,7 @@ pub async fn browse_all_items(
     ::std::result::Result::Ok(BrowseAllItemsOutputs {
         last_first_id: run
             .output_of(list_page.as_ref(), "$steps.listPage.outputs.firstId")?
-            .first_id
-            .clone(),
+            .first_id,
         total: run
             .output_of(list_page.as_ref(), "$steps.listPage.outputs.total")?
             .total
@@ -317,6 +317,7 @@ pub async fn place_order(
     struct ReportConflictOutputs {
         available: ::std::vec::Vec<types::Item>,
     }
+    #[allow(clippy::enum_variant_names)]
     enum Step {
         Login,
         CreateOrder,
@@ -565,7 +566,7 @@ pub async fn place_order(
         };
     }
     ::std::result::Result::Ok(PlaceOrderOutputs {
-        order_id: create_order.as_ref().map(|outputs| outputs.order_id.clone()),
+        order_id: create_order.as_ref().map(|outputs| outputs.order_id),
         status: wait_for_payment.as_ref().map(|outputs| outputs.status.clone()),
         available: report_conflict.as_ref().map(|outputs| outputs.available.clone()),
     })
@@ -633,6 +634,7 @@ pub async fn ping_forever(
             ],
         ],
     };
+    #[allow(clippy::enum_variant_names)]
     enum Step {
         Ping,
         Done,
@@ -745,6 +747,7 @@ pub async fn order_and_confirm(
     struct ConfirmOutputs {
         status: types::OrderStatus,
     }
+    #[allow(clippy::enum_variant_names)]
     enum Step {
         Order,
         Confirm,
@@ -881,8 +884,7 @@ pub async fn order_and_confirm(
     ::std::result::Result::Ok(OrderAndConfirmOutputs {
         order_id: run
             .output_of(order.as_ref(), "$steps.order.outputs.orderId")?
-            .order_id
-            .clone(),
+            .order_id,
         confirmed_status: confirm.as_ref().map(|outputs| outputs.status.clone()),
     })
 }
@@ -958,6 +960,7 @@ pub async fn order_after_login(
     struct OrderOutputs {
         id: i64,
     }
+    #[allow(clippy::enum_variant_names)]
     enum Step {
         Order,
         Done,
@@ -1083,7 +1086,7 @@ pub async fn order_after_login(
         };
     }
     ::std::result::Result::Ok(OrderAfterLoginOutputs {
-        id: run.output_of(order.as_ref(), "$steps.order.outputs.id")?.id.clone(),
+        id: run.output_of(order.as_ref(), "$steps.order.outputs.id")?.id,
     })
 }
 /// The inputs of the `log-in` workflow.
@@ -1147,6 +1150,7 @@ pub async fn log_in(
     struct LoginOutputs {
         token: ::std::string::String,
     }
+    #[allow(clippy::enum_variant_names)]
     enum Step {
         Login,
         Done,
@@ -1289,6 +1293,7 @@ pub async fn order_with_login_outputs(
     struct OrderOutputs {
         id: i64,
     }
+    #[allow(clippy::enum_variant_names)]
     enum Step {
         LogIn2,
         Order,
@@ -1453,7 +1458,7 @@ pub async fn order_with_login_outputs(
             .output_of(log_in.as_ref(), "$workflows.log-in.outputs.token")?
             .token
             .clone(),
-        id: run.output_of(order.as_ref(), "$steps.order.outputs.id")?.id.clone(),
+        id: run.output_of(order.as_ref(), "$steps.order.outputs.id")?.id,
     })
 }
 /// Every workflow of the document: its id, summary and inputs JSON Schema.

@@ -63,6 +63,7 @@ pub async fn read_keeper(
         keeper: types::Keeper,
         animals: ::std::vec::Vec<::std::string::String>,
     }
+    #[allow(clippy::enum_variant_names)]
     enum Step {
         Read,
         Done,

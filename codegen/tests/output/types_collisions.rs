@@ -62,6 +62,7 @@ pub async fn read_clashes(
         clashes: types::Option,
         some: types::String,
     }
+    #[allow(clippy::enum_variant_names)]
     enum Step {
         Read,
         Done,

@@ -110,6 +110,7 @@ pub async fn add_pet(
         status: types::PetStatus,
         pet: types::Pet,
     }
+    #[allow(clippy::enum_variant_names)]
     enum Step {
         Add,
         Done,

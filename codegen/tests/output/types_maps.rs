@@ -63,6 +63,7 @@ pub async fn count_pets(
         inventory: types::GetInventoryResponse,
         by_shelter: ::std::collections::BTreeMap<::std::string::String, i32>,
     }
+    #[allow(clippy::enum_variant_names)]
     enum Step {
         Count,
         Done,

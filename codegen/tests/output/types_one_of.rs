@@ -73,6 +73,7 @@ pub async fn find_things(
     struct SearchOutputs {
         hits: ::std::vec::Vec<types::SearchHit>,
     }
+    #[allow(clippy::enum_variant_names)]
     enum Step {
         Animal,
         Search,

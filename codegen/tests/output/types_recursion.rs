@@ -62,6 +62,7 @@ pub async fn walk_tree(
         root: types::Enclosure,
         children: ::std::vec::Vec<types::Enclosure>,
     }
+    #[allow(clippy::enum_variant_names)]
     enum Step {
         Walk,
         Done,

@@ -69,6 +69,7 @@ pub async fn read_pet(
         nickname: ::std::option::Option<::std::string::String>,
         weight: f32,
     }
+    #[allow(clippy::enum_variant_names)]
     enum Step {
         Read,
         Done,
@@ -131,10 +132,7 @@ pub async fn read_pet(
             .output_of(read.as_ref(), "$steps.read.outputs.nickname")?
             .nickname
             .clone(),
-        weight: run
-            .output_of(read.as_ref(), "$steps.read.outputs.weight")?
-            .weight
-            .clone(),
+        weight: run.output_of(read.as_ref(), "$steps.read.outputs.weight")?.weight,
     })
 }
 /// Every workflow of the document: its id, summary and inputs JSON Schema.

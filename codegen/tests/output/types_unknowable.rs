@@ -62,6 +62,7 @@ pub async fn read_odd(
         odd: types::GetOddResponse,
         free: ::arazzo::serde_json::Value,
     }
+    #[allow(clippy::enum_variant_names)]
     enum Step {
         Odd,
         Done,

@@ -167,6 +167,7 @@ pub async fn tagged_items(
             ],
         ],
     };
+    #[allow(clippy::enum_variant_names)]
     enum Step {
         List,
         Done,
