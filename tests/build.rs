@@ -10,13 +10,15 @@ use std::path::Path;
 
 use arazzo_codegen::{Generator, Settings};
 
-fn main() {
+fn main() -> std::process::ExitCode {
     let generator = Generator::new(&Settings::default());
     if let Err(e) = generator.build_script(
         "../examples/arazzo/kinde-invite.arazzo.yml",
         "kinde_invite.rs",
     ) {
-        panic!("{e}");
+        // Every error once, without a panic message or backtrace.
+        eprintln!("{e}");
+        return std::process::ExitCode::FAILURE;
     }
 
     println!("cargo::rustc-check-cfg=cfg(arazzo_shared)");
@@ -27,4 +29,5 @@ fn main() {
     if seed.exists() {
         println!("cargo::rustc-cfg=arazzo_shared");
     }
+    std::process::ExitCode::SUCCESS
 }

@@ -120,10 +120,19 @@ impl std::fmt::Display for BuildScriptError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             BuildScriptError::Diagnostics(diagnostics) => {
-                for d in diagnostics.iter().filter(|d| d.severity == Severity::Error) {
-                    writeln!(f, "{d}")?;
+                let errors: Vec<&Diagnostic> = diagnostics
+                    .iter()
+                    .filter(|d| d.severity == Severity::Error)
+                    .collect();
+                for d in &errors {
+                    writeln!(f, "{}\n", d.render_full())?;
                 }
-                Ok(())
+                let s = if errors.len() == 1 { "" } else { "s" };
+                write!(
+                    f,
+                    "error: could not generate code: {} error{s}",
+                    errors.len()
+                )
             }
             BuildScriptError::MissingEnv(var) => {
                 write!(f, "`{var}` is not set; is this running as a build script?")
@@ -138,15 +147,25 @@ impl std::error::Error for BuildScriptError {}
 impl Generator {
     /// Generates code from a build script: reads `file` (relative to the package's
     /// `CARGO_MANIFEST_DIR`), prints `cargo:rerun-if-changed` for every file read and
-    /// `cargo:warning` for every diagnostic, and writes the pretty-printed code to
+    /// `cargo:warning` for every warning, and writes the pretty-printed code to
     /// `$OUT_DIR/<out_name>`, whose path it returns. Include it with
     /// `include!(concat!(env!("OUT_DIR"), "/<out_name>"));`.
     ///
+    /// Errors are not printed here: the returned error's `Display` is every error, once,
+    /// rustc-style. Print it and exit, so that cargo shows each error once and no panic
+    /// message or backtrace:
+    ///
     /// ```no_run
-    /// // In build.rs's `main`:
-    /// let generator = arazzo_codegen::Generator::new(&arazzo_codegen::Settings::default());
-    /// if let Err(e) = generator.build_script("arazzo/kinde.arazzo.yml", "kinde.rs") {
-    ///     panic!("{e}");
+    /// // build.rs
+    /// fn main() -> std::process::ExitCode {
+    ///     let generator = arazzo_codegen::Generator::new(&arazzo_codegen::Settings::default());
+    ///     match generator.build_script("arazzo/kinde.arazzo.yml", "kinde.rs") {
+    ///         Ok(_) => std::process::ExitCode::SUCCESS,
+    ///         Err(e) => {
+    ///             eprintln!("{e}");
+    ///             std::process::ExitCode::FAILURE
+    ///         }
+    ///     }
     /// }
     /// ```
     pub fn build_script(
@@ -157,20 +176,50 @@ impl Generator {
         let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR")
             .ok_or(BuildScriptError::MissingEnv("CARGO_MANIFEST_DIR"))?;
         let out_dir = std::env::var_os("OUT_DIR").ok_or(BuildScriptError::MissingEnv("OUT_DIR"))?;
-        let output = self.generate(Path::new(&manifest_dir), file.as_ref());
+        let mut stdout = std::io::stdout().lock();
+        self.build_script_in(
+            &mut stdout,
+            Path::new(&manifest_dir),
+            Path::new(&out_dir),
+            file.as_ref(),
+            out_name,
+        )
+    }
+
+    /// [`Generator::build_script`] with its directories given and its cargo instructions
+    /// written to `instructions`.
+    fn build_script_in(
+        &self,
+        instructions: &mut impl std::io::Write,
+        manifest_dir: &Path,
+        out_dir: &Path,
+        file: &Path,
+        out_name: &str,
+    ) -> Result<PathBuf, BuildScriptError> {
+        let output = self.generate(manifest_dir, file);
+        let mut lines = String::new();
         for path in &output.files {
-            println!("cargo:rerun-if-changed={}", path.display());
+            lines.push_str(&format!("cargo:rerun-if-changed={}\n", path.display()));
         }
-        for diagnostic in &output.diagnostics {
+        // Errors go into the returned error only: cargo would show a `cargo:warning` for
+        // each, then the script's whole output again when it fails.
+        for diagnostic in output
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity != Severity::Error)
+        {
             // Cargo shows one line per `cargo:warning`.
             for line in diagnostic.render_full().lines() {
-                println!("cargo:warning={line}");
+                lines.push_str(&format!("cargo:warning={line}\n"));
             }
         }
+        instructions
+            .write_all(lines.as_bytes())
+            .map_err(BuildScriptError::Write)?;
         if output.has_errors() {
             return Err(BuildScriptError::Diagnostics(output.diagnostics));
         }
-        let path = Path::new(&out_dir).join(out_name);
+        let path = out_dir.join(out_name);
         std::fs::write(&path, output.to_pretty_string()).map_err(BuildScriptError::Write)?;
         Ok(path)
     }
@@ -187,5 +236,46 @@ impl Output {
     /// The generated code, pretty-printed with `prettyplease`, with a header comment.
     pub fn to_pretty_string(&self) -> String {
         emit::pretty(&self.tokens)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A failing build script reports each error once: in the returned error, not also as
+    /// a `cargo:warning` (cargo prints those, then the script's whole output again).
+    #[test]
+    fn build_scripts_report_each_error_once() {
+        let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/diagnostics");
+        let out = std::env::temp_dir();
+        let file = Path::new("expressions.arazzo.yml");
+        let generator = Generator::new(&Settings::default());
+        let mut instructions = Vec::new();
+        let error = generator
+            .build_script_in(&mut instructions, &base, &out, file, "never.rs")
+            .unwrap_err();
+        let instructions = String::from_utf8(instructions).unwrap();
+        let all = generator.generate(&base, file).diagnostics;
+        let (errors, warnings): (Vec<_>, Vec<_>) =
+            all.iter().partition(|d| d.severity == Severity::Error);
+        assert!(!errors.is_empty() && !warnings.is_empty());
+        let text = error.to_string();
+        for d in &errors {
+            assert_eq!(text.matches(&d.render_full()).count(), 1, "{d}");
+            assert!(!instructions.contains(&d.message), "{d}");
+        }
+        assert!(text.ends_with(&format!(
+            "error: could not generate code: {} errors",
+            errors.len()
+        )));
+        for d in &warnings {
+            let first = d.render_full().lines().next().unwrap().to_owned();
+            assert!(
+                instructions.contains(&format!("cargo:warning={first}\n")),
+                "{d}"
+            );
+        }
+        assert!(instructions.starts_with("cargo:rerun-if-changed="));
     }
 }
