@@ -182,20 +182,28 @@ impl Credentials {
     }
 
     /// What to add to a request for an operation with these security requirements: the
-    /// first alternative for which every scheme has a credential. Nothing when none can be
-    /// satisfied: the request goes out without credentials and the server decides.
-    pub(crate) fn placements(&self, requirements: &[&[Scheme]]) -> Vec<Placement> {
+    /// first alternative for which every scheme has a credential (an empty alternative, as
+    /// OpenAPI's `{}` for optional security, needs none). `None` when there are
+    /// requirements and none can be satisfied. Schemes of another kind (mutual TLS) are
+    /// taken as satisfied by the `reqwest::Client`.
+    pub(crate) fn placements(&self, requirements: &[&[Scheme]]) -> Option<Vec<Placement>> {
+        if requirements.is_empty() {
+            return Some(Vec::new());
+        }
         'alternatives: for alternative in requirements {
             let mut placements = Vec::with_capacity(alternative.len());
             for scheme in *alternative {
+                if matches!(scheme.kind, SchemeKind::Other) {
+                    continue;
+                }
                 let Some(placement) = self.place(scheme) else {
                     continue 'alternatives;
                 };
                 placements.push(placement);
             }
-            return placements;
+            return Some(placements);
         }
-        Vec::new()
+        None
     }
 }
 
@@ -286,7 +294,7 @@ mod tests {
             ..Credentials::default()
         });
         assert_eq!(
-            credentials.placements(&[&[BEARER], &[KEY]]),
+            credentials.placements(&[&[BEARER], &[KEY]]).unwrap(),
             vec![Placement::Query("api_key", "k".into())]
         );
         let credentials = prepared(Credentials {
@@ -294,10 +302,16 @@ mod tests {
             ..Credentials::default()
         });
         assert_eq!(
-            credentials.placements(&[&[BEARER], &[KEY]]),
+            credentials.placements(&[&[BEARER], &[KEY]]).unwrap(),
             vec![authorization("Bearer t")]
         );
-        assert_eq!(Credentials::default().placements(&[&[BEARER]]), vec![]);
+        assert_eq!(Credentials::default().placements(&[&[BEARER]]), None);
+        // Optional security (`{}` among the alternatives), and no security at all.
+        assert_eq!(
+            Credentials::default().placements(&[&[BEARER], &[]]),
+            Some(vec![])
+        );
+        assert_eq!(Credentials::default().placements(&[]), Some(vec![]));
     }
 
     #[test]
@@ -311,7 +325,7 @@ mod tests {
             .by_scheme
             .insert("bearerAuth".into(), Credential::Bearer("special".into()));
         let credentials = prepared(credentials);
-        let placements = credentials.placements(&[&[BEARER]]);
+        let placements = credentials.placements(&[&[BEARER]]).unwrap();
         assert_eq!(placements, vec![authorization("Bearer special")]);
         let Placement::Authorization(value) = &placements[0] else {
             unreachable!()
@@ -322,7 +336,7 @@ mod tests {
             kind: SchemeKind::HttpBasic,
         };
         assert_eq!(
-            credentials.placements(&[&[BASIC]]),
+            credentials.placements(&[&[BASIC]]).unwrap(),
             vec![authorization("Basic YWRhOnB3")]
         );
         assert!(!format!("{credentials:?}").contains("special"));

@@ -74,6 +74,8 @@ pub(crate) struct Inner {
     pub(crate) limits: Limits,
     /// The credentials' secrets, kept out of errors, hooks and logs.
     pub(crate) secrets: Secrets,
+    /// Whether a request to a secured operation may go out without credentials.
+    pub(crate) allow_missing_credentials: bool,
     /// Broker connections of AsyncAPI sources, by broker URL, made on first use.
     pub(crate) transports: crate::messaging::Transports,
 }
@@ -154,6 +156,7 @@ pub struct ClientBuilder {
     max_retry_delay: Option<Duration>,
     max_response_bytes: Option<usize>,
     max_redirects: Option<u32>,
+    allow_missing_credentials: bool,
 }
 
 impl ClientBuilder {
@@ -306,6 +309,16 @@ impl ClientBuilder {
         self
     }
 
+    /// Lets requests to operations whose OpenAPI `security` the client's credentials do not
+    /// satisfy go out without credentials, for the server to decide (an API that documents
+    /// security it does not enforce, or a test of its `401`). By default such a step fails
+    /// with [`Error::MissingCredentials`](crate::Error::MissingCredentials) before sending,
+    /// unless it sets the credential itself (an `Authorization` or API key parameter).
+    pub fn allow_missing_credentials(mut self, allow: bool) -> Self {
+        self.allow_missing_credentials = allow;
+        self
+    }
+
     /// How many redirects (`301`, `302`, `303`, `307`, `308` with a `Location`) one request
     /// follows before it fails with
     /// [`Error::TooManyRedirects`](crate::Error::TooManyRedirects). The default is
@@ -387,6 +400,7 @@ impl ClientBuilder {
         Ok(Client {
             inner: Arc::new(Inner {
                 secrets,
+                allow_missing_credentials: self.allow_missing_credentials,
                 http,
                 base_urls,
                 server_variables: self.server_variables,

@@ -91,6 +91,22 @@ pub enum Error {
         name: String,
     },
 
+    /// The operation requires credentials (its OpenAPI `security`) and the client has none
+    /// that satisfy any of its alternatives; the request was not sent. Set them on the
+    /// builder, or allow such requests with
+    /// [`ClientBuilder::allow_missing_credentials`](crate::ClientBuilder::allow_missing_credentials).
+    #[error("step `{step}` of workflow `{workflow}`: operation `{operation}` needs credentials for {schemes}, and the client has none of them; the request was not sent (set them with `ClientBuilder::bearer_token`, `api_key`, `basic_auth` or `credential`, or allow it with `ClientBuilder::allow_missing_credentials(true)`)")]
+    MissingCredentials {
+        /// The workflow's `workflowId`.
+        workflow: String,
+        /// The step's `stepId`.
+        step: String,
+        /// The operation's `operationId` (or `METHOD /path`).
+        operation: Box<str>,
+        /// Its security alternatives, as `` `a` and `b` or `c` ``.
+        schemes: Box<str>,
+    },
+
     /// A `$statusCode` success criterion was not met and no failure action applied.
     #[error(
         "step `{step}` of workflow `{workflow}`: unexpected status {status} (expected `{criterion}`){}{}",
@@ -380,6 +396,7 @@ impl Error {
             | Error::ResponseTooLarge { workflow, .. }
             | Error::TooManyRedirects { workflow, .. }
             | Error::InvalidHeader { workflow, .. }
+            | Error::MissingCredentials { workflow, .. }
             | Error::UnexpectedStatus { workflow, .. }
             | Error::CriteriaNotMet { workflow, .. }
             | Error::WorkflowCriteriaNotMet { workflow, .. }
@@ -410,6 +427,7 @@ impl Error {
             | Error::ResponseTooLarge { step, .. }
             | Error::TooManyRedirects { step, .. }
             | Error::InvalidHeader { step, .. }
+            | Error::MissingCredentials { step, .. }
             | Error::UnexpectedStatus { step, .. }
             | Error::CriteriaNotMet { step, .. }
             | Error::WorkflowCriteriaNotMet { step, .. }

@@ -99,7 +99,25 @@ impl Run<'_> {
                 .iter()
                 .any(|p| p.split('=').next().is_some_and(|n| n.trim() == name))
         };
-        for placement in self.client.inner.credentials.placements(operation.security) {
+        let placements = match self.client.inner.credentials.placements(operation.security) {
+            Some(placements) => placements,
+            // Never a silent unauthenticated request: unless the step sends a credential
+            // of its own, or the client allows it, the run stops here.
+            None if self.client.inner.allow_missing_credentials
+                || sets_credential(operation, &headers, &query, &cookies) =>
+            {
+                Vec::new()
+            }
+            None => {
+                return Err(Error::MissingCredentials {
+                    workflow: self.workflow.to_owned(),
+                    step: self.step.to_owned(),
+                    operation: operation.id.into(),
+                    schemes: scheme_list(operation).into(),
+                })
+            }
+        };
+        for placement in placements {
             match placement {
                 Placement::Authorization(_) if has_header(&headers, "authorization") => {}
                 Placement::Authorization(value) => authorization = Some(value),
@@ -407,6 +425,52 @@ impl Run<'_> {
             source: source.without_url(),
         }
     }
+}
+
+/// Whether the step sets, by a parameter of its own, a header, query parameter or cookie
+/// that one of the operation's schemes would carry (`Authorization: Bearer {$inputs.token}`).
+fn sets_credential(
+    operation: &Operation,
+    headers: &[(String, String)],
+    query: &[String],
+    cookies: &[String],
+) -> bool {
+    let named = |pairs: &[String], name: &str| {
+        let name = encode::component(name);
+        pairs
+            .iter()
+            .any(|p| p.split('=').next().is_some_and(|n| n.trim() == name))
+    };
+    operation
+        .security
+        .iter()
+        .flat_map(|s| s.iter())
+        .any(|scheme| match scheme.kind {
+            SchemeKind::ApiKey { location, name } => match location {
+                ApiKeyIn::Header => headers.iter().any(|(n, _)| n.eq_ignore_ascii_case(name)),
+                ApiKeyIn::Query => named(query, name),
+                ApiKeyIn::Cookie => named(cookies, name),
+            },
+            _ => headers
+                .iter()
+                .any(|(n, _)| n.eq_ignore_ascii_case("authorization")),
+        })
+}
+
+/// The operation's security alternatives as text: `bearerAuth`, `` `a` and `b` or `c` ``.
+fn scheme_list(operation: &Operation) -> String {
+    operation
+        .security
+        .iter()
+        .map(|schemes| {
+            schemes
+                .iter()
+                .map(|s| format!("`{}`", s.name))
+                .collect::<Vec<_>>()
+                .join(" and ")
+        })
+        .collect::<Vec<_>>()
+        .join(" or ")
 }
 
 /// `headers` without the credentials in them, for a redirect to another origin: the

@@ -28,7 +28,9 @@ fn client_with(mock: &ClerkMock, key: Option<&str>) -> arazzo::Client {
         arazzo::Client::builder().base_url("clerkBackendApi", format!("{}/v1", mock.base_url()));
     match key {
         Some(key) => builder.bearer_token(key),
-        None => builder,
+        // No credential: the server decides (by default the run would stop first, with
+        // `Error::MissingCredentials`).
+        None => builder.allow_missing_credentials(true),
     }
     .build()
     .unwrap()
@@ -228,6 +230,19 @@ async fn invite_member_by_a_non_admin_is_a_403() {
 #[tokio::test]
 async fn a_missing_secret_key_is_a_401() {
     let mock = ClerkMock::start(&ClerkConfig::default()).await;
+    // By default a request the credentials cannot authorize is never sent.
+    let strict = arazzo::Client::builder()
+        .base_url("clerkBackendApi", format!("{}/v1", mock.base_url()))
+        .build()
+        .unwrap();
+    let error = clerk::invite_member(&strict, member("ada@example.com"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, arazzo::Error::MissingCredentials { .. }),
+        "{error}"
+    );
+    assert!(mock.requests().is_empty());
     let error = clerk::invite_member(&client_with(&mock, None), member("ada@example.com"))
         .await
         .unwrap_err();

@@ -593,3 +593,38 @@ async fn cookie_values_cannot_add_cookies_or_headers() {
     );
     assert_eq!(sent.header("x-injected"), None);
 }
+
+#[tokio::test]
+async fn a_secured_operation_without_credentials_is_never_sent_silently() {
+    let server = FaultyServer::start(|_, _| record(1)).await;
+    let bare = arazzo::Client::builder()
+        .base_url("records", server.base_url())
+        .build()
+        .unwrap();
+    let error = read_record(&bare, read(1)).await.unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "step `getRecord` of workflow `read-record`: operation `getRecord` needs credentials for `bearerAuth` and `apiKey`, and the client has none of them; the request was not sent (set them with `ClientBuilder::bearer_token`, `api_key`, `basic_auth` or `credential`, or allow it with `ClientBuilder::allow_missing_credentials(true)`)"
+    );
+    assert!(server.requests().is_empty());
+    // A bearer token alone does not satisfy `bearerAuth` and `apiKey` together.
+    let half = arazzo::Client::builder()
+        .base_url("records", server.base_url())
+        .bearer_token(TOKEN)
+        .build()
+        .unwrap();
+    assert!(matches!(
+        read_record(&half, read(1)).await.unwrap_err(),
+        Error::MissingCredentials { .. }
+    ));
+    // Allowed: the request goes out as it is, and the server decides.
+    let allowed = arazzo::Client::builder()
+        .base_url("records", server.base_url())
+        .allow_missing_credentials(true)
+        .build()
+        .unwrap();
+    read_record(&allowed, read(1)).await.unwrap();
+    let sent = server.requests();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(has_credentials(&sent[0]), (false, false));
+}

@@ -34,7 +34,9 @@ fn client_with(mock: &K0rdentMock, token: Option<&str>) -> arazzo::Client {
     let builder = arazzo::Client::builder().base_url("k0rdentApi", mock.base_url());
     match token {
         Some(token) => builder.bearer_token(token),
-        None => builder,
+        // No credential: the server decides (by default the run would stop first, with
+        // `Error::MissingCredentials`).
+        None => builder.allow_missing_credentials(true),
     }
     .build()
     .unwrap()
@@ -243,6 +245,19 @@ async fn an_organization_id_that_is_not_a_uuid_is_a_400() {
 #[tokio::test]
 async fn a_missing_token_is_a_401() {
     let mock = K0rdentMock::start(&K0rdentConfig::default()).await;
+    // By default a request the credentials cannot authorize is never sent.
+    let strict = arazzo::Client::builder()
+        .base_url("k0rdentApi", mock.base_url())
+        .build()
+        .unwrap();
+    let error = invite_to_organization(&strict, with_roles(&["member"]))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, arazzo::Error::MissingCredentials { .. }),
+        "{error}"
+    );
+    assert!(mock.requests().is_empty());
     let error = invite_to_organization(&client_with(&mock, None), with_roles(&["member"]))
         .await
         .unwrap_err();

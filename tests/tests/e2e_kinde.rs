@@ -134,8 +134,23 @@ async fn a_4xx_on_create_names_the_step_status_and_body() {
 #[tokio::test]
 async fn a_missing_token_is_a_401_from_the_first_step() {
     let mock = KindeMock::start(&KindeConfig::default()).await;
+    // By default a request the credentials cannot authorize is never sent.
+    let strict = arazzo::Client::builder()
+        .base_url("kindeManagementApi", mock.base_url())
+        .build()
+        .unwrap();
+    let error = invite_user_to_organization(&strict, inputs("org_acme"))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "step `listRoles` of workflow `invite-user-to-organization`: operation `GetRoles` needs credentials for `kindeBearerAuth`, and the client has none of them; the request was not sent (set them with `ClientBuilder::bearer_token`, `api_key`, `basic_auth` or `credential`, or allow it with `ClientBuilder::allow_missing_credentials(true)`)"
+    );
+    assert!(mock.requests().is_empty());
+    // Allowed, the server answers `401`.
     let client = arazzo::Client::builder()
         .base_url("kindeManagementApi", mock.base_url())
+        .allow_missing_credentials(true)
         .build()
         .unwrap();
     let error = invite_user_to_organization(&client, inputs("org_acme"))
@@ -168,6 +183,7 @@ async fn a_transport_failure_names_the_step_and_url() {
     // Nothing listens on port 9 of 127.0.0.1 (the discard port is not served here).
     let client = arazzo::Client::builder()
         .base_url("kindeManagementApi", "http://127.0.0.1:9")
+        .bearer_token(DEFAULT_TOKEN)
         .build()
         .unwrap();
     let error = invite_user_to_organization(&client, inputs("org_acme"))

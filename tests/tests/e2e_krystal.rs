@@ -29,7 +29,9 @@ fn client_with(mock: &KrystalMock, token: Option<&str>) -> arazzo::Client {
     let builder = arazzo::Client::builder().base_url("krystalIdentity", mock.base_url());
     match token {
         Some(token) => builder.bearer_token(token),
-        None => builder,
+        // No credential: the server decides (by default the run would stop first, with
+        // `Error::MissingCredentials`).
+        None => builder.allow_missing_credentials(true),
     }
     .build()
     .unwrap()
@@ -171,6 +173,19 @@ async fn inviting_the_same_address_twice_is_a_validation_error() {
 #[tokio::test]
 async fn a_missing_token_is_a_401() {
     let mock = KrystalMock::start(&KrystalConfig::default()).await;
+    // By default a request the credentials cannot authorize is never sent.
+    let strict = arazzo::Client::builder()
+        .base_url("krystalIdentity", mock.base_url())
+        .build()
+        .unwrap();
+    let error = invite_to_organization(&strict, inputs("org_acme", "ada@example.com"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, arazzo::Error::MissingCredentials { .. }),
+        "{error}"
+    );
+    assert!(mock.requests().is_empty());
     let error = invite_to_organization(
         &client_with(&mock, None),
         inputs("org_acme", "ada@example.com"),
