@@ -38,6 +38,18 @@ impl Run<'_> {
     /// (redirects and body included), its run timeout the wait for a permit too.
     pub async fn send(&self, request: Request) -> Result<Response, Error> {
         let step = self.step_span.clone();
+        // The usual case takes one timer, not two: a permit is free at once, and the run
+        // timeout is further away than the request timeout, which `transmit` applies (it
+        // applies the nearer of the two).
+        let permit = match &self.client.inner.in_flight {
+            Some(in_flight) => in_flight.try_acquire().ok().map(Some),
+            None => Some(None),
+        };
+        if let Some(permit) = permit {
+            return Box::pin(self.transmit(request, permit))
+                .instrument(step)
+                .await;
+        }
         self.before_deadline(async {
             let permit =
                 match &self.client.inner.in_flight {
@@ -186,7 +198,7 @@ impl Run<'_> {
         }
 
         // The URL as hooks, logs and errors show it: without credentials or secret inputs.
-        let shown = self.redact(url.as_str()).into_owned();
+        let shown = self.redact(url.as_str());
         let hooks = self.client.inner.hooks.as_deref();
         if let Some(hooks) = hooks {
             hooks.on_request(&RequestEvent {
@@ -203,15 +215,20 @@ impl Run<'_> {
         // Timings only for whoever reads them.
         let timed = hooks.is_some() || tracing::enabled!(tracing::Level::DEBUG);
         let started = timed.then(Instant::now);
+        // The request timeout, or what is left of the run's when that is nearer.
         let timeout = self.client.inner.limits.request_timeout;
+        let left = self.time_left();
+        let run_ends_first = left.is_some_and(|left| left < timeout);
+        let limit = left.filter(|_| run_ends_first).unwrap_or(timeout);
         let exchange = self.exchange(operation, method, url.clone(), map, body);
-        let fetched = match tokio::time::timeout(timeout, exchange).await {
+        let fetched = match tokio::time::timeout(limit, exchange).await {
             Ok(fetched) => fetched?,
+            Err(_) if run_ends_first => return Err(self.run_timed_out()),
             Err(_) => {
                 return Err(Error::RequestTimeout {
                     workflow: self.workflow.to_owned(),
                     step: self.step.to_owned(),
-                    url: shown,
+                    url: shown.into_owned(),
                     timeout_ms: u64::try_from(timeout.as_millis()).unwrap_or(u64::MAX),
                 })
             }
