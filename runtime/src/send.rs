@@ -102,15 +102,6 @@ impl Run<'_> {
         // header, query parameter or cookie itself: the document's value is the more
         // specific one, and a request with two `Authorization` headers is refused by most
         // servers.
-        let has_header = |headers: &[(String, String)], name: &str| {
-            headers.iter().any(|(n, _)| n.eq_ignore_ascii_case(name))
-        };
-        let has_pair = |pairs: &[String], name: &str| {
-            let name = encode::component(name);
-            pairs
-                .iter()
-                .any(|p| p.split('=').next().is_some_and(|n| n.trim() == name))
-        };
         let placements = match self.client.inner.credentials.placements(operation.security) {
             Some(placements) => placements,
             // Never a silent unauthenticated request: unless the step sends a credential
@@ -452,26 +443,31 @@ fn sets_credential(
     query: &[String],
     cookies: &[String],
 ) -> bool {
-    let named = |pairs: &[String], name: &str| {
-        let name = encode::component(name);
-        pairs
-            .iter()
-            .any(|p| p.split('=').next().is_some_and(|n| n.trim() == name))
-    };
     operation
         .security
         .iter()
         .flat_map(|s| s.iter())
         .any(|scheme| match scheme.kind {
             SchemeKind::ApiKey { location, name } => match location {
-                ApiKeyIn::Header => headers.iter().any(|(n, _)| n.eq_ignore_ascii_case(name)),
-                ApiKeyIn::Query => named(query, name),
-                ApiKeyIn::Cookie => named(cookies, name),
+                ApiKeyIn::Header => has_header(headers, name),
+                ApiKeyIn::Query => has_pair(query, name),
+                ApiKeyIn::Cookie => has_pair(cookies, name),
             },
-            _ => headers
-                .iter()
-                .any(|(n, _)| n.eq_ignore_ascii_case("authorization")),
+            _ => has_header(headers, "authorization"),
         })
+}
+
+/// Whether `headers` has the header `name` (names are case-insensitive).
+fn has_header(headers: &[(String, String)], name: &str) -> bool {
+    headers.iter().any(|(n, _)| n.eq_ignore_ascii_case(name))
+}
+
+/// Whether encoded `name=value` pairs (a query or cookies) have one named `name`.
+fn has_pair(pairs: &[String], name: &str) -> bool {
+    let name = encode::component(name);
+    pairs
+        .iter()
+        .any(|p| p.split('=').next().is_some_and(|n| n.trim() == name))
 }
 
 /// The operation's security alternatives as text: `bearerAuth`, `` `a` and `b` or `c` ``.

@@ -23,6 +23,7 @@ use serde_json::json;
 mod faults {
     arazzo::arazzo_workflow!("fixtures/faults.arazzo.yml", strict = true);
 }
+use faults::open_files as open_files_fn;
 use faults::*;
 
 const TOKEN: &str = "tok-3f9a";
@@ -513,8 +514,6 @@ async fn open_files(name: &str, q: Option<&str>, next: &str) -> Vec<String> {
         .unwrap();
     server.requests().into_iter().map(|r| r.target).collect()
 }
-
-use faults::open_files as open_files_fn;
 
 #[tokio::test]
 async fn path_values_stay_in_their_segment() {

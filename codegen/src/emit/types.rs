@@ -76,11 +76,16 @@ pub(crate) fn schema_type(ctx: &Ctx, def: &SchemaType) -> TokenStream {
     let root = &ctx.root;
     match &def.kind {
         SchemaTypeKind::Struct { fields, extra } => {
-            let def_fields = fields;
-            let extra_ident = extra.as_ref();
+            // Field names are made unique once, for the fields and for a redacting `Debug`.
             let mut scope = crate::naming::Scope::default();
-            let fields = fields.iter().map(|field| {
-                let field_ident = ident(&scope.unique(field.ident.clone()));
+            let named: Vec<(syn::Ident, &Field)> = fields
+                .iter()
+                .map(|field| (ident(&scope.unique(field.ident.clone())), field))
+                .collect();
+            let extra_ident = extra
+                .as_ref()
+                .map(|_| ident(&scope.unique("additional_properties".to_owned())));
+            let field_items = named.iter().map(|(field_ident, field)| {
                 let serde_name = &field.name;
                 let doc = field_doc(field.doc.as_deref().or(Some(&format!("`{serde_name}`."))), field.secret)
                     .map(|doc| doc_lines(&doc));
@@ -109,9 +114,8 @@ pub(crate) fn schema_type(ctx: &Ctx, def: &SchemaType) -> TokenStream {
                     }
                 }
             });
-            let fields: Vec<TokenStream> = fields.collect();
-            let extra = extra.as_ref().map(|value| {
-                let field_ident = ident(&scope.unique("additional_properties".to_owned()));
+            let fields: Vec<TokenStream> = field_items.collect();
+            let extra = extra.as_ref().zip(extra_ident.as_ref()).map(|(value, field_ident)| {
                 let value = rust_type(ctx, value);
                 quote! {
                     /// The members the schema does not list (`additionalProperties`).
@@ -119,22 +123,9 @@ pub(crate) fn schema_type(ctx: &Ctx, def: &SchemaType) -> TokenStream {
                     pub #field_ident: ::std::collections::BTreeMap<::std::string::String, #value>,
                 }
             });
-            let secret = def_fields.iter().any(|f| f.secret);
-            let derives = if secret {
-                derives_with(ctx, false)
-            } else {
-                derives
-            };
-            let debug = secret.then(|| {
-                let mut scope = crate::naming::Scope::default();
-                let named: Vec<_> = def_fields
-                    .iter()
-                    .map(|f| (ident(&scope.unique(f.ident.clone())), f))
-                    .collect();
-                let extra =
-                    extra_ident.map(|_| ident(&scope.unique("additional_properties".to_owned())));
-                redacting_debug(&name, &named, extra.as_ref())
-            });
+            let secret = named.iter().any(|(_, f)| f.secret);
+            let derives = derives_with(ctx, !secret);
+            let debug = secret.then(|| redacting_debug(&name, &named, extra_ident.as_ref()));
             quote! {
                 #doc
                 #derives

@@ -985,23 +985,22 @@ fn step_arm(
                     false => (quote!(attempt <= #limit), TokenStream::new()),
                 };
                 retry_index += 1;
-                if exhausted.is_empty() {
-                    retry_parts = Some((has_left.clone(), quote!(#count #wait #again)));
-                }
-                quote! {
+                let retry = quote!(#count #wait #again);
+                let effect = quote! {
                     if #has_left {
-                        #count
-                        #wait
-                        #again
+                        #retry
                     }
                     #exhausted
+                };
+                if exhausted.is_empty() {
+                    retry_parts = Some((has_left, retry));
                 }
+                effect
             }
         };
         let unconditional = action.criteria.is_empty();
-        failure.push(match action_condition(statics, action) {
-            Some(condition) if retry_parts.is_some() => {
-                let (has_left, body) = retry_parts.take().unwrap_or_default();
+        failure.push(match (action_condition(statics, action), retry_parts) {
+            (Some(condition), Some((has_left, retry))) => {
                 let has_or = condition
                     .clone()
                     .into_iter()
@@ -1012,16 +1011,16 @@ fn step_arm(
                 };
                 quote! {
                     if #condition && #has_left {
-                        #body
+                        #retry
                     }
                 }
             }
-            Some(condition) => quote! {
+            (Some(condition), None) => quote! {
                 if #condition {
                     #effect
                 }
             },
-            None => effect,
+            (None, _) => effect,
         });
         // Nothing after an action that always applies and always leaves can run.
         if unconditional && !matches!(action.kind, ActionKind::Retry { .. }) {

@@ -11,6 +11,8 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use crate::diag::{display_path, Ctxt};
+use crate::expr::escape_token;
+use crate::openapi::percent_decode;
 use crate::source::SourceFile;
 
 /// Warns about every internal `$ref` of `document` (the description in `file`) whose
@@ -25,7 +27,7 @@ pub(super) fn check(cx: &Ctxt, file: &SourceFile, document: &Value) {
             continue;
         };
         let mut chain = vec![reference.clone()];
-        let mut fragment = decode(fragment);
+        let mut fragment = percent_decode(fragment).into_owned();
         loop {
             let Some(target) = document.pointer(&fragment) else {
                 // A later hop that leads nowhere is reported at its own `$ref`.
@@ -72,7 +74,7 @@ pub(super) fn check(cx: &Ctxt, file: &SourceFile, document: &Value) {
                 break;
             }
             chain.push(next.to_owned());
-            fragment = decode(next_fragment);
+            fragment = percent_decode(next_fragment).into_owned();
         }
     }
 }
@@ -85,7 +87,7 @@ fn collect(value: &Value, at: &mut String, out: &mut Vec<(String, String)>) {
             for (key, item) in map {
                 let len = at.len();
                 at.push('/');
-                at.push_str(&key.replace('~', "~0").replace('/', "~1"));
+                at.push_str(&escape_token(key));
                 match (key.as_str(), item) {
                     ("$ref", Value::String(reference)) => out.push((at.clone(), reference.clone())),
                     _ => collect(item, at, out),
@@ -103,39 +105,5 @@ fn collect(value: &Value, at: &mut String, out: &mut Vec<(String, String)>) {
             }
         }
         _ => {}
-    }
-}
-
-/// A URI fragment with its percent-escapes decoded (`#/paths/~1users~1%7Bid%7D`); an
-/// escape that is not one is kept as it is.
-fn decode(fragment: &str) -> String {
-    let bytes = fragment.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let (Some(hi), Some(lo)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                out.push(hi * 16 + lo);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::decode;
-
-    #[test]
-    fn fragments_are_percent_decoded() {
-        assert_eq!(decode("/paths/~1users~1%7Bid%7D"), "/paths/~1users~1{id}");
-        assert_eq!(decode("/a%2"), "/a%2");
-        assert_eq!(decode("/a%zz"), "/a%zz");
-        assert_eq!(decode("%41"), "A");
     }
 }
