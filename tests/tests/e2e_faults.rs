@@ -627,3 +627,16 @@ async fn a_secured_operation_without_credentials_is_never_sent_silently() {
     assert_eq!(sent.len(), 1);
     assert_eq!(has_credentials(&sent[0]), (false, false));
 }
+
+#[tokio::test]
+async fn a_redirect_to_no_url_is_an_invalid_response() {
+    let (error, _server) = read_once(
+        Reply::new(302, "text/plain", "").with_header("location", "http://[::1"),
+        |b| b,
+    )
+    .await;
+    assert_eq!(
+        error.to_string(),
+        "step `getRecord` of workflow `read-record`: invalid response (status 302): the redirect's `Location` `http://[::1` is not a URL: invalid IPv6 address"
+    );
+}

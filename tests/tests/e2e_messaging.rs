@@ -146,6 +146,29 @@ async fn no_reply_within_the_timeout_names_the_step() {
 }
 
 #[tokio::test]
+async fn the_run_timeout_ends_a_wait_for_a_message() {
+    let Some(broker) = Mosquitto::start() else {
+        return;
+    };
+    let api = arazzo_mocks::orders::start().await;
+    let _service = fulfilment(&broker.url(), Reply::Silence).await;
+    let client = arazzo::Client::builder()
+        .base_url("orders", api.base_url())
+        .base_url("events", broker.url())
+        .run_timeout(std::time::Duration::from_millis(1500))
+        .build()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let error = place_order(&client, inputs()).await.unwrap_err();
+    // The step's own timeout is 5000 ms; the run's comes first.
+    assert_eq!(
+        error.to_string(),
+        "step `awaitConfirmation` of workflow `placeOrder`: the run did not finish within 1500 ms (the client's run timeout; change it with `ClientBuilder::run_timeout`)"
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(4));
+}
+
+#[tokio::test]
 async fn a_malformed_reply_is_an_invalid_message() {
     let Some(broker) = Mosquitto::start() else {
         return;
