@@ -178,6 +178,55 @@ pub(crate) struct Field {
     /// The schema says `format: password` or `writeOnly: true`: the value is kept out of
     /// `Debug` output, and out of errors, hooks and logs.
     pub secret: bool,
+    /// The schema's `default`, lowered to the field's type (inputs only).
+    pub default: Option<FieldDefault>,
+}
+
+/// A field's `default`.
+#[derive(Debug, Clone)]
+pub(crate) struct FieldDefault {
+    /// The default as the document writes it (JSON), for the field's rustdoc.
+    pub json: String,
+    pub value: DefaultValue,
+}
+
+impl Field {
+    /// Whether the Rust field always holds a value: the schema requires it, or gives it a
+    /// `default` that fills it when it is left out.
+    pub fn plain(&self) -> bool {
+        self.required || self.default.is_some()
+    }
+}
+
+/// A schema's `default`, as a value of the field's Rust type.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum DefaultValue {
+    String(String),
+    Integer(i64),
+    Int32(i32),
+    Number(f64),
+    Float32(f32),
+    Boolean(bool),
+    Array(Vec<DefaultValue>),
+    /// A `BTreeMap` (`additionalProperties`).
+    Map(Vec<(String, DefaultValue)>),
+    /// A variant of a generated enum: the enum's and the variant's names.
+    Variant {
+        ty: String,
+        variant: String,
+    },
+    /// A generated struct: its name, and each field's Rust name and value (an optional
+    /// field's is [`DefaultValue::None`] or [`DefaultValue::Some`]).
+    Struct {
+        ty: String,
+        fields: Vec<(String, DefaultValue)>,
+    },
+    /// A `serde_json::Value`.
+    Json(serde_json::Value),
+    /// `Option::Some`, for an optional field of a struct default.
+    Some(Box<DefaultValue>),
+    /// `Option::None`, for an optional field a struct default leaves out.
+    None,
 }
 
 /// The intermediate representation of a Rust type of a value.

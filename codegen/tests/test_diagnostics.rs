@@ -106,3 +106,10 @@ fn self_remote() {
 fn asyncapi() {
     check("asyncapi");
 }
+
+/// Input `default`s that do not fit the input's type: each is a warning, and the input
+/// stays an `Option`.
+#[test]
+fn defaults() {
+    check("defaults");
+}

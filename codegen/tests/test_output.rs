@@ -156,3 +156,10 @@ fn test_hygiene_messages() {
         "hygiene_messages",
     );
 }
+
+/// Input defaults: plain fields filled by serde, `Default` where every required input has
+/// a default, and a builder where one has not.
+#[test]
+fn test_defaults() {
+    verify("tests/fixtures/defaults.arazzo.yml", "defaults");
+}

@@ -461,6 +461,17 @@ impl Error {
     }
 }
 
+/// A generated inputs builder's `build()` found a required field unset, with no `default`
+/// in the schema to fill it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{field}` of `{type_name}` was not set, and it is required and has no default")]
+pub struct MissingField {
+    /// The generated type's name, such as `PlaceOrderInputs`.
+    pub type_name: &'static str,
+    /// The property's name in the document, such as `petId`.
+    pub field: &'static str,
+}
+
 /// Why a [`Client`](crate::Client) could not be built.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]

@@ -31,7 +31,7 @@ pub use client::{
     DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_RETRY_DELAY, DEFAULT_MAX_STEP_EXECUTIONS,
     DEFAULT_RECEIVE_TIMEOUT, DEFAULT_REQUEST_TIMEOUT, DEFAULT_RUN_TIMEOUT,
 };
-pub use error::{BuildError, Error};
+pub use error::{BuildError, Error, MissingField};
 pub use hooks::{Hooks, RequestEvent, ResponseEvent, RetryEvent};
 
 /// A generated workflow, as the JSON entry point lists it in `WORKFLOWS`.

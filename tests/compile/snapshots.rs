@@ -7,6 +7,10 @@ mod catalog {
     include!("../../codegen/tests/output/catalog.rs");
 }
 
+mod defaults {
+    include!("../../codegen/tests/output/defaults.rs");
+}
+
 mod faults {
     include!("../../codegen/tests/output/faults.rs");
 }

@@ -93,9 +93,29 @@ impl Builder<'_, '_> {
                     depth + 1,
                 );
                 let constraints = self.constraints(property, &prop_at, depth + 1);
-                let secret = self
-                    .resolve(property, &prop_at, depth + 1)
-                    .is_some_and(|(schema, _)| is_secret(&schema));
+                let resolved = self.resolve(property, &prop_at, depth + 1);
+                let secret = resolved.as_ref().is_some_and(|(schema, _)| is_secret(schema));
+                let default = resolved.as_ref().and_then(|(schema, schema_at)| {
+                    let value = schema.get("default")?;
+                    match self.default(&ty, value) {
+                        Ok(lowered) => Some(ir::FieldDefault {
+                            json: value.to_string(),
+                            value: lowered,
+                        }),
+                        Err(why) => {
+                            self.ck
+                                .warning(
+                                    &schema_at.key("default"),
+                                    format!("the `default` of input `{name}` is not used: {why}"),
+                                )
+                                .note(match required.contains(&name.as_str()) {
+                                    true => "the input stays required: `Default` and the builder do not fill it",
+                                    false => "the field stays an `Option`, and nothing is sent when it is `None`",
+                                });
+                            None
+                        }
+                    }
+                });
                 ir::Field {
                     name: name.clone(),
                     ident: scope.unique(snake(name)),
@@ -107,9 +127,137 @@ impl Builder<'_, '_> {
                         .map(str::to_owned),
                     constraints,
                     secret,
+                    default,
                 }
             })
             .collect()
+    }
+
+    /// A `default` as a value of the field's type `ty`, or why it is not one.
+    fn default(&self, ty: &ir::Type, value: &Value) -> Result<ir::DefaultValue, String> {
+        use ir::DefaultValue as D;
+        let not = |what: &str| Err(format!("{} is not {what}", shown(value)));
+        Ok(match ty {
+            ir::Type::String => match value.as_str() {
+                Some(s) => D::String(s.to_owned()),
+                None => return not("a string"),
+            },
+            ir::Type::Integer => match value.as_i64() {
+                Some(n) => D::Integer(n),
+                None => return not("an integer (`i64`)"),
+            },
+            ir::Type::Int32 => match value.as_i64().and_then(|n| i32::try_from(n).ok()) {
+                Some(n) => D::Int32(n),
+                None => return not("an `int32` integer"),
+            },
+            ir::Type::Number => match value.as_f64() {
+                Some(n) => D::Number(n),
+                None => return not("a number"),
+            },
+            #[allow(clippy::cast_possible_truncation)]
+            ir::Type::Float32 => match value.as_f64().map(|n| n as f32).filter(|n| n.is_finite()) {
+                Some(n) => D::Float32(n),
+                None => return not("a `float` number"),
+            },
+            ir::Type::Boolean => match value.as_bool() {
+                Some(b) => D::Boolean(b),
+                None => return not("a boolean"),
+            },
+            ir::Type::Array(item) => match value.as_array() {
+                Some(items) => D::Array(
+                    items
+                        .iter()
+                        .map(|v| self.default(item, v))
+                        .collect::<Result<_, _>>()?,
+                ),
+                None => return not("an array"),
+            },
+            ir::Type::Map(entry) => match value.as_object() {
+                Some(entries) => D::Map(
+                    entries
+                        .iter()
+                        .map(|(k, v)| Ok((k.clone(), self.default(entry, v)?)))
+                        .collect::<Result<_, String>>()?,
+                ),
+                None => return not("an object"),
+            },
+            ir::Type::Json => D::Json(value.clone()),
+            ir::Type::Optional(inner) => match value {
+                Value::Null => D::None,
+                value => D::Some(Box::new(self.default(inner, value)?)),
+            },
+            ir::Type::Named(name) => return self.named_default(name, value),
+            // Response and body types; inputs do not use them.
+            ir::Type::Schema(_) | ir::Type::Boxed(_) => {
+                return Err("defaults of this type are not supported".to_owned())
+            }
+        })
+    }
+
+    /// A `default` as a value of the generated enum or struct `name`.
+    fn named_default(&self, name: &str, value: &Value) -> Result<ir::DefaultValue, String> {
+        use ir::DefaultValue as D;
+        let variants = self.enums.iter().find_map(|e| match &e.kind {
+            ir::SchemaTypeKind::Enum { values, .. } if e.name == name => Some(values),
+            _ => None,
+        });
+        if let Some(variants) = variants {
+            let found = value
+                .as_str()
+                .and_then(|v| variants.iter().find(|(_, allowed)| allowed == v));
+            return match found {
+                Some((variant, _)) => Ok(D::Variant {
+                    ty: name.to_owned(),
+                    variant: variant.clone(),
+                }),
+                None => Err(format!(
+                    "{} is not one of the `enum` values ({})",
+                    shown(value),
+                    variants
+                        .iter()
+                        .map(|(_, v)| format!("`{v}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
+            };
+        }
+        let Some(def) = self.out.iter().find(|d| d.name == name) else {
+            return Err(format!("the type `{name}` is not known"));
+        };
+        let Some(object) = value.as_object() else {
+            return Err(format!("{} is not an object", shown(value)));
+        };
+        if let Some(unknown) = object
+            .keys()
+            .find(|k| !def.fields.iter().any(|f| &f.name == *k))
+        {
+            return Err(format!("`{unknown}` is not one of its properties"));
+        }
+        let fields = def
+            .fields
+            .iter()
+            .map(|field| {
+                let value = match (object.get(&field.name), &field.default) {
+                    (Some(given), _) => {
+                        let lowered = self.default(&field.ty, given)?;
+                        match field.plain() {
+                            true => lowered,
+                            false => D::Some(Box::new(lowered)),
+                        }
+                    }
+                    (None, Some(default)) => default.value.clone(),
+                    (None, None) if field.required => {
+                        return Err(format!("it leaves out `{}`, which is required", field.name))
+                    }
+                    (None, None) => D::None,
+                };
+                Ok((field.ident.clone(), value))
+            })
+            .collect::<Result<_, String>>()?;
+        Ok(D::Struct {
+            ty: name.to_owned(),
+            fields,
+        })
     }
 
     /// The constraints of a property's schema that its Rust type does not express.
@@ -350,6 +498,15 @@ impl Builder<'_, '_> {
             },
             _ => ir::Type::Json,
         }
+    }
+}
+
+/// A JSON value as shown in a diagnostic: compact, and cut when long.
+fn shown(value: &Value) -> String {
+    let text = value.to_string();
+    match text.char_indices().nth(60) {
+        Some((cut, _)) => format!("`{}…`", &text[..cut]),
+        None => format!("`{text}`"),
     }
 }
 

@@ -457,6 +457,7 @@ impl<'a> Lower<'a, '_> {
                         doc,
                         constraints: Vec::new(),
                         secret: is_secret(property_schema),
+                        default: None,
                     }
                 })
                 .collect::<Vec<_>>();

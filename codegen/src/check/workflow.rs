@@ -125,7 +125,7 @@ pub(super) fn lower(
         for field in &root.fields {
             expr_names.inputs.insert(
                 field.name.clone(),
-                (field.ident.clone(), field.required, field.ty.clone()),
+                (field.ident.clone(), field.plain(), field.ty.clone()),
             );
         }
     }

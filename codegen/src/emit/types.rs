@@ -4,7 +4,9 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::{doc_lines, ident, Ctx};
-use crate::ir::{Constraint, Field, Output, SchemaType, SchemaTypeKind, StructDef, Type};
+use crate::ir::{
+    Constraint, DefaultValue, Field, Output, SchemaType, SchemaTypeKind, StructDef, Type,
+};
 
 /// The Rust type of a value.
 pub(crate) fn rust_type(ctx: &Ctx, ty: &Type) -> TokenStream {
@@ -124,7 +126,7 @@ pub(crate) fn schema_type(ctx: &Ctx, def: &SchemaType) -> TokenStream {
                 }
             });
             let secret = named.iter().any(|(_, f)| f.secret);
-            let derives = derives_with(ctx, !secret);
+            let derives = derives_with(ctx, !secret, Derived::Not);
             let debug = secret.then(|| redacting_debug(&name, &named, extra_ident.as_ref()));
             quote! {
                 #doc
@@ -221,20 +223,37 @@ pub(crate) fn schema_type(ctx: &Ctx, def: &SchemaType) -> TokenStream {
 }
 
 fn derives(ctx: &Ctx) -> TokenStream {
-    derives_with(ctx, true)
+    derives_with(ctx, true, Derived::Not)
+}
+
+/// Whether a generated type implements `Default`, and how.
+#[derive(Clone, Copy, PartialEq)]
+enum Derived {
+    /// Not by us; a `Default` of the user's derives is kept.
+    Not,
+    /// Derived: every field is an `Option`.
+    Derive,
+    /// By a hand-written impl that fills the schema's defaults, so a `Default` of the
+    /// user's derives is dropped.
+    Impl,
 }
 
 /// The derives of a generated type; without `Debug` for a struct with secret fields, which
 /// gets [`redacting_debug`] instead.
-fn derives_with(ctx: &Ctx, debug: bool) -> TokenStream {
+fn derives_with(ctx: &Ctx, debug: bool, default: Derived) -> TokenStream {
     let root = &ctx.root;
     let serde_crate = format!("{}::__private::serde", root.to_string().replace(' ', ""));
-    let extra = &ctx.derives;
+    let extra = ctx
+        .derives
+        .iter()
+        .filter(|d| default == Derived::Not || !is_default_path(d));
     let debug = debug.then(|| quote!(Debug,));
+    let default = (default == Derived::Derive).then(|| quote!(Default,));
     quote! {
         #[derive(
             Clone,
             #debug
+            #default
             PartialEq,
             #root::__private::serde::Serialize,
             #root::__private::serde::Deserialize
@@ -242,6 +261,13 @@ fn derives_with(ctx: &Ctx, debug: bool) -> TokenStream {
         )]
         #[serde(crate = #serde_crate)]
     }
+}
+
+fn is_default_path(path: &TokenStream) -> bool {
+    path.clone()
+        .into_iter()
+        .last()
+        .is_some_and(|last| last.to_string() == "Default")
 }
 
 /// A field's rustdoc: its description, and for a secret what the generated code does with it.
@@ -265,7 +291,7 @@ fn redacting_debug(
     let type_name = name.to_string();
     let fields = fields.iter().map(|(ident, field)| {
         let label = ident.to_string().trim_start_matches("r#").to_owned();
-        let optional = !field.required || matches!(field.ty, Type::Optional(_));
+        let optional = !field.plain() || matches!(field.ty, Type::Optional(_));
         match (field.secret, optional) {
             (false, _) => quote!(.field(#label, &self.#ident)),
             (true, false) => quote!(.field(#label, &"***")),
@@ -288,39 +314,76 @@ fn redacting_debug(
     }
 }
 
-/// A struct for inputs: required fields are plain, others `Option` and left out when absent.
+/// A struct for inputs: required fields are plain, and so are fields with a `default`
+/// (filled when left out); others are `Option`s, left out when absent. It gets `Default`
+/// when every required field has a default, else a builder when some field has one.
 pub(crate) fn struct_def(ctx: &Ctx, def: &StructDef) -> TokenStream {
     let name = ident(&def.name);
     let doc = def.doc.as_deref().map(doc_lines);
     let fields = def.fields.iter().map(|field| {
         let field_ident = ident(&field.ident);
         let ty = rust_type(ctx, &field.ty);
-        let doc = field_doc(field.doc.as_deref(), field.secret).map(|doc| doc_lines(&doc));
-        let serde_name = &field.name;
-        let rename = (field_ident.to_string().trim_start_matches("r#") != serde_name)
-            .then(|| quote!(rename = #serde_name,));
-        if field.required {
-            let attr = (field_ident.to_string().trim_start_matches("r#") != serde_name)
-                .then(|| quote!(#[serde(rename = #serde_name)]));
-            quote! {
-                #doc
-                #attr
-                pub #field_ident: #ty,
+        let doc = field_doc(field.doc.as_deref(), field.secret);
+        let doc = match &field.default {
+            Some(default) => {
+                let line = match field.required {
+                    true => format!(
+                        "Default: `{}` (for `Default` and the builder).",
+                        default.json
+                    ),
+                    false => format!("Defaults to `{}` when left out.", default.json),
+                };
+                Some(doc.map_or(line.clone(), |doc| format!("{doc}\n\n{line}")))
             }
-        } else {
-            quote! {
+            None => doc,
+        }
+        .map(|doc| doc_lines(&doc));
+        let serde_name = &field.name;
+        let renamed = field_ident.to_string().trim_start_matches("r#") != serde_name;
+        let rename = renamed.then(|| quote!(rename = #serde_name,));
+        match (&field.default, field.required) {
+            (_, true) => {
+                let attr = rename.map(|rename| quote!(#[serde(#rename)]));
+                quote! {
+                    #doc
+                    #attr
+                    pub #field_ident: #ty,
+                }
+            }
+            (Some(_), false) => {
+                let path = format!("{}::{}", def.name, default_fn(field));
+                quote! {
+                    #doc
+                    #[serde(#rename default = #path)]
+                    pub #field_ident: #ty,
+                }
+            }
+            (None, false) => quote! {
                 #doc
                 #[serde(#rename default, skip_serializing_if = "::std::option::Option::is_none")]
                 pub #field_ident: ::std::option::Option<#ty>,
-            }
+            },
         }
     });
     let secret = def.fields.iter().any(|f| f.secret);
-    let derives = derives_with(ctx, !secret);
+    let defaults = def.fields.iter().any(|f| f.default.is_some());
+    let defaultable = def
+        .fields
+        .iter()
+        .all(|f| !f.required || f.default.is_some());
+    let default = match (defaultable, defaults) {
+        (false, _) => Derived::Not,
+        (true, false) => Derived::Derive,
+        (true, true) => Derived::Impl,
+    };
+    let derives = derives_with(ctx, !secret, default);
     let debug = secret.then(|| {
         let fields: Vec<_> = def.fields.iter().map(|f| (ident(&f.ident), f)).collect();
         redacting_debug(&name, &fields, None)
     });
+    let default_fns = defaults.then(|| default_fns(ctx, def));
+    let default_impl = (defaultable && defaults).then(|| default_impl(def));
+    let builder = (defaults && !defaultable).then(|| builder(ctx, def));
     quote! {
         #doc
         #derives
@@ -328,6 +391,207 @@ pub(crate) fn struct_def(ctx: &Ctx, def: &StructDef) -> TokenStream {
             #(#fields)*
         }
         #debug
+        #default_fns
+        #default_impl
+        #builder
+    }
+}
+
+/// The name of the function that gives a field's `default`.
+fn default_fn(field: &Field) -> syn::Ident {
+    quote::format_ident!("default_{}", field.ident.trim_start_matches("r#"))
+}
+
+/// One function per field with a `default`, for serde, `Default` and the builder.
+fn default_fns(ctx: &Ctx, def: &StructDef) -> TokenStream {
+    let name = ident(&def.name);
+    let fns = def.fields.iter().filter_map(|field| {
+        let default = field.default.as_ref()?;
+        let function = default_fn(field);
+        let ty = rust_type(ctx, &field.ty);
+        let value = default_value(ctx, &default.value);
+        Some(quote! {
+            fn #function() -> #ty {
+                #value
+            }
+        })
+    });
+    quote! {
+        impl #name {
+            #(#fns)*
+        }
+    }
+}
+
+/// `Default` for a struct whose every required field has a default.
+fn default_impl(def: &StructDef) -> TokenStream {
+    let name = ident(&def.name);
+    let fields = def.fields.iter().map(|field| {
+        let field_ident = ident(&field.ident);
+        match field.default {
+            Some(_) => {
+                let function = default_fn(field);
+                quote!(#field_ident: Self::#function())
+            }
+            None => quote!(#field_ident: ::std::option::Option::None),
+        }
+    });
+    quote! {
+        impl ::std::default::Default for #name {
+            /// Every field with a `default` in the schema gets it; the others are `None`.
+            fn default() -> Self {
+                Self {
+                    #(#fields,)*
+                }
+            }
+        }
+    }
+}
+
+/// A builder for a struct with a required field that has no default: setters for every
+/// field, and `build()`, which fills the defaults and fails on a missing required field.
+fn builder(ctx: &Ctx, def: &StructDef) -> TokenStream {
+    let root = &ctx.root;
+    let name = ident(&def.name);
+    let builder = quote::format_ident!("{}Builder", def.name);
+    let type_name = &def.name;
+    let mut setters = crate::naming::Scope::with_reserved(&["build"]);
+    let slots = def.fields.iter().map(|field| {
+        let field_ident = ident(&field.ident);
+        let ty = rust_type(ctx, &field.ty);
+        quote!(#field_ident: ::std::option::Option<#ty>,)
+    });
+    let methods = def.fields.iter().map(|field| {
+        let field_ident = ident(&field.ident);
+        let setter = ident(&setters.unique(field.ident.clone()));
+        let ty = rust_type(ctx, &field.ty);
+        let doc = doc_lines(&format!(
+            "Sets `{}`{}.",
+            field.name,
+            match (&field.default, field.required) {
+                (Some(default), _) => format!(" (default `{}`)", default.json),
+                (None, true) => " (required)".to_owned(),
+                (None, false) => String::new(),
+            }
+        ));
+        quote! {
+            #doc
+            pub fn #setter(mut self, value: impl ::std::convert::Into<#ty>) -> Self {
+                self.#field_ident = ::std::option::Option::Some(value.into());
+                self
+            }
+        }
+    });
+    let built = def.fields.iter().map(|field| {
+        let field_ident = ident(&field.ident);
+        let serde_name = &field.name;
+        match (&field.default, field.required) {
+            (Some(_), _) => {
+                let function = default_fn(field);
+                quote!(#field_ident: self.#field_ident.unwrap_or_else(#name::#function))
+            }
+            (None, true) => quote! {
+                #field_ident: self.#field_ident.ok_or(#root::MissingField {
+                    type_name: #type_name,
+                    field: #serde_name,
+                })?
+            },
+            (None, false) => quote!(#field_ident: self.#field_ident),
+        }
+    });
+    let builder_doc = doc_lines(&format!(
+        "Builds [`{type_name}`] field by field: `build()` fills each field left unset with \
+         its `default`, or `None`, and fails on a required one."
+    ));
+    quote! {
+        impl #name {
+            /// Starts a builder, for setting only the fields without a useful default.
+            pub fn builder() -> #builder {
+                #builder::default()
+            }
+        }
+
+        #builder_doc
+        #[derive(Clone, Default)]
+        #[must_use]
+        pub struct #builder {
+            #(#slots)*
+        }
+
+        impl #builder {
+            #(#methods)*
+
+            /// The value, with defaults filled in.
+            ///
+            /// # Errors
+            ///
+            /// A required field without a default was not set.
+            pub fn build(self) -> ::std::result::Result<#name, #root::MissingField> {
+                ::std::result::Result::Ok(#name {
+                    #(#built,)*
+                })
+            }
+        }
+
+        impl ::std::convert::TryFrom<#builder> for #name {
+            type Error = #root::MissingField;
+
+            fn try_from(builder: #builder) -> ::std::result::Result<Self, Self::Error> {
+                builder.build()
+            }
+        }
+    }
+}
+
+/// A field's default as a Rust expression of its type.
+fn default_value(ctx: &Ctx, value: &DefaultValue) -> TokenStream {
+    let root = &ctx.root;
+    match value {
+        DefaultValue::String(s) => quote!(::std::string::String::from(#s)),
+        DefaultValue::Integer(n) => signed(*n < 0, Literal::u64_unsuffixed(n.unsigned_abs())),
+        DefaultValue::Int32(n) => signed(*n < 0, Literal::u32_unsuffixed(n.unsigned_abs())),
+        DefaultValue::Number(n) => signed(*n < 0.0, Literal::f64_unsuffixed(n.abs())),
+        DefaultValue::Float32(n) => signed(*n < 0.0, Literal::f32_unsuffixed(n.abs())),
+        DefaultValue::Boolean(b) => quote!(#b),
+        DefaultValue::Array(items) => {
+            let items = items.iter().map(|v| default_value(ctx, v));
+            quote!(::std::vec![#(#items),*])
+        }
+        DefaultValue::Map(entries) => {
+            let entries = entries.iter().map(|(k, v)| {
+                let v = default_value(ctx, v);
+                quote!((::std::string::String::from(#k), #v))
+            });
+            quote!(::std::collections::BTreeMap::from([#(#entries),*]))
+        }
+        DefaultValue::Variant { ty, variant } => {
+            let (ty, variant) = (ident(ty), ident(variant));
+            quote!(#ty::#variant)
+        }
+        DefaultValue::Struct { ty, fields } => {
+            let ty = ident(ty);
+            let fields = fields.iter().map(|(field, v)| {
+                let (field, v) = (ident(field), default_value(ctx, v));
+                quote!(#field: #v)
+            });
+            quote!(#ty { #(#fields),* })
+        }
+        DefaultValue::Json(value) => {
+            let tokens = super::value::json_tokens(value);
+            quote!(#root::__private::json!(#tokens))
+        }
+        DefaultValue::Some(inner) => {
+            let inner = default_value(ctx, inner);
+            quote!(::std::option::Option::Some(#inner))
+        }
+        DefaultValue::None => quote!(::std::option::Option::None),
+    }
+}
+
+fn signed(negative: bool, literal: Literal) -> TokenStream {
+    match negative {
+        true => quote!(-#literal),
+        false => quote!(#literal),
     }
 }
 
@@ -527,7 +791,7 @@ fn field_checks(defs: &[StructDef], field: &crate::ir::Field) -> TokenStream {
     if checks.is_empty() {
         return TokenStream::new();
     }
-    if field.required && !matches!(field.ty, Type::Optional(_)) {
+    if field.plain() && !matches!(field.ty, Type::Optional(_)) {
         quote! {{
             let value = &self.#access;
             #(#checks)*
@@ -553,7 +817,7 @@ fn number(ty: &Type) -> TokenStream {
 fn alternatives(def: &StructDef, alt: &crate::ir::Alternatives) -> TokenStream {
     let present = |name: &str| -> TokenStream {
         match def.fields.iter().find(|f| f.name == name) {
-            Some(field) if field.required && !matches!(field.ty, Type::Optional(_)) => quote!(true),
+            Some(field) if field.plain() && !matches!(field.ty, Type::Optional(_)) => quote!(true),
             Some(field) => {
                 let access = ident(&field.ident);
                 quote!(self.#access.is_some())

@@ -20,7 +20,7 @@ pub(crate) fn json(value: &Value) -> TokenStream {
     quote!(rt::json!(#tokens))
 }
 
-fn json_tokens(value: &Value) -> TokenStream {
+pub(crate) fn json_tokens(value: &Value) -> TokenStream {
     match value {
         Value::Null => quote!(null),
         Value::Bool(b) => quote!(#b),

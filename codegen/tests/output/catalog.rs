@@ -647,6 +647,7 @@ pub async fn check_invoice(
 #[derive(
     Clone,
     Debug,
+    Default,
     PartialEq,
     ::arazzo::__private::serde::Serialize,
     ::arazzo::__private::serde::Deserialize

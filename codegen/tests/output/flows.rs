@@ -454,6 +454,7 @@ pub async fn checkout(
 #[derive(
     Clone,
     Debug,
+    Default,
     PartialEq,
     ::arazzo::__private::serde::Serialize,
     ::arazzo::__private::serde::Deserialize
@@ -684,6 +685,7 @@ pub async fn report(
 #[derive(
     Clone,
     Debug,
+    Default,
     PartialEq,
     ::arazzo::__private::serde::Serialize,
     ::arazzo::__private::serde::Deserialize

@@ -4,6 +4,7 @@
 #[derive(
     Clone,
     Debug,
+    Default,
     PartialEq,
     ::arazzo::__private::serde::Serialize,
     ::arazzo::__private::serde::Deserialize
@@ -575,6 +576,7 @@ pub async fn place_order(
 #[derive(
     Clone,
     Debug,
+    Default,
     PartialEq,
     ::arazzo::__private::serde::Serialize,
     ::arazzo::__private::serde::Deserialize

@@ -4,6 +4,7 @@
 #[derive(
     Clone,
     Debug,
+    Default,
     PartialEq,
     ::arazzo::__private::serde::Serialize,
     ::arazzo::__private::serde::Deserialize

@@ -25,6 +25,7 @@ pub struct TaggedItemsInputs {
 #[derive(
     Clone,
     Debug,
+    Default,
     PartialEq,
     ::arazzo::__private::serde::Serialize,
     ::arazzo::__private::serde::Deserialize
