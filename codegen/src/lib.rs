@@ -81,10 +81,13 @@ impl Generator {
     pub fn generate(&self, base_dir: &Path, file: &Path) -> Output {
         let cx = diag::Ctxt::new();
         let loaded = load::load(&cx, base_dir, file, &self.settings);
-        let files = loaded.as_ref().map(|l| l.files.clone()).unwrap_or_default();
-        let plan = loaded
-            .as_ref()
-            .and_then(|loaded| check::check(&cx, loaded, &self.settings));
+        let (plan, files) = match &loaded {
+            Some(loaded) => (
+                check::check(&cx, loaded, &self.settings),
+                loaded.files.clone(),
+            ),
+            None => self.recovered(base_dir, file),
+        };
         let failed = cx.has_errors() || (self.settings.strict && cx.has_any()) || plan.is_none();
         let tokens = match (&plan, failed) {
             (Some(plan), false) => emit::emit(plan, &self.settings),
@@ -102,6 +105,22 @@ impl Generator {
             files,
             diagnostics,
         }
+    }
+}
+
+impl Generator {
+    /// After a YAML syntax error: the plan of the document with the bad lines blanked out,
+    /// for the skeleton, and the files it read. Its diagnostics are dropped: the one
+    /// syntax error is what the user needs to see.
+    fn recovered(&self, base_dir: &Path, file: &Path) -> (Option<ir::Plan>, Vec<PathBuf>) {
+        let scratch = diag::Ctxt::new();
+        let recovered = load::load_recovered(&scratch, base_dir, file, &self.settings);
+        let plan = recovered
+            .as_ref()
+            .and_then(|loaded| check::check(&scratch, loaded, &self.settings));
+        let files = recovered.map(|l| l.files).unwrap_or_default();
+        scratch.finish();
+        (plan, files)
     }
 }
 

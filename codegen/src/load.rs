@@ -35,6 +35,7 @@ use crate::swagger;
 
 mod base_uri;
 mod bundle;
+mod recover;
 mod refs;
 
 /// Everything read for one generation.
@@ -137,30 +138,31 @@ pub(crate) fn load(cx: &Ctxt, base_dir: &Path, file: &Path, settings: &Settings)
             return None;
         }
     };
-    let arazzo = SourceFile::new(display, abs.clone(), text);
-    let value = loader.parse_value(&arazzo)?;
-    if !is_arazzo(&value) && (value.get("openapi").is_some() || value.get("swagger").is_some()) {
-        cx.error(
-            &arazzo.span(""),
-            format!(
-                "`{}` is an OpenAPI description, not an Arazzo document",
-                display_path(&arazzo.path)
-            ),
-        )
-        .help("pass the Arazzo document that names it in `sourceDescriptions`");
+    loader.load_root(SourceFile::new(display, abs, text))
+}
+
+/// After [`load`] failed on a YAML syntax error: the document with the lines that keep it
+/// from parsing blanked out (see [`recover`]), loaded with its diagnostics going to `cx`,
+/// which the caller throws away. `None` when the document parses (the failure was
+/// something else) or cannot be repaired.
+pub(crate) fn load_recovered(
+    cx: &Ctxt,
+    base_dir: &Path,
+    file: &Path,
+    settings: &Settings,
+) -> Option<Loaded> {
+    let mut loader = Loader::new(cx, base_dir, settings);
+    let (display, abs) = loader.root_paths(file);
+    let text = loader.read(&abs).ok()?;
+    if text
+        .trim_start_matches('\u{feff}')
+        .trim_start()
+        .starts_with(['{', '['])
+    {
         return None;
     }
-    let document = loader.parse_document(&arazzo, &value)?;
-    loader.stack.push(abs);
-    let sources = loader.load_sources(&arazzo, &document);
-    loader.stack.pop();
-    loader.check_mappings_used(&arazzo);
-    Some(Loaded {
-        arazzo,
-        document,
-        sources,
-        files: loader.files.into_iter().collect(),
-    })
+    let repaired = recover::repair(&text)?;
+    loader.load_root(SourceFile::new(display, abs, repaired))
 }
 
 /// What the top-level keys of a document say it is.
@@ -310,6 +312,35 @@ impl<'a> Loader<'a> {
     }
 
     /// Reads a file and records it.
+    /// Loads the Arazzo document `arazzo` and its sources.
+    fn load_root(mut self, arazzo: SourceFile) -> Option<Loaded> {
+        let cx = self.cx;
+        let value = self.parse_value(&arazzo)?;
+        if !is_arazzo(&value) && (value.get("openapi").is_some() || value.get("swagger").is_some())
+        {
+            cx.error(
+                &arazzo.span(""),
+                format!(
+                    "`{}` is an OpenAPI description, not an Arazzo document",
+                    display_path(&arazzo.path)
+                ),
+            )
+            .help("pass the Arazzo document that names it in `sourceDescriptions`");
+            return None;
+        }
+        let document = self.parse_document(&arazzo, &value)?;
+        self.stack.push(arazzo.abs_path.clone());
+        let sources = self.load_sources(&arazzo, &document);
+        self.stack.pop();
+        self.check_mappings_used(&arazzo);
+        Some(Loaded {
+            arazzo,
+            document,
+            sources,
+            files: self.files.into_iter().collect(),
+        })
+    }
+
     fn read(&mut self, abs: &Path) -> io::Result<String> {
         let text = std::fs::read_to_string(abs)?;
         self.files.insert(abs.to_path_buf());
