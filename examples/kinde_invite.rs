@@ -51,8 +51,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mock = KindeMock::start(&KindeConfig::default()).await;
     println!("Kinde mock listening on {}", mock.base_url());
 
-    let client = arazzo::Client::builder()
-        .base_url("kindeManagementApi", mock.base_url())
+    // `client_builder()` checks every name it is given against the document's: a
+    // misspelled source description is an error at `build()`, not a wrong server later.
+    let client = client_builder()
+        .base_url(sources::KINDE_MANAGEMENT_API, mock.base_url())
         .bearer_token(DEFAULT_TOKEN)
         .request_timeout(Duration::from_secs(10))
         .hooks(Trace)

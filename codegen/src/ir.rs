@@ -16,6 +16,16 @@ pub(crate) struct Plan {
     pub modules: Vec<Module>,
     /// Types from the OpenAPI schemas of the operations the workflows call, by name.
     pub schema_types: Vec<SchemaType>,
+    /// The names a client's settings may name, this document's and its modules'.
+    pub names: Names,
+}
+
+/// The source descriptions a client may set a base URL for, and the security schemes it
+/// may set a credential for: sorted and unique.
+#[derive(Debug, Default)]
+pub(crate) struct Names {
+    pub sources: Vec<String>,
+    pub schemes: Vec<String>,
 }
 
 /// The intermediate representation of another Arazzo document whose workflows this one
@@ -142,6 +152,23 @@ pub(crate) struct StructDef {
     pub fields: Vec<Field>,
     /// `anyOf` / `oneOf` alternatives that are sets of `required` fields (by name).
     pub alternatives: Option<Alternatives>,
+    /// The name of its builder: a struct with a field `default` and a required field
+    /// without one gets a builder instead of `Default`.
+    pub builder: Option<String>,
+}
+
+impl StructDef {
+    /// Whether some field has a `default`.
+    pub fn has_defaults(&self) -> bool {
+        self.fields.iter().any(|f| f.default.is_some())
+    }
+
+    /// Whether every required field has a `default`, so the struct can implement `Default`.
+    pub fn defaultable(&self) -> bool {
+        self.fields
+            .iter()
+            .all(|f| !f.required || f.default.is_some())
+    }
 }
 
 /// Alternatives of required field sets, as `anyOf: [{required: [roles]}, {required: [groups]}]`.

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use heck::{ToPascalCase, ToSnakeCase};
+use heck::{ToPascalCase, ToShoutySnakeCase, ToSnakeCase};
 
 /// Words that cannot be identifiers even as raw identifiers.
 const NOT_RAW: &[&str] = &["crate", "self", "Self", "super", "_"];
@@ -56,6 +56,11 @@ pub(crate) fn snake(name: &str) -> String {
 pub(crate) fn pascal(name: &str) -> String {
     let ident = fix_start(sanitize(name, "Value").to_pascal_case(), "T");
     escape_keyword(ident)
+}
+
+/// A SCREAMING_SNAKE_CASE identifier (constants). No keyword is upper case.
+pub(crate) fn shouty(name: &str) -> String {
+    fix_start(sanitize(name, "VALUE").to_shouty_snake_case(), "_")
 }
 
 fn escape_keyword(ident: String) -> String {

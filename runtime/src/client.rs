@@ -9,6 +9,7 @@ use std::time::Duration;
 use crate::auth::{Credential, Credentials};
 use crate::error::BuildError;
 use crate::hooks::Hooks;
+use crate::names::Names;
 use crate::operation::Source;
 use crate::redact::Secrets;
 
@@ -157,9 +158,22 @@ pub struct ClientBuilder {
     max_response_bytes: Option<usize>,
     max_redirects: Option<u32>,
     allow_missing_credentials: bool,
+    /// The names of the documents given to [`ClientBuilder::names`].
+    names: Vec<Names>,
 }
 
 impl ClientBuilder {
+    /// Checks the names this builder is given against a generated document's `NAMES`:
+    /// `build()` fails with [`BuildError::UnknownName`] for a [`base_url`](Self::base_url)
+    /// or [`server_variable`](Self::server_variable) whose source description, or a
+    /// [`credential`](Self::credential) whose security scheme, none of the documents has.
+    /// Call it once per generated document whose workflows the client runs; the generated
+    /// `client_builder()` is `Client::builder().names(NAMES)`. Without it nothing is checked.
+    pub fn names(mut self, names: Names) -> Self {
+        self.names.push(names);
+        self
+    }
+
     /// Sends requests for the source description `source` (its `name` in the Arazzo
     /// document) to `url` instead of the OpenAPI description's first server.
     pub fn base_url(mut self, source: impl Into<String>, url: impl Into<String>) -> Self {
@@ -338,6 +352,7 @@ impl ClientBuilder {
 
     /// Checks the base URLs and builds the client.
     pub fn build(mut self) -> Result<Client, BuildError> {
+        self.check_names()?;
         self.credentials
             .prepare()
             .map_err(|(credential, message)| BuildError::InvalidCredential {
@@ -427,6 +442,50 @@ impl fmt::Debug for ClientBuilder {
     }
 }
 
+impl ClientBuilder {
+    /// With [`ClientBuilder::names`] given: every source description and security scheme
+    /// the settings name is one of the documents'.
+    fn check_names(&self) -> Result<(), BuildError> {
+        if self.names.is_empty() {
+            return Ok(());
+        }
+        let known = |pick: fn(&Names) -> &'static [&'static str]| {
+            let mut all: Vec<&'static str> = self.names.iter().flat_map(pick).copied().collect();
+            all.sort_unstable();
+            all.dedup();
+            all
+        };
+        let (sources, schemes) = (known(|n| n.sources), known(|n| n.schemes));
+        let unknown = |setting, kind, name: &str, known: &[&'static str]| {
+            (!known.contains(&name)).then(|| BuildError::UnknownName {
+                setting,
+                kind,
+                name: name.to_owned(),
+                known: known.to_vec(),
+            })
+        };
+        let base_urls = self
+            .base_urls
+            .iter()
+            .map(|(source, _)| ("base_url", source));
+        let variables = self
+            .server_variables
+            .keys()
+            .map(|(source, _)| ("server_variable", source));
+        for (setting, source) in base_urls.chain(variables) {
+            if let Some(error) = unknown(setting, "source description", source, &sources) {
+                return Err(error);
+            }
+        }
+        for scheme in self.credentials.by_scheme.keys() {
+            if let Some(error) = unknown("credential", "security scheme", scheme, &schemes) {
+                return Err(error);
+            }
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -510,6 +569,44 @@ mod tests {
         assert_eq!(
             error.to_string(),
             "invalid base URL `ftp://example.com` for source description `kinde`: expected an http or https URL (or, for an AsyncAPI source, an mqtt or amqp URL)"
+        );
+    }
+
+    /// Names of several documents are one set; without any, nothing is checked.
+    #[test]
+    fn names_of_every_document_are_known() {
+        use crate::Names;
+        const A: Names = Names {
+            sources: &["billing"],
+            schemes: &["key"],
+        };
+        const B: Names = Names {
+            sources: &["users"],
+            schemes: &[],
+        };
+        let both = || Client::builder().names(A).names(B);
+        both()
+            .base_url("billing", "http://127.0.0.1:1")
+            .base_url("users", "http://127.0.0.1:2")
+            .credential("key", Credential::ApiKey("k".into()))
+            .build()
+            .unwrap();
+        let error = both()
+            .base_url("payments", "http://127.0.0.1:1")
+            .build()
+            .unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "`base_url` names the source description `payments`, which none of the client's documents has (they have `billing`, `users`)"
+        );
+        let error = Client::builder()
+            .names(B)
+            .credential("key", Credential::ApiKey("k".into()))
+            .build()
+            .unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "`credential` names the security scheme `key`, which none of the client's documents has (they have no security scheme)"
         );
     }
 }

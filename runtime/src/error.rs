@@ -506,9 +506,38 @@ pub enum BuildError {
         /// The setting: `request_timeout` or `run_timeout`.
         setting: &'static str,
     },
+    /// A setting names a source description or security scheme that none of the documents
+    /// given to [`ClientBuilder::names`](crate::ClientBuilder::names) has: a misspelled
+    /// name that would otherwise only show as a wrong server or a missing credential when a
+    /// workflow runs.
+    #[error("{}", unknown_name(setting, kind, name, known))]
+    UnknownName {
+        /// The setting: `base_url`, `server_variable` or `credential`.
+        setting: &'static str,
+        /// What it names: `source description` or `security scheme`.
+        kind: &'static str,
+        /// The name as given.
+        name: String,
+        /// The names the documents have, sorted.
+        known: Vec<&'static str>,
+    },
     /// The default HTTP client could not be created.
     #[error("could not create the HTTP client: {0}")]
     Http(#[from] reqwest::Error),
+}
+
+fn unknown_name(setting: &str, kind: &str, name: &str, known: &[&str]) -> String {
+    let mut message =
+        format!("`{setting}` names the {kind} `{name}`, which none of the client's documents has");
+    match crate::names::closest(name, known) {
+        Some(close) => message.push_str(&format!("; did you mean `{close}`?")),
+        None if known.is_empty() => message.push_str(&format!(" (they have no {kind})")),
+        None => {
+            let listed: Vec<String> = known.iter().map(|k| format!("`{k}`")).collect();
+            message.push_str(&format!(" (they have {})", listed.join(", ")));
+        }
+    }
+    message
 }
 
 /// The longest body excerpt an error carries, in bytes.

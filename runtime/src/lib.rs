@@ -24,6 +24,7 @@ mod send;
 mod xpath;
 
 pub mod message;
+mod names;
 
 pub use auth::Credential;
 pub use client::{
@@ -33,6 +34,7 @@ pub use client::{
 };
 pub use error::{BuildError, Error, MissingField};
 pub use hooks::{Hooks, RequestEvent, ResponseEvent, RetryEvent};
+pub use names::Names;
 
 /// A generated workflow, as the JSON entry point lists it in `WORKFLOWS`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

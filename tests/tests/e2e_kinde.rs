@@ -24,8 +24,8 @@ fn inputs(org_code: &str) -> InviteUserToOrganizationInputs {
 }
 
 fn client(mock: &KindeMock) -> arazzo::Client {
-    arazzo::Client::builder()
-        .base_url("kindeManagementApi", mock.base_url())
+    kinde::client_builder()
+        .base_url(kinde::sources::KINDE_MANAGEMENT_API, mock.base_url())
         .bearer_token(DEFAULT_TOKEN)
         .build()
         .unwrap()
@@ -231,4 +231,36 @@ async fn the_json_entry_point_runs_a_workflow_by_id() {
         error.to_string(),
         "workflow `invite-user-to-organization`: invalid inputs: missing field `roleKeys`"
     );
+}
+
+/// `client_builder()` knows the document's names: a base URL, server variable or
+/// credential for a name the document does not have fails at `build()`.
+#[test]
+fn the_client_builder_rejects_names_the_document_does_not_have() {
+    let error = |builder: arazzo::ClientBuilder| builder.build().unwrap_err().to_string();
+    assert_eq!(
+        error(kinde::client_builder().base_url("kindeManagmentApi", "http://127.0.0.1:1")),
+        "`base_url` names the source description `kindeManagmentApi`, which none of the client's documents has; did you mean `kindeManagementApi`?"
+    );
+    assert_eq!(
+        error(kinde::client_builder().server_variable("kinde", "subdomain", "acme")),
+        "`server_variable` names the source description `kinde`, which none of the client's documents has (they have `kindeManagementApi`)"
+    );
+    assert_eq!(
+        error(kinde::client_builder().credential("kindebearerauth", arazzo::Credential::Bearer("t".into()))),
+        "`credential` names the security scheme `kindebearerauth`, which none of the client's documents has; did you mean `kindeBearerAuth`?"
+    );
+    assert_eq!(kinde::NAMES.sources, ["kindeManagementApi"]);
+    assert_eq!(kinde::NAMES.schemes, ["kindeBearerAuth"]);
+    // The right names build; a plain `Client::builder()` checks nothing.
+    kinde::client_builder()
+        .base_url(kinde::sources::KINDE_MANAGEMENT_API, "http://127.0.0.1:1")
+        .server_variable("kindeManagementApi", "subdomain", "acme")
+        .credential("kindeBearerAuth", arazzo::Credential::Bearer("t".into()))
+        .build()
+        .unwrap();
+    arazzo::Client::builder()
+        .base_url("kindeManagmentApi", "http://127.0.0.1:1")
+        .build()
+        .unwrap();
 }

@@ -49,8 +49,15 @@ pub(super) fn lower(
             doc: Some(doc),
             fields,
             alternatives,
+            builder: None,
         },
     );
+    // Builder names last, so that they take no name a nested struct has.
+    for def in &mut out {
+        if def.has_defaults() && !def.defaultable() {
+            def.builder = Some(types.unique(format!("{}Builder", def.name)));
+        }
+    }
     out
 }
 
@@ -477,6 +484,7 @@ impl Builder<'_, '_> {
                 let fields = self.fields(&schema, &at, &struct_name, depth);
                 let alternatives = self.alternatives(&schema, &at, depth);
                 self.out.push(ir::StructDef {
+                    builder: None,
                     alternatives,
                     name: struct_name.clone(),
                     doc: schema

@@ -170,12 +170,46 @@ pub(crate) fn check(cx: &Ctxt, loaded: &Loaded, settings: &Settings) -> Option<i
             }
         }
     }
+    let names = names(&ck, &modules);
     Some(ir::Plan {
         sources: sources.plan,
         workflows,
         modules,
         schema_types: ck.schemas.into_inner().finish(),
+        names,
     })
+}
+
+/// The source descriptions that take a base URL (OpenAPI and AsyncAPI ones) and the
+/// security schemes of their descriptions, with those of the nested modules.
+fn names(ck: &Checker, modules: &[ir::Module]) -> ir::Names {
+    let mut names = ir::Names::default();
+    for (description, source) in ck.doc.source_descriptions.iter().zip(&ck.loaded.sources) {
+        let openapi = match source {
+            LoadedSource::OpenApi(source) => Some(&**source),
+            LoadedSource::AsyncApi(source) => Some(&source.openapi),
+            LoadedSource::Failed => None,
+            LoadedSource::Arazzo(_) => continue,
+        };
+        names.sources.push(description.name.clone());
+        let schemes = openapi
+            .and_then(|openapi| openapi.spec.components.as_ref())
+            .map(|components| components.security_schemes.keys().cloned());
+        names.schemes.extend(schemes.into_iter().flatten());
+    }
+    for module in modules {
+        names
+            .sources
+            .extend(module.plan.names.sources.iter().cloned());
+        names
+            .schemes
+            .extend(module.plan.names.schemes.iter().cloned());
+    }
+    for list in [&mut names.sources, &mut names.schemes] {
+        list.sort();
+        list.dedup();
+    }
+    names
 }
 
 /// Checks and lowers the Arazzo documents of `type: arazzo` source descriptions, each with
@@ -184,7 +218,14 @@ pub(crate) fn check(cx: &Ctxt, loaded: &Loaded, settings: &Settings) -> Option<i
 fn other_documents(ck: &mut Checker, settings: &Settings) -> Vec<ir::Module> {
     // Module names share the namespace of the generated types; these never clash with
     // them (types are in PascalCase), only with each other.
-    let mut names = crate::naming::Scope::with_reserved(&["WORKFLOWS", "run_workflow", "types"]);
+    let mut names = crate::naming::Scope::with_reserved(&[
+        "WORKFLOWS",
+        "NAMES",
+        "run_workflow",
+        "client_builder",
+        "types",
+        "sources",
+    ]);
     let mut modules = Vec::new();
     for (description, source) in ck.doc.source_descriptions.iter().zip(&ck.loaded.sources) {
         let LoadedSource::Arazzo(other) = source else {

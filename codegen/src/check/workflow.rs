@@ -32,7 +32,8 @@ pub(super) struct Signature {
 
 /// The signatures of every workflow, with names unique across the generated module.
 pub(super) fn signatures(ck: &Checker) -> Vec<Signature> {
-    let mut functions = Scope::default();
+    // The entry point's functions share the module.
+    let mut functions = Scope::with_reserved(&["run_workflow", "client_builder"]);
     let mut types = Scope::with_reserved(&["WorkflowInfo"]);
     ck.doc
         .workflows

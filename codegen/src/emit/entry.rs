@@ -4,8 +4,9 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{ident, Ctx};
+use super::{doc_lines, ident, Ctx};
 use crate::ir::Plan;
+use crate::naming::{shouty, Scope};
 
 /// `WORKFLOWS` (every workflow's id, summary and inputs JSON Schema) and `run_workflow`.
 pub(crate) fn entry_point(ctx: &Ctx, plan: &Plan) -> TokenStream {
@@ -60,6 +61,46 @@ pub(crate) fn entry_point(ctx: &Ctx, plan: &Plan) -> TokenStream {
                     workflow: workflow_id.to_owned(),
                 }),
             }
+        }
+    }
+}
+
+/// `NAMES` (the source descriptions and security schemes a client's settings may name),
+/// `client_builder()`, which checks them, and a `sources` module with a constant per
+/// source description name.
+pub(crate) fn names(ctx: &Ctx, plan: &Plan) -> TokenStream {
+    let root = &ctx.root;
+    let sources = &plan.names.sources;
+    let schemes = &plan.names.schemes;
+    let mut scope = Scope::default();
+    let constants = sources.iter().map(|name| {
+        let constant = ident(&scope.unique(shouty(name)));
+        let doc = doc_lines(&format!("`{name}`."));
+        quote! {
+            #doc
+            pub const #constant: &str = #name;
+        }
+    });
+    quote! {
+        /// The names a client's settings may use: each source description (for
+        /// `base_url` and `server_variable`) and each security scheme of its OpenAPI
+        /// descriptions (for `credential`), the documents it runs included.
+        pub const NAMES: #root::Names = #root::Names {
+            sources: &[#(#sources),*],
+            schemes: &[#(#schemes),*],
+        };
+
+        /// `Client::builder()`, checked against [`NAMES`]: `build()` fails with
+        /// `BuildError::UnknownName` for a base URL or server variable of a source
+        /// description, or a credential of a security scheme, that the document does
+        /// not have.
+        pub fn client_builder() -> #root::ClientBuilder {
+            #root::Client::builder().names(NAMES)
+        }
+
+        /// The `name` of each source description, for `ClientBuilder::base_url`.
+        pub mod sources {
+            #(#constants)*
         }
     }
 }

@@ -83,6 +83,7 @@ pub(crate) fn emit(plan: &Plan, settings: &Settings) -> TokenStream {
         .iter()
         .map(|wf| workflow::workflow(&ctx, plan, wf));
     let entry = entry::entry_point(&ctx, plan);
+    let names = entry::names(&ctx, plan);
     let schema_types = types::schema_types(&ctx, &plan.schema_types);
     let modules = plan.modules.iter().map(|module| {
         let inner = emit(&module.plan, settings);
@@ -91,6 +92,7 @@ pub(crate) fn emit(plan: &Plan, settings: &Settings) -> TokenStream {
     quote! {
         #(#workflows)*
         #entry
+        #names
         #schema_types
         #(#modules)*
     }
@@ -121,7 +123,8 @@ pub(crate) fn skeleton(plan: &Plan, settings: &Settings) -> TokenStream {
         let inner = skeleton(&module.plan, settings);
         nested_module(module, inner)
     });
-    quote!(#(#workflows)* #schema_types #(#modules)*)
+    let names = entry::names(&ctx, plan);
+    quote!(#(#workflows)* #names #schema_types #(#modules)*)
 }
 
 /// Pretty-prints generated tokens with a header. Tokens that do not parse (a bug in the

@@ -366,11 +366,8 @@ pub(crate) fn struct_def(ctx: &Ctx, def: &StructDef) -> TokenStream {
         }
     });
     let secret = def.fields.iter().any(|f| f.secret);
-    let defaults = def.fields.iter().any(|f| f.default.is_some());
-    let defaultable = def
-        .fields
-        .iter()
-        .all(|f| !f.required || f.default.is_some());
+    let defaults = def.has_defaults();
+    let defaultable = def.defaultable();
     let default = match (defaultable, defaults) {
         (false, _) => Derived::Not,
         (true, false) => Derived::Derive,
@@ -383,7 +380,10 @@ pub(crate) fn struct_def(ctx: &Ctx, def: &StructDef) -> TokenStream {
     });
     let default_fns = defaults.then(|| default_fns(ctx, def));
     let default_impl = (defaultable && defaults).then(|| default_impl(def));
-    let builder = (defaults && !defaultable).then(|| builder(ctx, def));
+    let builder = def
+        .builder
+        .as_deref()
+        .map(|builder_name| builder(ctx, def, builder_name));
     quote! {
         #doc
         #derives
@@ -450,10 +450,10 @@ fn default_impl(def: &StructDef) -> TokenStream {
 
 /// A builder for a struct with a required field that has no default: setters for every
 /// field, and `build()`, which fills the defaults and fails on a missing required field.
-fn builder(ctx: &Ctx, def: &StructDef) -> TokenStream {
+fn builder(ctx: &Ctx, def: &StructDef, builder_name: &str) -> TokenStream {
     let root = &ctx.root;
     let name = ident(&def.name);
-    let builder = quote::format_ident!("{}Builder", def.name);
+    let builder = ident(builder_name);
     let type_name = &def.name;
     let mut setters = crate::naming::Scope::with_reserved(&["build"]);
     let slots = def.fields.iter().map(|field| {

@@ -194,6 +194,25 @@ pub async fn run_workflow(
         }
     }
 }
+/// The names a client's settings may use: each source description (for
+/// `base_url` and `server_variable`) and each security scheme of its OpenAPI
+/// descriptions (for `credential`), the documents it runs included.
+pub const NAMES: ::arazzo::Names = ::arazzo::Names {
+    sources: &["zoo"],
+    schemes: &[],
+};
+/// `Client::builder()`, checked against [`NAMES`]: `build()` fails with
+/// `BuildError::UnknownName` for a base URL or server variable of a source
+/// description, or a credential of a security scheme, that the document does
+/// not have.
+pub fn client_builder() -> ::arazzo::ClientBuilder {
+    ::arazzo::Client::builder().names(NAMES)
+}
+/// The `name` of each source description, for `ClientBuilder::base_url`.
+pub mod sources {
+    /// `zoo`.
+    pub const ZOO: &str = "zoo";
+}
 /// Types of the request and success-response bodies of the operations the
 /// workflows call, from their OpenAPI schemas.
 pub mod types {
