@@ -27,8 +27,8 @@ fn the_build_script_output_is_the_snapshot() {
 #[tokio::test(start_paused = true)]
 async fn the_build_script_output_runs() {
     let mock = KindeMock::start(&KindeConfig::default()).await;
-    let client = arazzo::Client::builder()
-        .base_url("kindeManagementApi", mock.base_url())
+    let client = generated::client_builder()
+        .base_url(generated::sources::KINDE_MANAGEMENT_API, mock.base_url())
         .bearer_token(DEFAULT_TOKEN)
         .build()
         .unwrap();
