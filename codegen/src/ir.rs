@@ -474,6 +474,9 @@ pub(crate) struct Param {
     /// A parameter described by a JSON media type (`content: {application/json: …}`): its
     /// value is sent as JSON text, which the style then encodes as one string.
     pub json_content: bool,
+    /// The OpenAPI schema says `format: password` or `writeOnly`: the value is kept out of
+    /// what the run shows, as a secret input is.
+    pub secret: bool,
     pub value: ValueSpec,
 }
 

@@ -77,6 +77,8 @@ pub(crate) struct Inner {
     pub(crate) secrets: Secrets,
     /// Whether a request to a secured operation may go out without credentials.
     pub(crate) allow_missing_credentials: bool,
+    /// Whether errors show URLs with every query value as `***`.
+    pub(crate) redact_query_values: bool,
     /// Broker connections of AsyncAPI sources, by broker URL, made on first use.
     pub(crate) transports: crate::messaging::Transports,
 }
@@ -160,6 +162,8 @@ pub struct ClientBuilder {
     allow_missing_credentials: bool,
     /// The names of the documents given to [`ClientBuilder::names`].
     names: Vec<Names>,
+    /// `Some(false)` to show query values in errors.
+    redact_query_values: Option<bool>,
 }
 
 impl ClientBuilder {
@@ -333,6 +337,16 @@ impl ClientBuilder {
         self
     }
 
+    /// Whether errors show the URLs they name with every query value as `***`
+    /// (`?email=***&page=***`): on by default, since errors end up in logs and query
+    /// values are often personal data. Hooks, spans and debug events show query values.
+    /// Whatever this says, credentials, secret inputs and the values of query parameters
+    /// named like credentials (`access_token`, `key`, `signature`, …) are never shown.
+    pub fn redact_query_values(mut self, redact: bool) -> Self {
+        self.redact_query_values = Some(redact);
+        self
+    }
+
     /// How many redirects (`301`, `302`, `303`, `307`, `308` with a `Location`) one request
     /// follows before it fails with
     /// [`Error::TooManyRedirects`](crate::Error::TooManyRedirects). The default is
@@ -416,6 +430,7 @@ impl ClientBuilder {
             inner: Arc::new(Inner {
                 secrets,
                 allow_missing_credentials: self.allow_missing_credentials,
+                redact_query_values: self.redact_query_values.unwrap_or(true),
                 http,
                 base_urls,
                 server_variables: self.server_variables,

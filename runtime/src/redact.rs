@@ -62,6 +62,67 @@ impl Secrets {
     }
 }
 
+/// Query parameters whose names say they carry a credential, compared without case: their
+/// values are hidden in every URL a run shows, whatever their origin (a token that an
+/// earlier step's response returned is no input and no client credential).
+const CREDENTIAL_PARAMS: &[&str] = &[
+    "access_token",
+    "api_key",
+    "api-key",
+    "apikey",
+    "auth",
+    "client_secret",
+    "id_token",
+    "key",
+    "password",
+    "passwd",
+    "refresh_token",
+    "secret",
+    "sig",
+    "signature",
+    "token",
+];
+
+/// `url` with the values of its query parameters replaced by `***`: every value when `all`,
+/// else those of parameters named like credentials (`access_token`, `key`, …). Names are
+/// kept (`?page=***&tag=***`); a URL with nothing to hide is borrowed.
+pub(crate) fn hide_query_values(url: &str, all: bool) -> Cow<'_, str> {
+    let Some((base, query)) = url.split_once('?') else {
+        return Cow::Borrowed(url);
+    };
+    let (query, fragment) = match query.split_once('#') {
+        Some((query, fragment)) => (query, Some(fragment)),
+        None => (query, None),
+    };
+    let hidden = |pair: &&str| match pair.split_once('=') {
+        Some((name, value)) => {
+            !value.is_empty()
+                && value != REDACTED
+                && (all
+                    || CREDENTIAL_PARAMS
+                        .iter()
+                        .any(|known| name.eq_ignore_ascii_case(known)))
+        }
+        None => false,
+    };
+    if !query.split('&').any(|pair| hidden(&pair)) {
+        return Cow::Borrowed(url);
+    }
+    let pairs: Vec<Cow<'_, str>> = query
+        .split('&')
+        .map(|pair| match pair.split_once('=') {
+            Some((name, _)) if hidden(&pair) => Cow::Owned(format!("{name}={REDACTED}")),
+            _ => Cow::Borrowed(pair),
+        })
+        .collect();
+    let mut shown = format!("{base}?{}", pairs.join("&"));
+    if let Some(fragment) = fragment {
+        shown.push('#');
+        shown.push_str(fragment);
+    }
+    Cow::Owned(shown)
+}
+
 impl fmt::Debug for Secrets {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "Secrets({} kept out of output)", self.0.len())
@@ -93,5 +154,24 @@ mod tests {
         secrets.add("abc");
         secrets.add_value(&json!(["abcdef", 4711, null]));
         assert_eq!(secrets.redact("abcdef abc 4711"), "*** *** ***");
+    }
+
+    #[test]
+    fn query_values_are_hidden_by_name_or_all() {
+        let url = "https://api.example/items?page=2&access_token=tok-1&Key=k&flag&empty=";
+        assert_eq!(
+            hide_query_values(url, false),
+            "https://api.example/items?page=2&access_token=***&Key=***&flag&empty="
+        );
+        assert_eq!(
+            hide_query_values(url, true),
+            "https://api.example/items?page=***&access_token=***&Key=***&flag&empty="
+        );
+        let plain = "https://api.example/items?page=2";
+        assert!(matches!(hide_query_values(plain, false), Cow::Borrowed(_)));
+        assert!(matches!(
+            hide_query_values("https://api.example/items", true),
+            Cow::Borrowed(_)
+        ));
     }
 }

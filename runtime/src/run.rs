@@ -144,6 +144,25 @@ impl<'c> Run<'c> {
         }
     }
 
+    /// A URL as hooks, spans and debug events show it: without credentials, secret
+    /// inputs and the values of query parameters named like credentials.
+    pub(crate) fn shown_url<'t>(&self, url: &'t str) -> std::borrow::Cow<'t, str> {
+        match self.redact(url) {
+            std::borrow::Cow::Borrowed(url) => crate::redact::hide_query_values(url, false),
+            std::borrow::Cow::Owned(url) => {
+                std::borrow::Cow::Owned(crate::redact::hide_query_values(&url, false).into_owned())
+            }
+        }
+    }
+
+    /// A URL as errors show it: as [`Run::shown_url`], and by default with every query
+    /// value hidden (`ClientBuilder::redact_query_values`), since errors end up in logs.
+    pub(crate) fn error_url(&self, url: &str) -> String {
+        let all = self.client.inner.redact_query_values;
+        let url = self.redact(url);
+        crate::redact::hide_query_values(&url, all).into_owned()
+    }
+
     /// The time left before the run timeout; `None` when the run has no limit.
     pub(crate) fn time_left(&self) -> Option<Duration> {
         self.deadline

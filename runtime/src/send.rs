@@ -189,7 +189,7 @@ impl Run<'_> {
         }
 
         // The URL as hooks, logs and errors show it: without credentials or secret inputs.
-        let shown = self.redact(url.as_str());
+        let shown = self.shown_url(url.as_str());
         let hooks = self.client.inner.hooks.as_deref();
         if let Some(hooks) = hooks {
             hooks.on_request(&RequestEvent {
@@ -219,7 +219,7 @@ impl Run<'_> {
                 return Err(Error::RequestTimeout {
                     workflow: self.workflow.to_owned(),
                     step: self.step.to_owned(),
-                    url: shown.into_owned(),
+                    url: self.error_url(url.as_str()),
                     timeout_ms: u64::try_from(timeout.as_millis()).unwrap_or(u64::MAX),
                 })
             }
@@ -238,7 +238,7 @@ impl Run<'_> {
                 step: self.step,
                 attempt: self.attempt,
                 method: operation.method,
-                url: &self.redact(fetched.url.as_str()),
+                url: &self.shown_url(fetched.url.as_str()),
                 status,
                 elapsed,
             });
@@ -337,7 +337,7 @@ impl Run<'_> {
                 return Err(Error::TooManyRedirects {
                     workflow: self.workflow.to_owned(),
                     step: self.step.to_owned(),
-                    url: self.redact(url.as_str()).into_owned(),
+                    url: self.error_url(url.as_str()),
                     limit: limits.max_redirects,
                 });
             }
@@ -362,8 +362,8 @@ impl Run<'_> {
             }
             tracing::debug!(
                 status = status.as_u16(),
-                from = %self.redact(url.as_str()),
-                to = %self.redact(next.as_str()),
+                from = %self.shown_url(url.as_str()),
+                to = %self.shown_url(next.as_str()),
                 "following redirect"
             );
             // RFC 9110 15.4: a `303` is followed by a `GET`, and user agents change a `POST`
@@ -388,7 +388,7 @@ impl Run<'_> {
         let too_large = || Error::ResponseTooLarge {
             workflow: self.workflow.to_owned(),
             step: self.step.to_owned(),
-            url: self.redact(url).into_owned(),
+            url: self.error_url(url),
             limit,
         };
         let declared = response.content_length();
@@ -429,7 +429,7 @@ impl Run<'_> {
         Error::Transport {
             workflow: self.workflow.to_owned(),
             step: self.step.to_owned(),
-            url: self.redact(url).into_owned(),
+            url: self.error_url(url),
             source: source.without_url(),
         }
     }

@@ -507,6 +507,7 @@ async fn open_files(name: &str, q: Option<&str>, next: &str) -> Vec<String> {
     let inputs = OpenFilesInputs {
         name: name.into(),
         q: q.map(str::to_owned),
+        ticket: None,
         session: None,
     };
     open_files_fn(&client(&server, |b| b), inputs)
@@ -544,6 +545,7 @@ async fn dot_segments_are_refused() {
         let inputs = OpenFilesInputs {
             name: name.into(),
             q: None,
+            ticket: None,
             session: None,
         };
         let error = open_files_fn(&client(&server, |b| b), inputs)
@@ -580,6 +582,7 @@ async fn cookie_values_cannot_add_cookies_or_headers() {
     let inputs = OpenFilesInputs {
         name: "f".into(),
         q: None,
+        ticket: None,
         session: Some("s; admin=1\r\nX-Injected: 1".into()),
     };
     open_files_fn(&client(&server, |b| b), inputs)
@@ -638,5 +641,92 @@ async fn a_redirect_to_no_url_is_an_invalid_response() {
     assert_eq!(
         error.to_string(),
         "step `getRecord` of workflow `read-record`: invalid response (status 302): the redirect's `Location` `http://[::1` is not a URL: invalid IPv6 address"
+    );
+}
+
+/// Errors show URLs with every query value as `***` (they end up in logs, and query values
+/// are often personal data) unless `redact_query_values(false)`; hooks show the values.
+#[tokio::test]
+async fn errors_hide_query_values_by_default() {
+    #[derive(Clone, Default)]
+    struct Urls(Arc<Mutex<Vec<String>>>);
+    impl arazzo::Hooks for Urls {
+        fn on_request(&self, event: &arazzo::RequestEvent<'_>) {
+            self.0.lock().unwrap().push(event.url.to_owned());
+        }
+    }
+    let server = FaultyServer::start(|_, _| Reply::Silent).await;
+    let inputs = || OpenFilesInputs {
+        name: "report".into(),
+        q: Some("ada@example.com".into()),
+        ticket: None,
+        session: None,
+    };
+    let urls = Urls::default();
+    let hooks = urls.clone();
+    let quick = |b: ClientBuilder| b.request_timeout(Duration::from_millis(100));
+    let error = open_files_fn(&client(&server, |b| quick(b).hooks(hooks)), inputs())
+        .await
+        .unwrap_err();
+    let base = server.base_url();
+    assert_eq!(
+        error.to_string(),
+        format!("step `getFile` of workflow `open-files`: no complete response from {base}/files/report?q=*** within 100 ms (the client's request timeout; change it with `ClientBuilder::request_timeout`)")
+    );
+    assert_eq!(
+        urls.0.lock().unwrap().as_slice(),
+        [format!("{base}/files/report?q=ada%40example.com")]
+    );
+    let error = open_files_fn(
+        &client(&server, |b| quick(b).redact_query_values(false)),
+        inputs(),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        format!("step `getFile` of workflow `open-files`: no complete response from {base}/files/report?q=ada%40example.com within 100 ms (the client's request timeout; change it with `ClientBuilder::request_timeout`)")
+    );
+}
+
+/// A parameter whose OpenAPI schema says `format: password` is a secret wherever its value
+/// comes from: hooks and errors show `***`, even with `redact_query_values(false)`.
+#[tokio::test]
+async fn secret_parameters_are_hidden_everywhere() {
+    #[derive(Clone, Default)]
+    struct Urls(Arc<Mutex<Vec<String>>>);
+    impl arazzo::Hooks for Urls {
+        fn on_request(&self, event: &arazzo::RequestEvent<'_>) {
+            self.0.lock().unwrap().push(event.url.to_owned());
+        }
+    }
+    let server = FaultyServer::start(|_, _| Reply::Silent).await;
+    let urls = Urls::default();
+    let hooks = urls.clone();
+    let client = client(&server, |b| {
+        b.request_timeout(Duration::from_millis(100))
+            .redact_query_values(false)
+            .hooks(hooks)
+    });
+    let inputs = OpenFilesInputs {
+        name: "report".into(),
+        q: Some("x".into()),
+        ticket: Some("t-9981".into()),
+        session: None,
+    };
+    let error = open_files_fn(&client, inputs).await.unwrap_err();
+    let base = server.base_url();
+    assert_eq!(
+        error.to_string(),
+        format!("step `getFile` of workflow `open-files`: no complete response from {base}/files/report?q=x&ticket=*** within 100 ms (the client's request timeout; change it with `ClientBuilder::request_timeout`)")
+    );
+    assert_eq!(
+        urls.0.lock().unwrap().as_slice(),
+        [format!("{base}/files/report?q=x&ticket=***")]
+    );
+    // The server still gets the value.
+    assert_eq!(
+        server.requests()[0].target,
+        "/files/report?q=x&ticket=t-9981"
     );
 }

@@ -241,6 +241,9 @@ pub(super) fn lower(
             json_content: found
                 .and_then(|d| d.content_type)
                 .is_some_and(|ct| is_json(&essence(ct))),
+            secret: found
+                .and_then(|d| d.schema)
+                .is_some_and(super::schemas::schema_is_secret),
             value,
         });
     }

@@ -712,9 +712,14 @@ fn variant_name(ty: &ir::Type, index: usize) -> String {
 /// Whether an inline property schema marks its value as a secret: `format: password` or
 /// `writeOnly: true`.
 fn is_secret(schema: &ReferenceOr<Box<openapiv3::Schema>>) -> bool {
-    let ReferenceOr::Item(schema) = schema else {
-        return false;
-    };
+    match schema {
+        ReferenceOr::Item(schema) => schema_is_secret(schema),
+        ReferenceOr::Reference { .. } => false,
+    }
+}
+
+/// Whether a schema marks its value as a secret: `format: password` or `writeOnly: true`.
+pub(super) fn schema_is_secret(schema: &openapiv3::Schema) -> bool {
     let password = matches!(
         &schema.schema_kind,
         openapiv3::SchemaKind::Type(openapiv3::Type::String(openapiv3::StringType {

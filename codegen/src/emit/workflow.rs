@@ -517,17 +517,26 @@ fn request(step: &Step, op: &Operation) -> TokenStream {
             }
             false => optional(value),
         };
-        match param.location {
+        // A secret value (`format: password`, `writeOnly`) is bound and marked first.
+        let mut marked = TokenStream::new();
+        let mut bind = |value: TokenStream| match param.secret {
+            true => {
+                marked = quote!(let value = #value; run.secret(&value););
+                quote!(value)
+            }
+            false => value,
+        };
+        let statement = match param.location {
             Location::Path => {
                 let value = required(&param.value);
-                let value = match param.json_content {
+                let value = bind(match param.json_content {
                     true => quote!(rt::json_content(#value)),
                     false => value,
-                };
+                });
                 quote!(request.path(#name, &#value, #style, #explode);)
             }
             Location::Query => {
-                let value = optional(&param.value);
+                let value = bind(optional(&param.value));
                 let method = match param.allow_reserved {
                     true => quote!(query_allow_reserved),
                     false => quote!(query),
@@ -535,11 +544,11 @@ fn request(step: &Step, op: &Operation) -> TokenStream {
                 quote!(request.#method(#name, #value, #style, #explode);)
             }
             Location::Header => {
-                let value = optional(&param.value);
+                let value = bind(optional(&param.value));
                 quote!(request.header(#name, #value, #explode);)
             }
             Location::Cookie => {
-                let value = optional(&param.value);
+                let value = bind(optional(&param.value));
                 quote!(request.cookie(#name, #value, #explode);)
             }
             // The whole query string: values put into a template are encoded for the
@@ -557,8 +566,13 @@ fn request(step: &Step, op: &Operation) -> TokenStream {
                     }
                     other => super::value::optional(other),
                 };
+                let value = bind(value);
                 quote!(run.querystring(&mut request, #name, #value, #json)?;)
             }
+        };
+        match marked.is_empty() {
+            true => statement,
+            false => quote!({ #marked #statement }),
         }
     });
     let body = op.body.as_ref().map(|body| {

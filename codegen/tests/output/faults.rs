@@ -544,13 +544,13 @@ pub async fn sign_in(
                         rt::Style::Form,
                         true,
                     );
-                request
-                    .query(
-                        "password",
-                        ::std::option::Option::Some(run.to_value(&inputs.password)?),
-                        rt::Style::Form,
-                        true,
+                {
+                    let value = ::std::option::Option::Some(
+                        run.to_value(&inputs.password)?,
                     );
+                    run.secret(&value);
+                    request.query("password", value, rt::Style::Form, true);
+                }
                 request
                     .header(
                         "X-One-Time-Code",
@@ -624,6 +624,8 @@ pub struct OpenFilesInputs {
     pub name: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub q: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub ticket: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub session: ::std::option::Option<::std::string::String>,
 }
@@ -739,6 +741,15 @@ pub async fn open_files(
                         rt::Style::Form,
                         true,
                     );
+                {
+                    let value = inputs
+                        .ticket
+                        .as_ref()
+                        .map(|value| run.to_value(value))
+                        .transpose()?;
+                    run.secret(&value);
+                    request.query("ticket", value, rt::Style::Form, true);
+                }
                 request
                     .cookie(
                         "session",
@@ -849,7 +860,7 @@ pub const WORKFLOWS: &[::arazzo::WorkflowInfo] = &[
         summary: ::std::option::Option::Some(
             "Open a file named by the caller, then the one its response names: both names go into a path segment, where they must stay.",
         ),
-        inputs_schema: "{\"type\":\"object\",\"required\":[\"name\"],\"properties\":{\"name\":{\"type\":\"string\"},\"q\":{\"type\":\"string\"},\"session\":{\"type\":\"string\"}}}",
+        inputs_schema: "{\"type\":\"object\",\"required\":[\"name\"],\"properties\":{\"name\":{\"type\":\"string\"},\"q\":{\"type\":\"string\"},\"ticket\":{\"type\":\"string\"},\"session\":{\"type\":\"string\"}}}",
     },
 ];
 /// Runs the workflow `workflow_id` with inputs given as JSON (as its inputs schema in
