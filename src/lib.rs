@@ -1,4 +1,4 @@
-//! Arazzo workflows as strongly typed async Rust.
+#![doc = include_str!("../README.md")]
 #[cfg(feature = "macros")]
 pub use arazzo_macros::arazzo_workflow;
 pub use arazzo_runtime::*;

@@ -487,10 +487,13 @@ impl Builder<'_, '_> {
                     builder: None,
                     alternatives,
                     name: struct_name.clone(),
-                    doc: schema
-                        .get("description")
-                        .and_then(Value::as_str)
-                        .map(str::to_owned),
+                    doc: Some(
+                        schema
+                            .get("description")
+                            .and_then(Value::as_str)
+                            .unwrap_or("An object of the workflow's inputs.")
+                            .to_owned(),
+                    ),
                     fields,
                 });
                 ir::Type::Named(struct_name)

@@ -323,7 +323,8 @@ pub(crate) fn struct_def(ctx: &Ctx, def: &StructDef) -> TokenStream {
     let fields = def.fields.iter().map(|field| {
         let field_ident = ident(&field.ident);
         let ty = rust_type(ctx, &field.ty);
-        let doc = field_doc(field.doc.as_deref(), field.secret);
+        let fallback = format!("`{}`.", field.name);
+        let doc = field_doc(field.doc.as_deref().or(Some(&fallback)), field.secret);
         let doc = match &field.default {
             Some(default) => {
                 let line = match field.required {

@@ -10,10 +10,13 @@
 )]
 #[serde(crate = "::arazzo::__private::serde")]
 pub struct BrowseInputs {
+    /// `maxPrice`.
     #[serde(rename = "maxPrice")]
     pub max_price: f64,
+    /// `filter`.
     pub filter: BrowseInputsFilter,
 }
+/// An object of the workflow's inputs.
 #[derive(
     Clone,
     Debug,
@@ -23,6 +26,7 @@ pub struct BrowseInputs {
 )]
 #[serde(crate = "::arazzo::__private::serde")]
 pub struct BrowseInputsFilter {
+    /// `tag`.
     pub tag: ::std::string::String,
 }
 /// The outputs of the `browse` workflow.
@@ -381,6 +385,7 @@ pub async fn browse(
 )]
 #[serde(crate = "::arazzo::__private::serde")]
 pub struct ReadInvoiceInputs {
+    /// `invoiceId`.
     #[serde(rename = "invoiceId")]
     pub invoice_id: ::std::string::String,
 }
@@ -543,6 +548,7 @@ pub async fn read_invoice(
 )]
 #[serde(crate = "::arazzo::__private::serde")]
 pub struct CheckInvoiceInputs {
+    /// `invoiceId`.
     #[serde(rename = "invoiceId")]
     pub invoice_id: ::std::string::String,
 }

@@ -15,21 +15,32 @@ pub struct BrowseInputs {
     /// Defaults to `2` when left out.
     #[serde(default = "BrowseInputs::default_page")]
     pub page: i64,
+    /// `tags`.
+    ///
     /// Defaults to `["new","sale"]` when left out.
     #[serde(default = "BrowseInputs::default_tags")]
     pub tags: ::std::vec::Vec<::std::string::String>,
+    /// `sort`.
+    ///
     /// Defaults to `"price"` when left out.
     #[serde(default = "BrowseInputs::default_sort")]
     pub sort: BrowseInputsSort,
+    /// `filters`.
+    ///
     /// Defaults to `{"inStock":true}` when left out.
     #[serde(default = "BrowseInputs::default_filters")]
     pub filters: BrowseInputsFilters,
+    /// `labels`.
+    ///
     /// Defaults to `{"a":1}` when left out.
     #[serde(default = "BrowseInputs::default_labels")]
     pub labels: ::std::collections::BTreeMap<::std::string::String, i64>,
+    /// `extra`.
+    ///
     /// Defaults to `{"any":[1,"two",null]}` when left out.
     #[serde(default = "BrowseInputs::default_extra")]
     pub extra: ::arazzo::serde_json::Value,
+    /// `requestId`.
     #[serde(
         rename = "requestId",
         default,
@@ -76,6 +87,7 @@ impl ::std::default::Default for BrowseInputs {
         }
     }
 }
+/// An object of the workflow's inputs.
 #[derive(
     Clone,
     Debug,
@@ -85,12 +97,15 @@ impl ::std::default::Default for BrowseInputs {
 )]
 #[serde(crate = "::arazzo::__private::serde")]
 pub struct BrowseInputsFilters {
+    /// `inStock`.
     #[serde(
         rename = "inStock",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub in_stock: ::std::option::Option<bool>,
+    /// `maxPrice`.
+    ///
     /// Defaults to `-0.5` when left out.
     #[serde(rename = "maxPrice", default = "BrowseInputsFilters::default_max_price")]
     pub max_price: f64,
@@ -288,13 +303,19 @@ pub async fn browse(
 )]
 #[serde(crate = "::arazzo::__private::serde")]
 pub struct OrderInputs {
+    /// `itemId`.
     #[serde(rename = "itemId")]
     pub item_id: i64,
+    /// `quantity`.
+    ///
     /// Default: `1` (for `Default` and the builder).
     pub quantity: i32,
+    /// `note`.
+    ///
     /// Defaults to `"leave at the door"` when left out.
     #[serde(default = "OrderInputs::default_note")]
     pub note: ::std::string::String,
+    /// `source`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<::std::string::String>,
 }

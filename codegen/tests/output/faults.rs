@@ -10,8 +10,10 @@
 )]
 #[serde(crate = "::arazzo::__private::serde")]
 pub struct ReadRecordInputs {
+    /// `recordId`.
     #[serde(rename = "recordId")]
     pub record_id: i64,
+    /// `note`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub note: ::std::option::Option<::std::string::String>,
 }
@@ -152,6 +154,7 @@ pub async fn read_record(
 )]
 #[serde(crate = "::arazzo::__private::serde")]
 pub struct ReadRecordPatientlyInputs {
+    /// `recordId`.
     #[serde(rename = "recordId")]
     pub record_id: i64,
 }
@@ -299,6 +302,7 @@ pub async fn read_record_patiently(
 )]
 #[serde(crate = "::arazzo::__private::serde")]
 pub struct CreateRecordInputs {
+    /// `name`.
     pub name: ::std::string::String,
 }
 /// The outputs of the `create-record` workflow.
@@ -423,9 +427,14 @@ pub async fn create_record(
 )]
 #[serde(crate = "::arazzo::__private::serde")]
 pub struct SignInInputs {
+    /// `user`.
     pub user: ::std::string::String,
+    /// `password`.
+    ///
     /// A secret (`format: password` or `writeOnly`): `Debug` shows it as `***`, and runs keep it out of errors, hooks and logs.
     pub password: ::std::string::String,
+    /// `otp`.
+    ///
     /// A secret (`format: password` or `writeOnly`): `Debug` shows it as `***`, and runs keep it out of errors, hooks and logs.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub otp: ::std::option::Option<::std::string::String>,
@@ -621,11 +630,15 @@ pub async fn sign_in(
 )]
 #[serde(crate = "::arazzo::__private::serde")]
 pub struct OpenFilesInputs {
+    /// `name`.
     pub name: ::std::string::String,
+    /// `q`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub q: ::std::option::Option<::std::string::String>,
+    /// `ticket`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ticket: ::std::option::Option<::std::string::String>,
+    /// `session`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub session: ::std::option::Option<::std::string::String>,
 }

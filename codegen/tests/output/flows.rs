@@ -10,8 +10,11 @@
 )]
 #[serde(crate = "::arazzo::__private::serde")]
 pub struct OrderWithTokenInputs {
+    /// `username`.
     pub username: ::std::string::String,
+    /// `password`.
     pub password: ::std::string::String,
+    /// `itemId`.
     #[serde(rename = "itemId")]
     pub item_id: i64,
 }
@@ -301,6 +304,7 @@ pub async fn order_with_token(
 )]
 #[serde(crate = "::arazzo::__private::serde")]
 pub struct CheckoutInputs {
+    /// `itemId`.
     #[serde(rename = "itemId")]
     pub item_id: i64,
 }
@@ -461,6 +465,7 @@ pub async fn checkout(
 )]
 #[serde(crate = "::arazzo::__private::serde")]
 pub struct RestockInputs {
+    /// `itemId`.
     #[serde(
         rename = "itemId",
         default,
@@ -580,6 +585,7 @@ pub async fn restock(
 )]
 #[serde(crate = "::arazzo::__private::serde")]
 pub struct ReportInputs {
+    /// `itemId`.
     #[serde(rename = "itemId")]
     pub item_id: i64,
 }
@@ -1007,7 +1013,9 @@ pub mod auth {
     )]
     #[serde(crate = "::arazzo::__private::serde")]
     pub struct LogInInputs {
+        /// `username`.
         pub username: ::std::string::String,
+        /// `password`.
         pub password: ::std::string::String,
     }
     /// The outputs of the `log-in` workflow.

@@ -121,7 +121,9 @@ pub async fn search_as_written(
 )]
 #[serde(crate = "::arazzo::__private::serde")]
 pub struct SearchTemplateInputs {
+    /// `term`.
     pub term: ::std::string::String,
+    /// `page`.
     pub page: i64,
 }
 /// The outputs of the `search-template` workflow.
@@ -243,6 +245,7 @@ pub async fn search_template(
 )]
 #[serde(crate = "::arazzo::__private::serde")]
 pub struct SearchFormInputs {
+    /// `term`.
     pub term: ::std::string::String,
 }
 /// The outputs of the `search-form` workflow.
@@ -340,6 +343,7 @@ pub async fn search_form(
 )]
 #[serde(crate = "::arazzo::__private::serde")]
 pub struct FilterJsonInputs {
+    /// `status`.
     pub status: ::std::string::String,
 }
 /// The outputs of the `filter-json` workflow.
@@ -456,6 +460,7 @@ pub async fn filter_json(
 )]
 #[serde(crate = "::arazzo::__private::serde")]
 pub struct SearchByNumberInputs {
+    /// `number`.
     pub number: i64,
 }
 /// The outputs of the `search-by-number` workflow.
@@ -544,7 +549,9 @@ pub async fn search_by_number(
 )]
 #[serde(crate = "::arazzo::__private::serde")]
 pub struct OpenTicketInputs {
+    /// `title`.
     pub title: ::std::string::String,
+    /// `priority`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub priority: ::std::option::Option<i64>,
 }
@@ -665,6 +672,7 @@ pub async fn open_ticket(
 )]
 #[serde(crate = "::arazzo::__private::serde")]
 pub struct WatchServiceInputs {
+    /// `service`.
     pub service: ::std::string::String,
 }
 /// The outputs of the `watch-service` workflow.

@@ -10,6 +10,7 @@
 )]
 #[serde(crate = "::arazzo::__private::serde")]
 pub struct LookUpInputs {
+    /// `orderId`.
     #[serde(rename = "orderId")]
     pub order_id: i64,
 }
@@ -129,6 +130,7 @@ pub async fn look_up(
 )]
 #[serde(crate = "::arazzo::__private::serde")]
 pub struct EveryLocalInputs {
+    /// `quantity`.
     pub quantity: i64,
 }
 /// The outputs of the `everyLocal` workflow.

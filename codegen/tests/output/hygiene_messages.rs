@@ -10,6 +10,7 @@
 )]
 #[serde(crate = "::arazzo::__private::serde")]
 pub struct ConfirmTwiceInputs {
+    /// `requestId`.
     #[serde(rename = "requestId")]
     pub request_id: ::std::string::String,
 }

@@ -11,8 +11,10 @@
 )]
 #[serde(crate = "::arazzo::__private::serde")]
 pub struct LoginUserRetrievePetInputs {
+    /// `username`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub username: ::std::option::Option<::std::string::String>,
+    /// `password`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub password: ::std::option::Option<::std::string::String>,
 }

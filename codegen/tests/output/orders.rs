@@ -10,7 +10,9 @@
 )]
 #[serde(crate = "::arazzo::__private::serde")]
 pub struct PlaceOrderInputs {
+    /// `item`.
     pub item: ::std::string::String,
+    /// `quantity`.
     pub quantity: i64,
     /// Correlates the event with its confirmation.
     #[serde(rename = "requestId")]

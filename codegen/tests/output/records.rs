@@ -10,7 +10,9 @@
 )]
 #[serde(crate = "::arazzo::__private::serde")]
 pub struct PlaceTemplatedOrderInputs {
+    /// `customer`.
     pub customer: ::std::string::String,
+    /// `sku`.
     pub sku: ::std::string::String,
 }
 /// The outputs of the `place-templated-order` workflow.
@@ -111,8 +113,11 @@ pub async fn place_templated_order(
 )]
 #[serde(crate = "::arazzo::__private::serde")]
 pub struct PlaceOrderInputs {
+    /// `customer`.
     pub customer: ::std::string::String,
+    /// `sku`.
     pub sku: ::std::string::String,
+    /// `requestId`.
     #[serde(rename = "requestId")]
     pub request_id: ::std::string::String,
 }
@@ -384,8 +389,11 @@ pub async fn place_order(
 )]
 #[serde(crate = "::arazzo::__private::serde")]
 pub struct UploadDocumentInputs {
+    /// `title`.
     pub title: ::std::string::String,
+    /// `author`.
     pub author: ::std::string::String,
+    /// `tags`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }

@@ -11,6 +11,7 @@
 )]
 #[serde(crate = "::arazzo::__private::serde")]
 pub struct BrowseAllItemsInputs {
+    /// `tags`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
@@ -193,12 +194,17 @@ pub async fn browse_all_items(
 )]
 #[serde(crate = "::arazzo::__private::serde")]
 pub struct PlaceOrderInputs {
+    /// `itemId`.
     #[serde(rename = "itemId")]
     pub item_id: i64,
+    /// `quantity`.
     pub quantity: i64,
+    /// `note`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub note: ::std::option::Option<::std::string::String>,
+    /// `username`.
     pub username: ::std::string::String,
+    /// `password`.
     pub password: ::std::string::String,
 }
 /// The outputs of the `place-order` workflow.
@@ -639,6 +645,7 @@ pub async fn ping_forever(
     #[allow(clippy::enum_variant_names)]
     enum Step {
         Ping,
+        #[allow(dead_code)]
         Done,
     }
     let mut run = rt::Run::new(client, "ping-forever");
@@ -678,9 +685,12 @@ pub async fn ping_forever(
 )]
 #[serde(crate = "::arazzo::__private::serde")]
 pub struct OrderAndConfirmInputs {
+    /// `itemId`.
     #[serde(rename = "itemId")]
     pub item_id: i64,
+    /// `username`.
     pub username: ::std::string::String,
+    /// `password`.
     pub password: ::std::string::String,
 }
 /// The outputs of the `order-and-confirm` workflow.
@@ -900,7 +910,9 @@ pub async fn order_and_confirm(
 )]
 #[serde(crate = "::arazzo::__private::serde")]
 pub struct OrderAfterLoginInputs {
+    /// `username`.
     pub username: ::std::string::String,
+    /// `password`.
     pub password: ::std::string::String,
 }
 /// The outputs of the `order-after-login` workflow.
@@ -1101,7 +1113,9 @@ pub async fn order_after_login(
 )]
 #[serde(crate = "::arazzo::__private::serde")]
 pub struct LogInInputs {
+    /// `username`.
     pub username: ::std::string::String,
+    /// `password`.
     pub password: ::std::string::String,
 }
 /// The outputs of the `log-in` workflow.
@@ -1225,7 +1239,9 @@ pub async fn log_in(
 )]
 #[serde(crate = "::arazzo::__private::serde")]
 pub struct OrderWithLoginOutputsInputs {
+    /// `username`.
     pub username: ::std::string::String,
+    /// `password`.
     pub password: ::std::string::String,
 }
 /// The outputs of the `order-with-login-outputs` workflow.

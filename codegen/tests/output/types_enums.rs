@@ -10,11 +10,14 @@
 )]
 #[serde(crate = "::arazzo::__private::serde")]
 pub struct AddPetInputs {
+    /// `name`.
     pub name: ::std::string::String,
     /// The kind of animal, an enum in the inputs too.
     pub kind: AddPetInputsKind,
+    /// `age`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub age: ::std::option::Option<i32>,
+    /// `weight`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub weight: ::std::option::Option<f32>,
     /// Free-form labels, a map.

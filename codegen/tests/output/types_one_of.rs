@@ -10,6 +10,7 @@
 )]
 #[serde(crate = "::arazzo::__private::serde")]
 pub struct FindThingsInputs {
+    /// `id`.
     pub id: ::std::string::String,
 }
 /// The outputs of the `find-things` workflow.

@@ -10,6 +10,7 @@
 )]
 #[serde(crate = "::arazzo::__private::serde")]
 pub struct ReadPetInputs {
+    /// `id`.
     pub id: i64,
 }
 /// The outputs of the `read-pet` workflow.

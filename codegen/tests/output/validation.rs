@@ -10,18 +10,25 @@
 )]
 #[serde(crate = "::arazzo::__private::serde")]
 pub struct TaggedItemsInputs {
+    /// `email`.
     pub email: ::std::string::String,
+    /// `roles`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub roles: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `groups`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub groups: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `message`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
+    /// `page`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub page: ::std::option::Option<i64>,
+    /// `profile`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub profile: ::std::option::Option<TaggedItemsInputsProfile>,
 }
+/// An object of the workflow's inputs.
 #[derive(
     Clone,
     Debug,
@@ -32,6 +39,7 @@ pub struct TaggedItemsInputs {
 )]
 #[serde(crate = "::arazzo::__private::serde")]
 pub struct TaggedItemsInputsProfile {
+    /// `locale`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub locale: ::std::option::Option<TaggedItemsInputsProfileLocale>,
 }
