@@ -80,6 +80,7 @@ impl Generator {
     /// `CARGO_MANIFEST_DIR`), and file names in diagnostics are shown relative to it.
     pub fn generate(&self, base_dir: &Path, file: &Path) -> Output {
         let cx = diag::Ctxt::new();
+        self.check_settings(&cx, file);
         let loaded = load::load(&cx, base_dir, file, &self.settings);
         let (plan, files) = match &loaded {
             Some(loaded) => (
@@ -109,6 +110,26 @@ impl Generator {
 }
 
 impl Generator {
+    /// Settings that generated code could not use: a derive or runtime path that is no
+    /// Rust path would otherwise be dropped without a word.
+    fn check_settings(&self, cx: &diag::Ctxt, file: &Path) {
+        let span = source::file_span(file);
+        for derive in &self.settings.derives {
+            if syn::parse_str::<syn::Path>(derive).is_err() {
+                cx.error(&span, format!("the derive `{derive}` is not a Rust path"))
+                    .help("give a trait path such as `Eq`, `Hash` or `schemars::JsonSchema`");
+            }
+        }
+        let runtime = &self.settings.runtime_path;
+        if syn::parse_str::<syn::Path>(runtime).is_err() {
+            cx.error(
+                &span,
+                format!("the runtime path `{runtime}` is not a Rust path"),
+            )
+            .help("give the path of the `arazzo` crate, such as `::arazzo` or `::arazzo_runtime`");
+        }
+    }
+
     /// After a YAML syntax error: the plan of the document with the bad lines blanked out,
     /// for the skeleton, and the files it read. Its diagnostics are dropped: the one
     /// syntax error is what the user needs to see.
@@ -260,6 +281,31 @@ impl Output {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn settings_that_are_no_rust_paths_are_errors() {
+        let dir = std::env::temp_dir().join(format!("arazzo-settings-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut settings = Settings::default();
+        settings
+            .with_derive("Eq")
+            .with_derive("Hash Eq")
+            .with_runtime_path("arazzo rt");
+        let output = Generator::new(&settings).generate(&dir, Path::new("missing.arazzo.yml"));
+        let messages: Vec<String> = output
+            .diagnostics
+            .iter()
+            .map(|d| d.message.clone())
+            .collect();
+        assert_eq!(
+            messages[..2],
+            [
+                "the derive `Hash Eq` is not a Rust path".to_owned(),
+                "the runtime path `arazzo rt` is not a Rust path".to_owned(),
+            ]
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
     use super::*;
 
     /// A failing build script reports each error once: in the returned error, not also as
