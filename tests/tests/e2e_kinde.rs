@@ -191,7 +191,7 @@ async fn a_transport_failure_names_the_step_and_url() {
         .unwrap_err();
     assert_eq!(
         error.to_string(),
-        "step `listRoles` of workflow `invite-user-to-organization`: could not connect to http://127.0.0.1:9/api/v1/roles?sort=name_asc&page_size=100: Connection refused (os error 111)"
+        "step `listRoles` of workflow `invite-user-to-organization`: could not connect to http://127.0.0.1:9/api/v1/roles?sort=***&page_size=***: Connection refused (os error 111)"
     );
 }
 
