@@ -24,7 +24,8 @@ use serde_json::{json, Value};
 pub(crate) enum Format {
     /// rustc-style messages with source snippets, on stderr.
     Human,
-    /// One JSON array of `{severity, message, file, line, column, path, notes}`, on stdout.
+    /// One JSON array of `{severity, code, message, file, line, column, path, notes}`, on
+    /// stdout.
     Json,
 }
 
@@ -143,7 +144,8 @@ impl Snippets {
             Severity::Error => Snippet::error(),
             Severity::Warning => Snippet::warning(),
         }
-        .with_message(&diagnostic.message);
+        .with_message(&diagnostic.message)
+        .with_code(diagnostic.rule.to_string());
         let mut notes = Vec::new();
         let label = diagnostic
             .location
@@ -222,6 +224,7 @@ fn where_note(diagnostic: &Diagnostic) -> String {
 fn to_json(diagnostic: &Diagnostic) -> Value {
     json!({
         "severity": diagnostic.severity.as_str(),
+        "code": diagnostic.rule.to_string(),
         "message": diagnostic.message,
         "file": display_path(&diagnostic.file),
         "line": diagnostic.location.map(|l| l.line),

@@ -92,7 +92,7 @@ fn check_typos_reports_every_error_like_rustc() {
     assert_exit(&output, 1);
     assert!(output.stdout.is_empty());
     let expected = "\
-error: unknown operationId `GetRolez`
+error[arazzo::unknown-operation]: unknown operationId `GetRolez`
    --> tests/ui/fixtures/typos.arazzo.yml:18:22
    |
 18 |         operationId: GetRolez
@@ -101,7 +101,7 @@ error: unknown operationId `GetRolez`
    = at: workflows[0].steps[0].operationId
    = help: did you mean `GetRoles`?
 
-error: operation `createOrganizationInvite` has no path parameter `org_cod`
+error[arazzo::unknown-parameter]: operation `createOrganizationInvite` has no path parameter `org_cod`
    --> tests/ui/fixtures/typos.arazzo.yml:24:19
    |
 24 |           - name: org_cod
@@ -110,7 +110,7 @@ error: operation `createOrganizationInvite` has no path parameter `org_cod`
    = at: workflows[0].steps[1].parameters[0].name
    = help: did you mean `org_code`?
 
-error: missing required path parameter `org_code` of operation `createOrganizationInvite`
+error[arazzo::missing-parameter]: missing required path parameter `org_code` of operation `createOrganizationInvite`
    --> tests/ui/fixtures/typos.arazzo.yml:21:9
    |
 21 |       - stepId: createInvite
@@ -119,7 +119,7 @@ error: missing required path parameter `org_code` of operation `createOrganizati
    = at: workflows[0].steps[1]
    = help: add `- name: org_code` with `in: path` and a `value` to the step's parameters
 
-error: step `createInvite` has no output `cod`
+error[arazzo::unknown-output]: step `createInvite` has no output `cod`
    --> tests/ui/fixtures/typos.arazzo.yml:32:13
    |
 32 |       code: $steps.createInvite.outputs.cod
@@ -142,6 +142,7 @@ fn check_typos_as_json() {
     let expected = json!([
         {
             "severity": "error",
+            "code": "arazzo::unknown-operation",
             "message": "unknown operationId `GetRolez`",
             "file": "tests/ui/fixtures/typos.arazzo.yml",
             "line": 18,
@@ -151,6 +152,7 @@ fn check_typos_as_json() {
         },
         {
             "severity": "error",
+            "code": "arazzo::unknown-parameter",
             "message": "operation `createOrganizationInvite` has no path parameter `org_cod`",
             "file": "tests/ui/fixtures/typos.arazzo.yml",
             "line": 24,
@@ -160,6 +162,7 @@ fn check_typos_as_json() {
         },
         {
             "severity": "error",
+            "code": "arazzo::missing-parameter",
             "message": "missing required path parameter `org_code` of operation `createOrganizationInvite`",
             "file": "tests/ui/fixtures/typos.arazzo.yml",
             "line": 21,
@@ -171,6 +174,7 @@ fn check_typos_as_json() {
         },
         {
             "severity": "error",
+            "code": "arazzo::unknown-output",
             "message": "step `createInvite` has no output `cod`",
             "file": "tests/ui/fixtures/typos.arazzo.yml",
             "line": 32,
@@ -223,7 +227,9 @@ fn check_missing_file() {
     assert_exit(&output, 1);
     let stderr = stderr(&output);
     assert!(
-        stderr.starts_with(&format!("error: couldn't read `{missing}`: ")),
+        stderr.starts_with(&format!(
+            "error[arazzo::unreadable-file]: couldn't read `{missing}`: "
+        )),
         "{stderr}"
     );
     assert!(
@@ -364,7 +370,7 @@ fn generate_with_errors_writes_nothing() {
     assert!(output.stdout.is_empty());
     let stderr = stderr(&output);
     assert!(
-        stderr.contains("error: unknown operationId `GetRolez`\n   --> tests/ui/fixtures/typos.arazzo.yml:18:22\n"),
+        stderr.contains("error[arazzo::unknown-operation]: unknown operationId `GetRolez`\n   --> tests/ui/fixtures/typos.arazzo.yml:18:22\n"),
         "{stderr}"
     );
     assert!(

@@ -7,6 +7,8 @@ use std::cell::RefCell;
 use std::fmt::{self, Write as _};
 use std::path::{Path, PathBuf};
 
+pub use crate::rules::Rule;
+
 /// How serious a [`Diagnostic`] is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
@@ -48,6 +50,8 @@ pub struct Location {
 pub struct Diagnostic {
     /// Error or warning.
     pub severity: Severity,
+    /// The rule that reported it; its code (`arazzo::unknown-operation`) is stable.
+    pub rule: Rule,
     /// A rustc-style message: lowercase, offending names in backticks, no trailing period.
     pub message: String,
     /// The file the problem is in, relative to the base directory given to the generator.
@@ -121,7 +125,17 @@ impl Diagnostic {
 
     /// Renders the diagnostic with its severity in front, as a command-line tool prints it.
     pub fn render_full(&self) -> String {
-        format!("{}: {}", self.severity, self.render())
+        format!("{}[{}]: {}", self.severity, self.rule, self.render())
+    }
+
+    /// [`Diagnostic::render`] with the rule's code on a last line, for rustc, which shows
+    /// its own `error:` or `warning:` in front.
+    pub fn render_with_code(&self) -> String {
+        let pad = match self.location {
+            Some(loc) => " ".repeat(loc.line.to_string().len()),
+            None => "  ".to_owned(),
+        };
+        format!("{}\n{pad} = code: {}", self.render(), self.rule)
     }
 }
 
@@ -199,19 +213,36 @@ impl Ctxt {
         }
     }
 
-    /// Reports an error at `span`.
-    pub fn error(&self, span: &Span, message: impl Into<String>) -> DiagnosticBuilder<'_> {
-        self.push(Severity::Error, span, message.into())
+    /// Reports an error of `rule` at `span`.
+    pub fn error(
+        &self,
+        rule: Rule,
+        span: &Span,
+        message: impl Into<String>,
+    ) -> DiagnosticBuilder<'_> {
+        self.push(Severity::Error, rule, span, message.into())
     }
 
-    /// Reports a warning at `span`.
-    pub fn warning(&self, span: &Span, message: impl Into<String>) -> DiagnosticBuilder<'_> {
-        self.push(Severity::Warning, span, message.into())
+    /// Reports a warning of `rule` at `span`.
+    pub fn warning(
+        &self,
+        rule: Rule,
+        span: &Span,
+        message: impl Into<String>,
+    ) -> DiagnosticBuilder<'_> {
+        self.push(Severity::Warning, rule, span, message.into())
     }
 
-    fn push(&self, severity: Severity, span: &Span, message: String) -> DiagnosticBuilder<'_> {
+    fn push(
+        &self,
+        severity: Severity,
+        rule: Rule,
+        span: &Span,
+        message: String,
+    ) -> DiagnosticBuilder<'_> {
         let diagnostic = Diagnostic {
             severity,
+            rule,
             message,
             file: span.file.clone(),
             path: span.path.clone(),
@@ -351,6 +382,7 @@ mod tests {
     fn renders_like_rustc() {
         let d = Diagnostic {
             severity: Severity::Error,
+            rule: Rule::UnknownOperation,
             message: "unknown operationId `GetRolez`".into(),
             file: PathBuf::from("arazzo/kinde.yml"),
             path: "workflows[0].steps[0].operationId".into(),
@@ -364,11 +396,14 @@ mod tests {
         };
         assert_eq!(
             d.render_full(),
-            "error: unknown operationId `GetRolez`\n  \
+            "error[arazzo::unknown-operation]: unknown operationId `GetRolez`\n  \
              --> arazzo/kinde.yml:48:18\n   |\n\
              48 |     operationId: GetRolez\n   |                  ^^^^^^^^\n   \
              = at: workflows[0].steps[0].operationId\n   \
              = help: did you mean `GetRoles`?"
         );
+        assert!(d
+            .render_with_code()
+            .ends_with("= help: did you mean `GetRoles`?\n   = code: arazzo::unknown-operation"));
     }
 }

@@ -35,6 +35,7 @@ mod load;
 mod model;
 mod naming;
 mod openapi;
+mod rules;
 mod settings;
 mod source;
 mod swagger;
@@ -44,6 +45,7 @@ use std::path::{Path, PathBuf};
 use proc_macro2::TokenStream;
 
 pub use diag::{Diagnostic, Location, Severity};
+pub use rules::Rule;
 pub use settings::Settings;
 
 /// Generates Rust code from Arazzo documents.
@@ -116,13 +118,18 @@ impl Generator {
         let span = source::file_span(file);
         for derive in &self.settings.derives {
             if syn::parse_str::<syn::Path>(derive).is_err() {
-                cx.error(&span, format!("the derive `{derive}` is not a Rust path"))
-                    .help("give a trait path such as `Eq`, `Hash` or `schemars::JsonSchema`");
+                cx.error(
+                    Rule::InvalidSetting,
+                    &span,
+                    format!("the derive `{derive}` is not a Rust path"),
+                )
+                .help("give a trait path such as `Eq`, `Hash` or `schemars::JsonSchema`");
             }
         }
         let runtime = &self.settings.runtime_path;
         if syn::parse_str::<syn::Path>(runtime).is_err() {
             cx.error(
+                Rule::InvalidSetting,
                 &span,
                 format!("the runtime path `{runtime}` is not a Rust path"),
             )

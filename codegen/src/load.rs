@@ -29,6 +29,7 @@ use crate::asyncapi::{self, AsyncApiSource};
 use crate::diag::{did_you_mean, display_path, Ctxt, Span};
 use crate::model::{Document, SourceDescription, SourceType};
 pub(crate) use crate::openapi::OpenApiSource;
+use crate::rules::Rule;
 use crate::settings::Settings;
 use crate::source::{file_span, normalize_path, Pointer, SourceFile};
 use crate::swagger;
@@ -132,6 +133,7 @@ pub(crate) fn load(cx: &Ctxt, base_dir: &Path, file: &Path, settings: &Settings)
         Ok(text) => text,
         Err(err) => {
             cx.error(
+                Rule::UnreadableFile,
                 &file_span(&display),
                 format!("couldn't read `{}`: {err}", display_path(&display)),
             );
@@ -319,6 +321,7 @@ impl<'a> Loader<'a> {
         if !is_arazzo(&value) && (value.get("openapi").is_some() || value.get("swagger").is_some())
         {
             cx.error(
+                Rule::WrongSourceKind,
                 &arazzo.span(""),
                 format!(
                     "`{}` is an OpenAPI description, not an Arazzo document",
@@ -380,6 +383,7 @@ impl<'a> Loader<'a> {
                     _ => file_span(&file.path),
                 };
                 self.cx.error(
+                    Rule::SyntaxError,
                     &span,
                     format!(
                         "couldn't parse `{}` as {format}: {message}",
@@ -396,7 +400,9 @@ impl<'a> Loader<'a> {
         match deserialize_located::<Document>(value) {
             Ok(document) => Some(document),
             Err((pointer, message)) => {
-                let diagnostic = self.cx.error(&file.span(&pointer), message);
+                let diagnostic = self
+                    .cx
+                    .error(Rule::InvalidShape, &file.span(&pointer), message);
                 // A document of a later version fails on its features; say why they are not
                 // understood.
                 let version = value.get("arazzo").map(version_string).unwrap_or_default();
@@ -469,7 +475,7 @@ impl<'a> Loader<'a> {
             // Documents that name each other are legal, but the loaded tree cannot hold a
             // cycle; only calls through this one source description are affected.
             self.cx
-                .warning(
+                .warning(Rule::SourceCycle,
                     &url_span,
                     format!(
                         "source description `{name}` refers back to `{}`, which is already being loaded; its workflows cannot be called through `{name}`",
@@ -500,6 +506,7 @@ impl<'a> Loader<'a> {
             Err(err) => {
                 let not_found = err.kind() == io::ErrorKind::NotFound;
                 let diagnostic = self.cx.error(
+                    Rule::UnreadableFile,
                     &url_span,
                     format!(
                         "couldn't read `{}` for source description `{name}`: {err}",
@@ -543,7 +550,7 @@ impl<'a> Loader<'a> {
             (_, DocumentKind::Swagger) => {
                 let version = value.get("swagger").map(version_string).unwrap_or_default();
                 if !version.starts_with("2.") {
-                    self.cx.error(
+                    self.cx.error(Rule::UnsupportedVersion,
                         &file.span("/swagger"),
                         format!(
                             "`{}` is Swagger {version}, which is not supported; use Swagger 2.0 or OpenAPI 3",
@@ -555,7 +562,8 @@ impl<'a> Loader<'a> {
                 }
                 let converted = swagger::to_openapi3(&value);
                 for (pointer, note) in &converted.notes {
-                    self.cx.warning(&file.span(pointer), note.clone());
+                    self.cx
+                        .warning(Rule::SwaggerConversion, &file.span(pointer), note.clone());
                 }
                 let parsed = self.parse_openapi(file, converted.document, "3.0.3");
                 self.keep_openapi(name, abs, parsed, split)
@@ -563,7 +571,7 @@ impl<'a> Loader<'a> {
             (_, DocumentKind::AsyncApi) => self.load_asyncapi(name, file, value),
             (_, DocumentKind::Unknown) => {
                 self.cx
-                    .error(
+                    .error(Rule::WrongSourceKind,
                         &url_span,
                         format!(
                             "source description `{name}` (`{}`) is neither an OpenAPI description nor an Arazzo document",
@@ -628,6 +636,7 @@ impl<'a> Loader<'a> {
             DocumentKind::Unknown => "none of OpenAPI, AsyncAPI or Arazzo",
         };
         self.cx.error(
+            Rule::WrongSourceKind,
             &doc.span(&item.key("type")),
             format!(
                 "source description `{}` has `type: {declared}`, but `{}` is {actual}",
@@ -644,8 +653,12 @@ impl<'a> Loader<'a> {
         for problem in &problems {
             let span = file.span(&problem.pointer);
             match problem.error {
-                true => self.cx.error(&span, problem.message.clone()),
-                false => self.cx.warning(&span, problem.message.clone()),
+                true => self
+                    .cx
+                    .error(Rule::InvalidAsyncApi, &span, problem.message.clone()),
+                false => self
+                    .cx
+                    .warning(Rule::InvalidAsyncApi, &span, problem.message.clone()),
             };
         }
         let Some(description) = description else {
@@ -679,7 +692,7 @@ impl<'a> Loader<'a> {
         let lower = url.to_ascii_lowercase();
         if lower.starts_with("http://") || lower.starts_with("https://") {
             self.cx
-                .error(
+                .error(Rule::RemoteSource,
                     url_span,
                     format!(
                         "source description `{name}` has a remote url `{url}`; map it to a local file, e.g. `sources = {{ {name} = \"path/to/file.yaml\" }}`"
@@ -705,7 +718,7 @@ impl<'a> Loader<'a> {
             };
             strip_query_and_fragment(rest)
         } else if has_scheme(url) {
-            self.cx.error(
+            self.cx.error(Rule::RemoteSource,
                 url_span,
                 format!(
                     "source description `{name}` has a url `{url}` the generator cannot read; map it to a local file, e.g. `sources = {{ {name} = \"path/to/file.yaml\" }}`"
@@ -716,7 +729,7 @@ impl<'a> Loader<'a> {
             if let base_uri::Base::Remote(base) = base {
                 let resolved = base_uri::remote(base, url).unwrap_or_else(|| url.to_owned());
                 self.cx
-                    .error(
+                    .error(Rule::RemoteSource,
                         url_span,
                         format!(
                             "source description `{name}` has the url `{url}`, which resolves against the document's `$self` to the remote `{resolved}`; map it to a local file, e.g. `sources = {{ {name} = \"path/to/file.yaml\" }}`"
@@ -733,6 +746,7 @@ impl<'a> Loader<'a> {
         let path = crate::openapi::percent_decode(path);
         if path.is_empty() {
             self.cx.error(
+                Rule::InvalidShape,
                 url_span,
                 format!("source description `{name}` has an empty url"),
             );
@@ -769,6 +783,7 @@ impl<'a> Loader<'a> {
             changed = Some(value);
         } else {
             self.cx.error(
+                Rule::UnsupportedVersion,
                 &file.span("/openapi"),
                 format!(
                     "`{}` is OpenAPI {version}, which is not supported; use OpenAPI 3.0 or 3.1",
@@ -801,6 +816,7 @@ impl<'a> Loader<'a> {
                 let refined = catch_unwind(AssertUnwindSafe(|| locate_openapi_error(value)));
                 let (pointer, message) = refined.ok().flatten().unwrap_or(error);
                 self.cx.error(
+                    Rule::InvalidOpenApi,
                     &file.span(&pointer),
                     format!("invalid OpenAPI description: {message}"),
                 );
@@ -808,6 +824,7 @@ impl<'a> Loader<'a> {
             }
             Err(_) => {
                 self.cx.error(
+                    Rule::InvalidOpenApi,
                     &file.span(""),
                     "invalid OpenAPI description: the OpenAPI parser failed on this document",
                 );
@@ -836,6 +853,7 @@ impl<'a> Loader<'a> {
                 continue;
             }
             let diagnostic = self.cx.warning(
+                Rule::UnusedSetting,
                 &arazzo.span("/sourceDescriptions"),
                 format!("`sources` maps `{name}`, but no source description has that name"),
             );

@@ -185,8 +185,8 @@ fn refs_that_point_nowhere() {
     assert_eq!(
         warnings,
         [
-            "warning: `$ref` `#/components/parameters/Missing` points to nothing in `api.openapi.yml`\n  --> api.openapi.yml:10:17\n   |\n10 |         - $ref: '#/components/parameters/Missing'\n   |                 ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n   = at: paths[\"/a\"].get.parameters[0].$ref\n   = help: what uses it is left out of the generated code; fix the reference",
-            "warning: `$ref` `#/components/parameters/Gone` points to nothing in `api.openapi.yml`\n  --> api.openapi.yml:14:19\n   |\n14 |     Page: { $ref: '#/components/parameters/Gone' }\n   |                   ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n   = at: components.parameters.Page.$ref\n   = help: what uses it is left out of the generated code; fix the reference",
+            "warning[arazzo::dangling-ref]: `$ref` `#/components/parameters/Missing` points to nothing in `api.openapi.yml`\n  --> api.openapi.yml:10:17\n   |\n10 |         - $ref: '#/components/parameters/Missing'\n   |                 ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n   = at: paths[\"/a\"].get.parameters[0].$ref\n   = help: what uses it is left out of the generated code; fix the reference",
+            "warning[arazzo::dangling-ref]: `$ref` `#/components/parameters/Gone` points to nothing in `api.openapi.yml`\n  --> api.openapi.yml:14:19\n   |\n14 |     Page: { $ref: '#/components/parameters/Gone' }\n   |                   ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n   = at: components.parameters.Page.$ref\n   = help: what uses it is left out of the generated code; fix the reference",
         ]
     );
 }

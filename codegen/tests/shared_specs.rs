@@ -63,7 +63,7 @@ const KNOWN_DEFECTS: &[(&str, &str)] = &[(
     // end at the output name (or a JSON Pointer after `#`), and the quoted
     // `'$inputs.permissionKey'` would be a string literal, never the input's value.
     "specs/kinde/arazzo/kinde-create-role-with-permission-workflow.yml",
-    "error: unexpected `[?(@.key == '$inputs.permissionKey')].id` after runtime expression `$steps.resolvePermissionId.outputs.permissions`",
+    "error[arazzo::invalid-expression]: unexpected `[?(@.key == '$inputs.permissionKey')].id` after runtime expression `$steps.resolvePermissionId.outputs.permissions`",
 )];
 
 #[test]

@@ -109,7 +109,7 @@ fn expand(input: Input) -> syn::Result<TokenStream> {
         .diagnostics
         .iter()
         .filter(|d| d.severity == Severity::Error)
-        .map(|d| syn::Error::new(input.path.span(), d.render()))
+        .map(|d| syn::Error::new(input.path.span(), d.render_with_code()))
         .reduce(|mut all, e| {
             all.combine(e);
             all

@@ -7,6 +7,7 @@ use crate::diag::did_you_mean;
 use crate::expr::{self, ComponentKind, Expr};
 use crate::ir;
 use crate::model::{self, FailureActionType, ReusableOr, SuccessActionType};
+use crate::rules::Rule;
 use crate::source::Pointer;
 
 /// The common shape of success and failure actions.
@@ -163,6 +164,7 @@ where
                     Ok(Expr::Component { kind, name }) if kind == component_kind => name,
                     Ok(_) => {
                         ck.error(
+                            Rule::InvalidReference,
                             &ref_at,
                             format!(
                                 "an action reference here must be `$components.{}.<name>`",
@@ -172,12 +174,20 @@ where
                         continue;
                     }
                     Err(e) => {
-                        ck.error_in(&ref_at, &reusable.reference, e.offset, e.len, e.message);
+                        ck.error_in(
+                            Rule::InvalidReference,
+                            &ref_at,
+                            &reusable.reference,
+                            e.offset,
+                            e.len,
+                            e.message,
+                        );
                         continue;
                     }
                 };
                 let Some((key, view)) = find(&name) else {
                     let mut error = ck.error(
+                        Rule::UnknownComponent,
                         &ref_at,
                         format!("unknown component `{}.{name}`", component_kind.as_str()),
                     );
@@ -198,6 +208,7 @@ where
             && component_kind == ComponentKind::SuccessActions
         {
             ck.warning(
+                Rule::EmptyCriteria,
                 &view_at.key("criteria"),
                 "an empty `criteria` list: the action always applies",
             )
@@ -205,6 +216,7 @@ where
         }
         if !names_seen.insert(view.name) {
             ck.warning(
+                Rule::DuplicateName,
                 &entry_at,
                 format!("duplicate action `{}` in this list", view.name),
             )
@@ -237,6 +249,7 @@ fn lower_one(
         let index = names.steps.get_index_of(step_id);
         if index.is_none() {
             let mut error = ck.error(
+                Rule::UnknownStep,
                 &at.key("stepId"),
                 format!(
                     "unknown step `{step_id}` in workflow `{}`",
@@ -260,6 +273,7 @@ fn lower_one(
             }
             _ => {
                 ck.error(
+                    Rule::InvalidAction,
                     at,
                     format!(
                         "`goto` action `{}` needs exactly one of `stepId` and `workflowId`",
@@ -277,7 +291,7 @@ fn lower_one(
                     ck, names, phase, view, written, at, "`retry`",
                 )?)),
                 (Some(_), Some(_)) => {
-                    ck.error(
+                    ck.error(Rule::InvalidAction,
                         at,
                         format!(
                             "`retry` action `{}` can name a `stepId` or a `workflowId` to run first, not both",
@@ -290,6 +304,7 @@ fn lower_one(
             let after = match view.retry_after {
                 Some(after) if !after.is_finite() || after < 0.0 => {
                     ck.error(
+                        Rule::InvalidAction,
                         &at.key("retryAfter"),
                         "`retryAfter` must be a non-negative number of seconds",
                     );
@@ -304,6 +319,7 @@ fn lower_one(
                     Ok(limit) => limit,
                     Err(_) => {
                         ck.error(
+                            Rule::InvalidAction,
                             &at.key("retryLimit"),
                             format!("`retryLimit` {limit} is too large"),
                         );
@@ -320,12 +336,14 @@ fn lower_one(
     };
     if view.kind == Kind::End && (view.step_id.is_some() || view.workflow_id.is_some()) {
         ck.warning(
+            Rule::IgnoredField,
             at,
             "`stepId` and `workflowId` are ignored on an `end` action",
         );
     }
     if view.parameters.is_some() && view.workflow_id.is_none() {
         ck.warning(
+            Rule::IgnoredField,
             &at.key("parameters"),
             format!(
                 "`parameters` are ignored: action `{}` runs no workflow",
@@ -336,6 +354,7 @@ fn lower_one(
     }
     if view.kind != Kind::Retry && (view.retry_after.is_some() || view.retry_limit.is_some()) {
         ck.warning(
+            Rule::IgnoredField,
             at,
             "`retryAfter` and `retryLimit` only apply to `retry` actions",
         );

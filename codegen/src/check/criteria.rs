@@ -9,6 +9,7 @@ use crate::expr::{
 };
 use crate::ir;
 use crate::model;
+use crate::rules::Rule;
 use crate::source::Pointer;
 
 /// The criteria of a list (success criteria, or an action's), or `None` if any is wrong.
@@ -54,7 +55,7 @@ fn lower(
     let kind = match kind(ck, criterion) {
         Ok(kind) => kind,
         Err(message) => {
-            ck.error(&at.key("type"), message);
+            ck.error(Rule::InvalidCriterion, &at.key("type"), message);
             return None;
         }
     };
@@ -65,13 +66,23 @@ fn lower(
         Ok(parsed) => parsed,
         Err(e) => {
             match (e.site, criterion.context.as_deref()) {
-                (ErrorSite::Context, Some(context)) => {
-                    ck.error_in(&context_at, context, e.offset, e.len, e.message)
-                }
-                (ErrorSite::Context, None) => ck.error(at, e.message),
-                (ErrorSite::Input, _) => {
-                    ck.error_in(&condition_at, text, e.offset, e.len, e.message)
-                }
+                (ErrorSite::Context, Some(context)) => ck.error_in(
+                    Rule::InvalidCriterion,
+                    &context_at,
+                    context,
+                    e.offset,
+                    e.len,
+                    e.message,
+                ),
+                (ErrorSite::Context, None) => ck.error(Rule::InvalidCriterion, at, e.message),
+                (ErrorSite::Input, _) => ck.error_in(
+                    Rule::InvalidCriterion,
+                    &condition_at,
+                    text,
+                    e.offset,
+                    e.len,
+                    e.message,
+                ),
             };
             return None;
         }
@@ -79,6 +90,7 @@ fn lower(
     for warning in &parsed.warnings {
         match (warning.site, criterion.context.as_deref()) {
             (ErrorSite::Context, Some(context)) => ck.warning_in(
+                Rule::NonstandardForm,
                 &context_at,
                 context,
                 warning.offset,
@@ -86,6 +98,7 @@ fn lower(
                 warning.message.clone(),
             ),
             _ => ck.warning_in(
+                Rule::NonstandardForm,
                 &condition_at,
                 text,
                 warning.offset,
@@ -189,7 +202,14 @@ fn embedded(
     let template = match expr::parse_template(text) {
         Ok(parts) => parts,
         Err(e) => {
-            ck.error_in(&condition_at, text, e.offset, e.len, e.message);
+            ck.error_in(
+                Rule::InvalidCriterion,
+                &condition_at,
+                text,
+                e.offset,
+                e.len,
+                e.message,
+            );
             return None;
         }
     };
@@ -225,8 +245,8 @@ fn embedded(
             e.message
         );
         match e.site {
-            ErrorSite::Context => ck.error(&at.key("context"), e.message),
-            ErrorSite::Input => ck.error(&condition_at, message),
+            ErrorSite::Context => ck.error(Rule::InvalidCriterion, &at.key("context"), e.message),
+            ErrorSite::Input => ck.error(Rule::InvalidCriterion, &condition_at, message),
         };
         return None;
     }
@@ -299,8 +319,12 @@ fn check_declared_status(
         .any(|s| *s == code || s.eq_ignore_ascii_case(&range))
     {
         let list: Vec<String> = statuses.iter().map(|s| format!("`{s}`")).collect();
-        ck.warning(at, format!("the operation declares no `{code}` response"))
-            .note(format!("it declares {}", list.join(", ")));
+        ck.warning(
+            Rule::UndeclaredStatus,
+            at,
+            format!("the operation declares no `{code}` response"),
+        )
+        .note(format!("it declares {}", list.join(", ")));
     }
 }
 

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use super::{workflow_pointer, Checker};
 use crate::model::{self, Extensions};
+use crate::rules::Rule;
 use crate::source::Pointer;
 
 /// `arazzo: 2.0.0`: only 1.0.x and 1.1.x documents are read; the patch version is
@@ -12,6 +13,7 @@ pub(super) fn check_version(ck: &Checker) {
     if ck.doc.spec_version().is_none() {
         let version = ck.doc.arazzo.trim();
         ck.error(
+            Rule::UnsupportedVersion,
             &Pointer::root().key("arazzo"),
             format!(
                 "unsupported Arazzo version `{version}`; this generator supports 1.0.x and 1.1.x"
@@ -33,6 +35,7 @@ pub(super) fn check_self(ck: &Checker) {
     let at = Pointer::root().key("$self");
     if let Some(hash) = uri.find('#') {
         ck.error_in(
+            Rule::InvalidSelf,
             &at,
             uri,
             hash,
@@ -48,6 +51,7 @@ pub(super) fn check_self(ck: &Checker) {
             || matches!(c, '<' | '>' | '"' | '{' | '}' | '|' | '\\' | '^' | '`')
     }) {
         ck.error_in(
+            Rule::InvalidSelf,
             &at,
             uri,
             bad.0,
@@ -71,6 +75,7 @@ pub(super) fn check_newer_fields(ck: &Checker) {
     let report = |at: Pointer, field: &str, effect: &str| {
         ck.cx
             .warning(
+                Rule::NewerFeature,
                 &ck.file.key_span(&at),
                 format!(
                     "`{field}` is an Arazzo 1.1 field; this document says `arazzo: {}`",
@@ -166,12 +171,14 @@ fn with_parameters<T>(
 pub(super) fn check_non_empty_lists(ck: &Checker) {
     if ck.doc.source_descriptions.is_empty() {
         ck.error(
+            Rule::EmptyList,
             &Pointer::root().key("sourceDescriptions"),
             "the document has no source descriptions; it needs at least one",
         );
     }
     if ck.doc.workflows.is_empty() {
         ck.error(
+            Rule::EmptyList,
             &Pointer::root().key("workflows"),
             "the document has no workflows; it needs at least one",
         );
@@ -179,6 +186,7 @@ pub(super) fn check_non_empty_lists(ck: &Checker) {
     for (index, wf) in ck.doc.workflows.iter().enumerate() {
         if wf.steps.is_empty() {
             ck.error(
+                Rule::EmptyList,
                 &workflow_pointer(index).key("steps"),
                 format!(
                     "workflow `{}` has no steps; it needs at least one",
@@ -202,6 +210,7 @@ pub(super) fn check_key_names(ck: &Checker) {
     let report = |at: Pointer, what: &str, key: &str| {
         if !valid(key) {
             ck.warning(
+                Rule::KeyCharacters,
                 &at,
                 format!(
                     "{what} `{key}` has characters other than letters, digits, `.`, `-` and `_`"
@@ -251,6 +260,7 @@ pub(super) fn check_unique_source_names(ck: &Checker) {
             .key("name");
         if let Some(first) = seen.insert(source.name.as_str(), index) {
             ck.error(
+                Rule::DuplicateName,
                 &pointer,
                 format!("duplicate source description name `{}`", source.name),
             )
@@ -265,6 +275,7 @@ pub(super) fn check_unique_workflow_ids(ck: &Checker) {
     for (index, wf) in ck.doc.workflows.iter().enumerate() {
         if let Some(first) = seen.insert(wf.workflow_id.as_str(), index) {
             ck.error(
+                Rule::DuplicateName,
                 &workflow_pointer(index).key("workflowId"),
                 format!("duplicate workflowId `{}`", wf.workflow_id),
             )
@@ -279,6 +290,7 @@ pub(super) fn check_unique_step_ids(ck: &Checker, wf_index: usize, wf: &model::W
     for (index, step) in wf.steps.iter().enumerate() {
         if let Some(first) = seen.insert(step.step_id.as_str(), index) {
             ck.error(
+                Rule::DuplicateName,
                 &workflow_pointer(wf_index)
                     .key("steps")
                     .index(index)
@@ -434,6 +446,7 @@ pub(super) fn check_unknown_fields(ck: &Checker) {
 fn unknown(ck: &Checker, at: &Pointer, extensions: &Extensions, known: &[&str]) {
     for key in model::unknown_fields(extensions) {
         let mut warning = ck.cx.warning(
+            Rule::UnknownField,
             &ck.file.key_span(&at.key(key)),
             format!("unknown field `{key}`; it is ignored"),
         );

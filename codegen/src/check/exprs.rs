@@ -15,6 +15,7 @@ use crate::expr::{self, Expr, MessageSource, ValueKind, WorkflowField};
 use crate::ir;
 use crate::load::OpenApiSource;
 use crate::model;
+use crate::rules::Rule;
 use crate::source::Pointer;
 
 /// The names of one workflow that expressions can refer to.
@@ -149,7 +150,7 @@ pub(super) fn resolve(
 ) -> Option<ir::Expr> {
     let shown = e.to_string();
     if let Some(fixed) = dotted_navigation(names, phase, e) {
-        ck.warning_in(
+        ck.warning_in(Rule::NonstandardForm,
             at,
             text,
             offset,
@@ -159,9 +160,10 @@ pub(super) fn resolve(
         .note("a dot in an input or output name is part of the name; `#/…` reaches inside a value. `strict = true` makes this an error");
         return resolve(ck, names, phase, &fixed, at, text, offset);
     }
-    let error = |message: String| {
-        ck.error_in(at, text, offset, shown.len(), message);
+    let error_of = |rule: Rule, message: String| {
+        ck.error_in(rule, at, text, offset, shown.len(), message);
     };
+    let error = |message: String| error_of(Rule::NoHttpResponse, message);
     let needs_response = |what: &str| -> bool {
         match phase {
             Phase::Response(scope) if scope.message => error(format!(
@@ -206,6 +208,7 @@ pub(super) fn resolve(
         Expr::Input { name, pointer } => {
             let Some((ident, required, _)) = names.inputs.get(name) else {
                 let mut diag = ck.error_in(
+                    Rule::UnknownInput,
                     at,
                     text,
                     offset,
@@ -236,6 +239,7 @@ pub(super) fn resolve(
         } => {
             let Some(step_names) = names.steps.get(step) else {
                 let mut diag = ck.error_in(
+                    Rule::UnknownStep,
                     at,
                     text,
                     offset,
@@ -251,7 +255,7 @@ pub(super) fn resolve(
             if let (None, Some(implicit)) =
                 (step_names.outputs.get(name), step_names.implicit.get(name))
             {
-                ck.warning_in(
+                ck.warning_in(Rule::NonstandardForm,
                     at,
                     text,
                     offset,
@@ -284,6 +288,7 @@ pub(super) fn resolve(
             }
             let Some(ident) = step_names.outputs.get(name) else {
                 let mut diag = ck.error_in(
+                    Rule::UnknownOutput,
                     at,
                     text,
                     offset,
@@ -327,7 +332,10 @@ pub(super) fn resolve(
                     Some(ir::Expr::Constant(Value::String(description.url.clone())))
                 }
                 None => {
-                    error(format!("unknown source description `{source}`"));
+                    error_of(
+                        Rule::UnknownSource,
+                        format!("unknown source description `{source}`"),
+                    );
                     None
                 }
             }
@@ -350,6 +358,7 @@ pub(super) fn resolve(
             };
             let Some(ident) = outputs.get(name) else {
                 let mut diag = ck.error_in(
+                    Rule::UnknownOutput,
                     at,
                     text,
                     offset,
@@ -387,7 +396,7 @@ pub(super) fn resolve(
                     .collect();
                 if running.len() > 1 {
                     let list: Vec<String> = running.iter().map(|s| format!("`{s}`")).collect();
-                    ck.error_in(
+                    ck.error_in(Rule::UndeclaredDependency,
                         at,
                         text,
                         offset,
@@ -402,7 +411,7 @@ pub(super) fn resolve(
                 }
                 if let [step] = running.as_slice() {
                     let step = *step;
-                    ck.warning_in(
+                    ck.warning_in(Rule::UndeclaredDependency,
                         at,
                         text,
                         offset,
@@ -422,7 +431,7 @@ pub(super) fn resolve(
                 }
             }
             let Some(dependency) = names.dependencies.get(workflow) else {
-                ck.error_in(
+                ck.error_in(Rule::UndeclaredDependency,
                     at,
                     text,
                     offset,
@@ -438,7 +447,12 @@ pub(super) fn resolve(
                 WorkflowField::Outputs => (&dependency.outputs, true),
             };
             let Some(ident) = fields.get(name) else {
+                let rule = match outputs {
+                    true => Rule::UnknownOutput,
+                    false => Rule::UnknownInput,
+                };
                 let mut diag = ck.error_in(
+                    rule,
                     at,
                     text,
                     offset,
@@ -465,7 +479,7 @@ pub(super) fn resolve(
             })
         }
         Expr::SourceDescription { .. } | Expr::Component { .. } => {
-            error(format!("`{shown}` is not a value"));
+            error_of(Rule::InvalidExpression, format!("`{shown}` is not a value"));
             None
         }
         Expr::SelfUri | Expr::Message(_) if ck.version < model::SpecVersion::V1_1 => {
@@ -474,9 +488,10 @@ pub(super) fn resolve(
             } else {
                 "$message"
             };
-            error(format!(
-                "`{root}` is only defined in Arazzo 1.1, not in 1.0.x"
-            ));
+            error_of(
+                Rule::NewerFeature,
+                format!("`{root}` is only defined in Arazzo 1.1, not in 1.0.x"),
+            );
             None
         }
         // 1.1: the canonical URI the document gives itself.
@@ -485,7 +500,8 @@ pub(super) fn resolve(
                 uri.trim().to_owned(),
             ))),
             None => {
-                error(
+                error_of(
+                    Rule::UnknownField,
                     "`$self` reads the document's `$self` field, and this document has none"
                         .to_owned(),
                 );
@@ -542,6 +558,7 @@ fn request(
 ) -> Option<ir::Expr> {
     let undeclared = |kind: &str, name: &str, declared: &[String]| {
         let mut diag = ck.error_in(
+            Rule::UnknownParameter,
             at,
             text,
             offset,
@@ -583,6 +600,7 @@ fn request(
                 || SENT_ANYWAY.iter().any(|h| h.eq_ignore_ascii_case(name));
             if !declared {
                 ck.warning_in(
+                    Rule::UnknownParameter,
                     at,
                     text,
                     offset,
@@ -596,6 +614,7 @@ fn request(
         MessageSource::Body(pointer) => {
             if !scope.body {
                 ck.error_in(
+                    Rule::NoRequestBody,
                     at,
                     text,
                     offset,
@@ -628,9 +647,23 @@ fn request(
                     // A closed schema rules the property out; an open one only does not
                     // list it.
                     let mut diag = if closed {
-                        ck.error_in(at, text, offset, shown.len(), message)
+                        ck.error_in(
+                            Rule::UnknownProperty,
+                            at,
+                            text,
+                            offset,
+                            shown.len(),
+                            message,
+                        )
                     } else {
-                        ck.warning_in(at, text, offset, shown.len(), message)
+                        ck.warning_in(
+                            Rule::UnknownProperty,
+                            at,
+                            text,
+                            offset,
+                            shown.len(),
+                            message,
+                        )
                     };
                     diag = match did_you_mean(&tokens[index], known.iter().map(String::as_str)) {
                         Some(hint) => diag.help(format!("did you mean `{hint}`?")),
@@ -679,7 +712,11 @@ pub(super) fn value_in(
                     })
                 }
                 Err(message) => {
-                    ck.error(at, format!("invalid Selector Object: {message}"));
+                    ck.error(
+                        Rule::InvalidSelector,
+                        at,
+                        format!("invalid Selector Object: {message}"),
+                    );
                     None
                 }
             };
@@ -772,14 +809,28 @@ pub(super) fn unparsed(
 ) -> Option<expr::Expr> {
     match e.fix {
         Some(fixed) => {
-            ck.warning_in(at, text, e.offset + lead, e.len, e.message)
-                .note(format!(
-                    "read as `{fixed}`; `strict = true` makes this an error"
-                ));
+            ck.warning_in(
+                Rule::NonstandardForm,
+                at,
+                text,
+                e.offset + lead,
+                e.len,
+                e.message,
+            )
+            .note(format!(
+                "read as `{fixed}`; `strict = true` makes this an error"
+            ));
             Some(*fixed)
         }
         None => {
-            ck.error_in(at, text, e.offset + lead, e.len, e.message);
+            ck.error_in(
+                Rule::InvalidExpression,
+                at,
+                text,
+                e.offset + lead,
+                e.len,
+                e.message,
+            );
             None
         }
     }
@@ -833,6 +884,7 @@ fn string(
             for span in expr::find_bare_expressions(s) {
                 let bare = &s[span.offset..span.offset + span.len];
                 ck.warning_in(
+                    Rule::LiteralExpression,
                     at,
                     s,
                     span.offset,
@@ -865,7 +917,7 @@ fn warn_unknown_root(ck: &Checker, at: &Pointer, s: &str) {
         .find(char::is_whitespace)
         .map_or(s.len(), |i| lead + i);
     let written = &s[lead..end];
-    let mut warning = ck.warning_in(
+    let mut warning = ck.warning_in(Rule::LiteralExpression,
         at,
         s,
         lead,

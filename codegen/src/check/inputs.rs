@@ -12,6 +12,7 @@ use serde_json::Value;
 use super::Checker;
 use crate::ir;
 use crate::naming::{pascal, snake, Scope};
+use crate::rules::Rule;
 use crate::source::Pointer;
 
 /// How deep `$ref`s and nesting are followed before giving up with a `Value`.
@@ -111,7 +112,7 @@ impl Builder<'_, '_> {
                         }),
                         Err(why) => {
                             self.ck
-                                .warning(
+                                .warning(Rule::UnusableDefault,
                                     &schema_at.key("default"),
                                     format!("the `default` of input `{name}` is not used: {why}"),
                                 )
@@ -285,8 +286,11 @@ impl Builder<'_, '_> {
             match regex::Regex::new(pattern) {
                 Ok(_) => out.push(ir::Constraint::Pattern(pattern.to_owned())),
                 Err(e) => {
-                    self.ck
-                        .error(&at.key("pattern"), format!("invalid `pattern`: {e}"));
+                    self.ck.error(
+                        Rule::InvalidPattern,
+                        &at.key("pattern"),
+                        format!("invalid `pattern`: {e}"),
+                    );
                 }
             }
         }
@@ -364,7 +368,7 @@ impl Builder<'_, '_> {
                 return Some((self.merge_all_of(current, &current_at, depth), current_at));
             };
             let Some(pointer) = reference.strip_prefix('#') else {
-                self.ck.error(
+                self.ck.error(Rule::UnsupportedRef,
                     &current_at.key("$ref"),
                     format!("`{reference}`: only references inside the Arazzo document (`#/components/inputs/…`) are supported"),
                 );
@@ -377,6 +381,7 @@ impl Builder<'_, '_> {
                 }
                 None => {
                     self.ck.error(
+                        Rule::DanglingRef,
                         &current_at.key("$ref"),
                         format!("`{reference}` does not resolve"),
                     );

@@ -13,6 +13,7 @@ use crate::asyncapi::{Action, AsyncApiSource, Message, Target};
 use crate::diag::did_you_mean;
 use crate::ir;
 use crate::model;
+use crate::rules::Rule;
 use crate::source::Pointer;
 
 /// The channel a `channelPath` names: `{$sourceDescriptions.<name>.url}#/channels/<key>`,
@@ -27,7 +28,7 @@ pub(super) fn resolve_channel<'a>(
     let (source, pointer) = match written.strip_prefix("{$sourceDescriptions.") {
         Some(rest) => {
             let Some((name, pointer)) = rest.split_once(".url}") else {
-                ck.error(
+                ck.error(Rule::InvalidChannel,
                     at,
                     format!("`{written}` is not a channel path; write `{{$sourceDescriptions.<name>.url}}#/channels/<channel>`"),
                 );
@@ -49,7 +50,7 @@ pub(super) fn resolve_channel<'a>(
                 .trim_start_matches("channels/");
             let key = crate::source::unescape_token(key).into_owned();
             if source.is_none() {
-                ck.warning(
+                ck.warning(Rule::NonstandardForm,
                     at,
                     format!("`{written}` does not name its source description; read as the channel `{key}`"),
                 )
@@ -70,7 +71,7 @@ pub(super) fn resolve_channel<'a>(
                 ck.loaded.sources.get(index),
                 Some(crate::load::LoadedSource::Failed)
             ) {
-                ck.error(
+                ck.error(Rule::WrongSourceKind,
                     at,
                     format!("source description `{name}` is not an AsyncAPI description; `channelPath` names AsyncAPI channels"),
                 );
@@ -87,6 +88,7 @@ pub(super) fn resolve_channel<'a>(
             .any(|s| matches!(s, crate::load::LoadedSource::Failed))
         {
             ck.error(
+                Rule::WrongSourceKind,
                 at,
                 format!(
                     "`{written}` names a channel, but no AsyncAPI source description was loaded"
@@ -115,7 +117,7 @@ pub(super) fn resolve_channel<'a>(
     let all = asyncapis
         .iter()
         .flat_map(|(_, a)| a.description.channels.keys().map(String::as_str));
-    let mut error = ck.error(at, format!("unknown channel `{key}`"));
+    let mut error = ck.error(Rule::UnknownChannel, at, format!("unknown channel `{key}`"));
     if let Some(hint) = did_you_mean(&key, all) {
         error = error.help(format!("did you mean `{hint}`?"));
     }
@@ -155,7 +157,7 @@ pub(super) fn target<'a>(
             if action == op.action && !reply {
                 // The AsyncAPI document describes its application: a workflow usually does
                 // the opposite of it (sends what the application receives).
-                ck.warning(
+                ck.warning(Rule::MessageAction,
                     &at.key("action"),
                     format!(
                         "step `{}` has `action: {}`, as the AsyncAPI operation `{}` does; the operation describes the application, which usually does the opposite of the workflow",
@@ -178,7 +180,7 @@ pub(super) fn target<'a>(
                 Action::Send => Action::Receive,
                 Action::Receive => Action::Send,
             };
-            ck.warning(
+            ck.warning(Rule::MessageAction,
                 &at.key("stepId"),
                 format!(
                     "step `{}` has no `action`; read as `action: {}`, since the AsyncAPI operation `{}` has `action: {}`",
@@ -192,7 +194,7 @@ pub(super) fn target<'a>(
             inferred
         }
         (None, Target::Channel(_)) => {
-            ck.error(
+            ck.error(Rule::MessageAction,
                 &at.key("channelPath"),
                 format!(
                     "step `{}` names a channel but no `action`; add `action: send` or `action: receive`",
@@ -217,7 +219,7 @@ pub(super) fn target<'a>(
                         .as_deref()
                         .and_then(|c| description.channels.get(c));
                     let Some(channel) = channel else {
-                        ck.error(
+                        ck.error(Rule::Unsupported,
                             &at.key("operationId"),
                             format!(
                                 "step `{}` receives the reply of `{}`, whose `reply` names no channel; this generator does not follow `reply.address` (dynamic reply addresses)",
@@ -264,7 +266,7 @@ pub(super) fn correlation(
     let written = step.correlation_id.as_ref()?;
     let at = at.key("correlationId");
     if target.action == ir::MessageAction::Send {
-        ck.warning(
+        ck.warning(Rule::IgnoredField,
             &at,
             format!(
                 "`correlationId` only applies to steps that receive; it is ignored on step `{}`, which sends",
@@ -284,7 +286,7 @@ pub(super) fn correlation(
     let location = match (locations.as_slice(), target.received.len()) {
         ([location], _) => *location,
         ([], _) => {
-            ck.error(
+            ck.error(Rule::CorrelationId,
                 &at,
                 format!(
                     "step `{}` matches replies by `correlationId`, but no message it can receive on `{channel}` defines a `correlationId`",
@@ -295,7 +297,7 @@ pub(super) fn correlation(
             return None;
         }
         (several, _) => {
-            ck.error(
+            ck.error(Rule::CorrelationId,
                 &at,
                 format!(
                     "the messages step `{}` can receive on `{channel}` carry their correlation IDs in different places ({}); the step cannot match one value against all of them",
@@ -317,7 +319,7 @@ pub(super) fn correlation(
             .map(|p| ir::CorrelationLocation::Payload(p.to_owned()))
     };
     let Some(location) = parsed else {
-        ck.error(
+        ck.error(Rule::CorrelationId,
             &at,
             format!(
                 "the AsyncAPI correlation ID location `{location}` is neither `$message.header#/<name>` nor `$message.payload#/<pointer>`"
@@ -341,6 +343,7 @@ pub(super) fn nothing_sent(ck: &Checker, step: &model::Step, at: &Pointer) {
     ] {
         if given {
             ck.warning(
+                Rule::IgnoredField,
                 &at.key(field),
                 format!(
                     "step `{}` receives a message and sends nothing; its `{field}` is ignored",

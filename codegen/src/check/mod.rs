@@ -25,6 +25,7 @@ use crate::diag::{Ctxt, DiagnosticBuilder};
 use crate::ir;
 use crate::load::{Loaded, LoadedSource};
 use crate::model;
+use crate::rules::Rule;
 use crate::settings::Settings;
 use crate::source::{Pointer, SourceFile};
 
@@ -49,19 +50,30 @@ pub(crate) struct Checker<'a> {
 }
 
 impl Checker<'_> {
-    /// Reports an error at the value at `pointer`.
-    pub fn error(&self, pointer: &Pointer, message: impl Into<String>) -> DiagnosticBuilder<'_> {
-        self.cx.error(&self.file.span(pointer), message)
+    /// Reports an error of `rule` at the value at `pointer`.
+    pub fn error(
+        &self,
+        rule: Rule,
+        pointer: &Pointer,
+        message: impl Into<String>,
+    ) -> DiagnosticBuilder<'_> {
+        self.cx.error(rule, &self.file.span(pointer), message)
     }
 
-    /// Reports a warning at the value at `pointer`.
-    pub fn warning(&self, pointer: &Pointer, message: impl Into<String>) -> DiagnosticBuilder<'_> {
-        self.cx.warning(&self.file.span(pointer), message)
+    /// Reports a warning of `rule` at the value at `pointer`.
+    pub fn warning(
+        &self,
+        rule: Rule,
+        pointer: &Pointer,
+        message: impl Into<String>,
+    ) -> DiagnosticBuilder<'_> {
+        self.cx.warning(rule, &self.file.span(pointer), message)
     }
 
     /// Reports an error at `len` bytes starting `offset` bytes into the string at `pointer`.
     pub fn error_in(
         &self,
+        rule: Rule,
         pointer: &Pointer,
         text: &str,
         offset: usize,
@@ -70,12 +82,13 @@ impl Checker<'_> {
     ) -> DiagnosticBuilder<'_> {
         let (start, width) = char_range(text, offset, len);
         self.cx
-            .error(&self.file.span_at(pointer, start, width), message)
+            .error(rule, &self.file.span_at(pointer, start, width), message)
     }
 
     /// Reports a warning inside the string at `pointer`, like [`Checker::error_in`].
     pub fn warning_in(
         &self,
+        rule: Rule,
         pointer: &Pointer,
         text: &str,
         offset: usize,
@@ -84,7 +97,7 @@ impl Checker<'_> {
     ) -> DiagnosticBuilder<'_> {
         let (start, width) = char_range(text, offset, len);
         self.cx
-            .warning(&self.file.span_at(pointer, start, width), message)
+            .warning(rule, &self.file.span_at(pointer, start, width), message)
     }
 
     /// The OpenAPI description loaded for the source description at `index`.

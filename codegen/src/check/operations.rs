@@ -10,6 +10,7 @@ use crate::ir;
 use crate::load::OpenApiSource;
 use crate::model;
 use crate::openapi::{OperationRef, SchemeKind};
+use crate::rules::Rule;
 use crate::source::Pointer;
 
 /// The OpenAPI sources of the plan, and where each document source landed in it.
@@ -72,7 +73,7 @@ fn by_operation_id<'a>(ck: &'a Checker<'a>, id: &str, at: &Pointer) -> Option<Re
                 // `$sourceDescriptions.petstore#/paths/~1pets/get`: an operationPath
                 // written as an operationId.
                 let (source, pointer) = pointer_operation_id(id)?;
-                ck.warning(
+                ck.warning(Rule::NonstandardForm,
                     at,
                     format!("`{id}` is a JSON pointer, not an operationId; read as `operationPath: '{{$sourceDescriptions.{source}.url}}#{pointer}'`"),
                 )
@@ -81,6 +82,7 @@ fn by_operation_id<'a>(ck: &'a Checker<'a>, id: &str, at: &Pointer) -> Option<Re
             }
             Err(e) => {
                 ck.error_in(
+                    Rule::InvalidReference,
                     at,
                     id,
                     e.offset,
@@ -91,7 +93,7 @@ fn by_operation_id<'a>(ck: &'a Checker<'a>, id: &str, at: &Pointer) -> Option<Re
             }
         };
         let Expr::SourceDescription { source, member } = parsed else {
-            ck.error(at, format!("`{id}` is not an operationId; use a bare operationId or `$sourceDescriptions.<name>.<operationId>`"));
+            ck.error(Rule::InvalidReference, at, format!("`{id}` is not an operationId; use a bare operationId or `$sourceDescriptions.<name>.<operationId>`"));
             return None;
         };
         let index = source_index(ck, &source, at)?;
@@ -100,7 +102,7 @@ fn by_operation_id<'a>(ck: &'a Checker<'a>, id: &str, at: &Pointer) -> Option<Re
                 // Why it did not load was reported with the source description.
                 Some(crate::load::LoadedSource::Failed) => {}
                 Some(crate::load::LoadedSource::Arazzo(_)) => {
-                    ck.error(
+                    ck.error(Rule::WrongSourceKind,
                         at,
                         format!("source description `{source}` is an Arazzo document, which has workflows, not operations"),
                     )
@@ -108,6 +110,7 @@ fn by_operation_id<'a>(ck: &'a Checker<'a>, id: &str, at: &Pointer) -> Option<Re
                 }
                 _ => {
                     ck.error(
+                        Rule::WrongSourceKind,
                         at,
                         format!(
                             "source description `{source}` is not a loaded OpenAPI description"
@@ -150,7 +153,7 @@ fn by_operation_id<'a>(ck: &'a Checker<'a>, id: &str, at: &Pointer) -> Option<Re
                 .filter(|s| s.source_type != Some(crate::model::SourceType::Arazzo))
                 .count();
             if candidates > 1 {
-                ck.error(
+                ck.error(Rule::AmbiguousOperation,
                     at,
                     format!(
                         "operationId `{id}` must name its source: the document has {candidates} {} source descriptions",
@@ -184,7 +187,7 @@ fn by_operation_id<'a>(ck: &'a Checker<'a>, id: &str, at: &Pointer) -> Option<Re
                 {
                     let openapi = ck.openapi(index);
                     if let Some(found) = openapi.and_then(|o| o.operation_by_id(op)) {
-                        ck.warning(at, format!("`{id}` is not a standard operationId; read as `$sourceDescriptions.{source}.{op}`"))
+                        ck.warning(Rule::NonstandardForm, at, format!("`{id}` is not a standard operationId; read as `$sourceDescriptions.{source}.{op}`"))
                             .note("`strict = true` makes this an error");
                         return Some(Resolved {
                             source: index,
@@ -192,10 +195,14 @@ fn by_operation_id<'a>(ck: &'a Checker<'a>, id: &str, at: &Pointer) -> Option<Re
                             op: found,
                         });
                     }
-                    ck.error(at, format!("unknown operationId `{id}`"))
-                        .help(format!(
-                            "to name the source, write `$sourceDescriptions.{source}.{op}`"
-                        ));
+                    ck.error(
+                        Rule::UnknownOperation,
+                        at,
+                        format!("unknown operationId `{id}`"),
+                    )
+                    .help(format!(
+                        "to name the source, write `$sourceDescriptions.{source}.{op}`"
+                    ));
                     return None;
                 }
             }
@@ -208,6 +215,7 @@ fn by_operation_id<'a>(ck: &'a Checker<'a>, id: &str, at: &Pointer) -> Option<Re
                 }) && ck.cx.has_errors();
                 if !failed_to_load {
                     ck.error(
+                        Rule::UnknownOperation,
                         at,
                         format!(
                             "unknown operationId `{id}`: no OpenAPI source description was loaded"
@@ -221,7 +229,11 @@ fn by_operation_id<'a>(ck: &'a Checker<'a>, id: &str, at: &Pointer) -> Option<Re
                 .flat_map(|(_, o)| o.operations())
                 .filter_map(|op| op.operation.operation_id.clone())
                 .collect();
-            let mut error = ck.error(at, format!("unknown operationId `{id}`"));
+            let mut error = ck.error(
+                Rule::UnknownOperation,
+                at,
+                format!("unknown operationId `{id}`"),
+            );
             if let Some(hint) = did_you_mean(id, all.iter().map(String::as_str)) {
                 error = error.help(format!("did you mean `{hint}`?"));
             }
@@ -239,6 +251,7 @@ fn by_operation_id<'a>(ck: &'a Checker<'a>, id: &str, at: &Pointer) -> Option<Re
                 })
                 .collect();
             ck.error(
+                Rule::AmbiguousOperation,
                 at,
                 format!("operationId `{id}` is ambiguous: several source descriptions have it"),
             )
@@ -255,7 +268,11 @@ pub(super) fn source_index(ck: &Checker, name: &str, at: &Pointer) -> Option<usi
         .iter()
         .position(|s| s.name == name);
     if index.is_none() {
-        let mut error = ck.error(at, format!("unknown source description `{name}`"));
+        let mut error = ck.error(
+            Rule::UnknownSource,
+            at,
+            format!("unknown source description `{name}`"),
+        );
         if let Some(hint) = did_you_mean(
             name,
             ck.doc.source_descriptions.iter().map(|s| s.name.as_str()),
@@ -287,6 +304,7 @@ fn find_in<'a>(
         .filter_map(|op| op.operation.operation_id.clone())
         .collect();
     let mut error = ck.error(
+        Rule::UnknownOperation,
         at,
         format!(
             "unknown operationId `{id}` in source `{}`",
@@ -306,6 +324,7 @@ fn by_operation_path<'a>(ck: &'a Checker<'a>, path: &str, at: &Pointer) -> Optio
         Ok(parts) => parts,
         Err(e) => {
             ck.error_in(
+                Rule::InvalidReference,
                 at,
                 path,
                 e.offset,
@@ -326,7 +345,7 @@ fn by_operation_path<'a>(ck: &'a Checker<'a>, path: &str, at: &Pointer) -> Optio
         }
         _ => match nonstandard_operation_path(ck, path) {
             Some((source, pointer)) => {
-                ck.warning(
+                ck.warning(Rule::NonstandardForm,
                     at,
                     format!("`{path}` is not a standard operationPath; read as `{{$sourceDescriptions.{source}.url}}#{pointer}`"),
                 )
@@ -336,7 +355,7 @@ fn by_operation_path<'a>(ck: &'a Checker<'a>, path: &str, at: &Pointer) -> Optio
             None if operation_id_as_path(ck, path) => {
                 // `$sourceDescriptions.orders.placeOrder`, as the 1.1 specification's own
                 // AsyncAPI example writes it: an operationId, not a path.
-                ck.warning(
+                ck.warning(Rule::NonstandardForm,
                     at,
                     format!("`{path}` is an operationId, not an operationPath; read as `operationId: {path}`"),
                 )
@@ -345,7 +364,7 @@ fn by_operation_path<'a>(ck: &'a Checker<'a>, path: &str, at: &Pointer) -> Optio
                 return by_operation_id(ck, path.trim(), at);
             }
             None => {
-                ck.error(at, "an operationPath must be `{$sourceDescriptions.<name>.url}#<JSON pointer to an operation>`")
+                ck.error(Rule::InvalidReference, at, "an operationPath must be `{$sourceDescriptions.<name>.url}#<JSON pointer to an operation>`")
                     .help("for example `{$sourceDescriptions.petstore.url}#/paths/~1pets~1{petId}/get`");
                 return None;
             }
@@ -367,6 +386,7 @@ fn by_pointer<'a>(
     }
     let Some(openapi) = ck.openapi(index) else {
         ck.error(
+            Rule::WrongSourceKind,
             at,
             format!("source description `{source}` is not a loaded OpenAPI description"),
         );
@@ -384,6 +404,7 @@ fn by_pointer<'a>(
     let operations = openapi.path_item_operations(pointer).unwrap_or_default();
     if let [op] = operations.as_slice() {
         ck.warning(
+            Rule::NonstandardForm,
             at,
             format!(
                 "`#{pointer}` is a path item, not an operation; its only operation, `{}`, is used",
@@ -401,6 +422,7 @@ fn by_pointer<'a>(
         });
     }
     let error = ck.error(
+        Rule::UnknownOperation,
         at,
         format!("`#{pointer}` is not an operation in source `{source}`"),
     );
@@ -454,6 +476,7 @@ fn by_asyncapi_pointer<'a>(
         )
         .collect::<Vec<_>>();
     let error = ck.error(
+        Rule::UnknownOperation,
         at,
         format!("`#{pointer}` is not an operation or channel in AsyncAPI source `{source}`"),
     );

@@ -13,6 +13,7 @@ use crate::ir;
 use crate::load::OpenApiSource;
 use crate::model::{self, ParameterIn, ReusableOr};
 use crate::openapi::{self, ResolvedParameter};
+use crate::rules::Rule;
 use crate::source::Pointer;
 use indexmap::IndexMap;
 use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind, Type};
@@ -82,13 +83,21 @@ pub(super) fn written<'a>(
                 }) => name,
                 Ok(_) => {
                     ck.error(
+                        Rule::InvalidReference,
                         &ref_at,
                         "a parameter reference must be `$components.parameters.<name>`",
                     );
                     return None;
                 }
                 Err(e) => {
-                    ck.error_in(&ref_at, &reusable.reference, e.offset, e.len, e.message);
+                    ck.error_in(
+                        Rule::InvalidReference,
+                        &ref_at,
+                        &reusable.reference,
+                        e.offset,
+                        e.len,
+                        e.message,
+                    );
                     return None;
                 }
             };
@@ -98,7 +107,11 @@ pub(super) fn written<'a>(
                 .as_ref()
                 .and_then(|c| c.parameters.as_ref());
             let Some((index, _, param)) = components.and_then(|c| c.get_full(&name)) else {
-                let mut error = ck.error(&ref_at, format!("unknown component parameter `{name}`"));
+                let mut error = ck.error(
+                    Rule::UnknownComponent,
+                    &ref_at,
+                    format!("unknown component parameter `{name}`"),
+                );
                 if let Some(hint) =
                     components.and_then(|c| did_you_mean(&name, c.keys().map(String::as_str)))
                 {
@@ -188,6 +201,7 @@ pub(super) fn lower(
     for w in entries {
         let Some(loc) = w.param.location else {
             ck.error(
+                Rule::InvalidParameter,
                 &w.at.key("name"),
                 format!(
                     "parameter `{}` of an operation step needs `in`",
@@ -255,7 +269,7 @@ pub(super) fn lower(
         .find(|p| p.location == ir::Location::Querystring)
     {
         if let Some(single) = params.iter().find(|p| p.location == ir::Location::Query) {
-            ck.error(
+            ck.error(Rule::InvalidParameter,
                 &step_at.key("parameters"),
                 format!(
                     "the querystring parameter `{}` is the whole query string, so the query parameter `{}` cannot be sent with it",
@@ -285,9 +299,9 @@ pub(super) fn lower(
             // parameters may come from the client (default headers, proxies) or a server
             // default, as real documents often rely on, so those are warnings.
             let diag = if loc == ir::Location::Path {
-                ck.error(step_at, message)
+                ck.error(Rule::MissingParameter, step_at, message)
             } else {
-                ck.warning(step_at, message)
+                ck.warning(Rule::MissingParameter, step_at, message)
                     .note("the request is sent without it; `strict = true` makes this an error")
             };
             diag.help(format!(
@@ -398,9 +412,9 @@ fn check_payload(
                 );
                 let span = ck.file.key_span(&at.key(name));
                 let mut diag = if view.closed {
-                    ck.cx.error(&span, message)
+                    ck.cx.error(Rule::UnknownProperty, &span, message)
                 } else {
-                    ck.cx.warning(&span, message)
+                    ck.cx.warning(Rule::UnknownProperty, &span, message)
                 };
                 if let Some(hint) = did_you_mean(name, known()) {
                     diag = diag.help(format!("did you mean `{hint}`?"));
@@ -413,7 +427,7 @@ fn check_payload(
         if !members.contains_key(*required) && !supplied.contains(required) {
             // A warning: descriptions often mark as required what another channel supplies
             // (OAuth client credentials in a Basic `Authorization` header, for one).
-            ck.warning(
+            ck.warning(Rule::MissingProperty,
                 at,
                 format!("the request body of `{operation}` requires `{required}`, which the payload leaves out"),
             )
@@ -454,9 +468,9 @@ fn report_unknown(
     );
     let at = w.at.key("name");
     let mut diag = if loc == ir::Location::Header {
-        ck.warning(&at, message)
+        ck.warning(Rule::UnknownParameter, &at, message)
     } else {
-        ck.error(&at, message)
+        ck.error(Rule::UnknownParameter, &at, message)
     };
     let same_loc = declared
         .iter()
@@ -485,6 +499,7 @@ fn check_enum(ck: &Checker, w: &Written, declared: &ResolvedParameter) {
         return;
     }
     let mut diag = ck.error(
+        Rule::InvalidValue,
         &w.value_at,
         format!(
             "`{literal}` is not an allowed value of parameter `{}`",
@@ -532,6 +547,7 @@ fn is_json(essence: &str) -> bool {
 /// A parameter that a step's (or the workflow's) list already has, by [`identity`].
 fn duplicate(ck: &Checker, w: &Written, list: &str) {
     ck.error(
+        Rule::DuplicateName,
         &w.at.key("name"),
         format!("duplicate parameter `{}`", w.param.name),
     )
@@ -578,6 +594,7 @@ pub(super) fn body(
             if !accepts {
                 let list: Vec<String> = accepted.iter().map(|a| format!("`{a}`")).collect();
                 ck.error(
+                    Rule::ContentType,
                     &at.key("contentType"),
                     format!("the operation does not accept `{ct}` request bodies"),
                 )
@@ -599,6 +616,7 @@ pub(super) fn body(
         ir::Encoding::Multipart
     } else if essence.starts_with("multipart/") {
         ck.error(
+            Rule::ContentType,
             &at.key("contentType"),
             format!("`{content_type}` request bodies are not supported"),
         )
@@ -617,7 +635,7 @@ pub(super) fn body(
         let replacement_at = at.key("replacements").index(index);
         let target = replacement.target.trim();
         if encoding == ir::Encoding::Text {
-            ck.error(
+            ck.error(Rule::InvalidTarget,
                 &replacement_at.key("target"),
                 format!("`{content_type}` payloads cannot have replacements"),
             )
@@ -631,16 +649,34 @@ pub(super) fn body(
         let target_at = replacement_at.key("target");
         let valid = match kind {
             ir::TargetKind::XPath => expr::check_xpath(&replacement.target).map_err(|e| {
-                ck.error_in(&target_at, &replacement.target, e.offset, e.len, e.message);
+                ck.error_in(
+                    Rule::InvalidTarget,
+                    &target_at,
+                    &replacement.target,
+                    e.offset,
+                    e.len,
+                    e.message,
+                );
             }),
             ir::TargetKind::JsonPath => serde_json_path::JsonPath::parse(target)
                 .map(|_| ())
                 .map_err(|e| {
                     let e = expr::jsonpath_error(target, 0, &e);
-                    ck.error_in(&target_at, target, e.offset, e.len, e.message);
+                    ck.error_in(
+                        Rule::InvalidTarget,
+                        &target_at,
+                        target,
+                        e.offset,
+                        e.len,
+                        e.message,
+                    );
                 }),
             ir::TargetKind::Pointer if !(target.is_empty() || target.starts_with('/')) => {
-                let mut error = ck.error(&target_at, format!("`{target}` is not a JSON Pointer"));
+                let mut error = ck.error(
+                    Rule::InvalidTarget,
+                    &target_at,
+                    format!("`{target}` is not a JSON Pointer"),
+                );
                 error = if target.starts_with('$') && ck.version >= model::SpecVersion::V1_1 {
                     error.help("for a JSONPath target, add `targetSelectorType: jsonpath`")
                 } else {
@@ -669,16 +705,21 @@ pub(super) fn body(
         }
     }
     let Some(payload) = body.payload.as_ref() else {
-        ck.warning(&at, "the request body has no `payload`, so no body is sent")
-            .help("add a `payload`, or leave `requestBody` out");
+        ck.warning(
+            Rule::IgnoredField,
+            &at,
+            "the request body has no `payload`, so no body is sent",
+        )
+        .help("add a `payload`, or leave `requestBody` out");
         return None;
     };
     let method = resolved.op.method.to_ascii_uppercase();
     if matches!(method.as_str(), "GET" | "HEAD" | "DELETE") {
-        ck.warning(&at, format!("a `{method}` request with a body"))
+        ck.warning(Rule::UnexpectedBody, &at, format!("a `{method}` request with a body"))
             .note("RFC 9110: content in such requests has no defined meaning, and some servers and proxies reject it");
     } else if resolved.openapi.request_body(&resolved.op).is_none() {
         ck.warning(
+            Rule::UnexpectedBody,
             &at,
             format!(
                 "operation `{operation}` declares no request body",
@@ -708,7 +749,7 @@ pub(super) fn body(
                     parsed = value;
                     &parsed
                 } else {
-                    ck.warning(
+                    ck.warning(Rule::InvalidValue,
                     &at.key("payload"),
                     format!("this `{content_type}` payload is a string that is not JSON text; it is sent as one JSON string"),
                 )
@@ -810,7 +851,7 @@ fn target_kind(
             Ok(expr::SelectorKind::JsonPath(_)) => ir::TargetKind::JsonPath,
             Ok(expr::SelectorKind::JsonPointer) => ir::TargetKind::Pointer,
             Err(message) => {
-                ck.error(&at, message);
+                ck.error(Rule::InvalidTarget, &at, message);
                 return None;
             }
         };
@@ -821,6 +862,7 @@ fn target_kind(
             ir::TargetKind::Pointer => "a JSON Pointer",
         };
         ck.error(
+            Rule::InvalidTarget,
             &at,
             format!("{what} target cannot apply to this `{content_type}` payload"),
         )

@@ -14,6 +14,7 @@ use super::Checker;
 use crate::expr::{self, selector, SelectorKind};
 use crate::ir;
 use crate::model;
+use crate::rules::Rule;
 use crate::source::Pointer;
 
 /// Lowers the Selector Object at `at`, or reports why it cannot be.
@@ -26,6 +27,7 @@ pub(super) fn lower(
 ) -> Option<ir::Expr> {
     if ck.version < model::SpecVersion::V1_1 {
         ck.error(
+            Rule::NewerFeature,
             at,
             "a Selector Object is an Arazzo 1.1 feature; this document says `arazzo: 1.0.x`",
         )
@@ -39,7 +41,7 @@ pub(super) fn lower(
     ) {
         Ok(kind) => kind,
         Err(message) => {
-            ck.error(&at.key("type"), message);
+            ck.error(Rule::InvalidSelector, &at.key("type"), message);
             return None;
         }
     };
@@ -49,6 +51,7 @@ pub(super) fn lower(
     let select = match kind {
         SelectorKind::JsonPointer if !(text.is_empty() || text.starts_with('/')) => {
             ck.error_in(
+                Rule::InvalidSelector,
                 &selector_at,
                 text,
                 0,
@@ -66,6 +69,7 @@ pub(super) fn lower(
             }
             Ok((_, len)) => {
                 ck.error_in(
+                    Rule::InvalidSelector,
                     &selector_at,
                     text,
                     len,
@@ -75,7 +79,14 @@ pub(super) fn lower(
                 None
             }
             Err(e) => {
-                ck.error_in(&selector_at, text, e.offset, e.len, e.message);
+                ck.error_in(
+                    Rule::InvalidSelector,
+                    &selector_at,
+                    text,
+                    e.offset,
+                    e.len,
+                    e.message,
+                );
                 None
             }
         },
@@ -83,7 +94,14 @@ pub(super) fn lower(
             Ok(_) => Some(Select::JsonPath(selector::shape(text))),
             Err(e) => {
                 let e = expr::jsonpath_error(text, 0, &e);
-                let mut error = ck.error_in(&selector_at, text, e.offset, e.len, e.message);
+                let mut error = ck.error_in(
+                    Rule::InvalidSelector,
+                    &selector_at,
+                    text,
+                    e.offset,
+                    e.len,
+                    e.message,
+                );
                 if text.starts_with('/') {
                     error = error.help("this is a JSON Pointer: write `type: jsonpointer`");
                 }
@@ -94,7 +112,14 @@ pub(super) fn lower(
         SelectorKind::XPath(_) => match expr::check_xpath(text) {
             Ok(()) => Some(Select::XPath),
             Err(e) => {
-                ck.error_in(&selector_at, text, e.offset, e.len, e.message);
+                ck.error_in(
+                    Rule::InvalidSelector,
+                    &selector_at,
+                    text,
+                    e.offset,
+                    e.len,
+                    e.message,
+                );
                 None
             }
         },
@@ -102,6 +127,7 @@ pub(super) fn lower(
     let context = exprs::expression(ck, names, phase, &sel.context, &at.key("context"))?;
     if let ir::Expr::StatusCode | ir::Expr::Url | ir::Expr::Method = context {
         ck.error(
+            Rule::InvalidSelector,
             &at.key("context"),
             format!(
                 "the context of a selector must evaluate to structured data, and `{}` is a {}",

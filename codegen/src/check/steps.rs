@@ -6,6 +6,7 @@ use super::{targets, workflow_pointer, Checker};
 use crate::diag::did_you_mean;
 use crate::ir;
 use crate::model::{self, SpecVersion};
+use crate::rules::Rule;
 use crate::source::Pointer;
 
 /// `operationId: a` with `workflowId: b`, or none of them: a step needs exactly one
@@ -27,6 +28,7 @@ pub(super) fn check_target(ck: &Checker, step: &model::Step, at: &Pointer) -> bo
             "`operationId`, `operationPath` and `workflowId`"
         };
         ck.error(
+            Rule::InvalidStep,
             &at.key("stepId"),
             format!("step `{}` must have exactly one of {fields}", step.step_id),
         );
@@ -43,7 +45,7 @@ pub(super) fn check_async_fields(ck: &Checker, step: &model::Step, at: &Pointer)
             model::StepAction::Send => "send",
             model::StepAction::Receive => "receive",
         };
-        ck.warning(
+        ck.warning(Rule::IgnoredField,
             &at.key("action"),
             format!(
                 "`action: {action}` only applies to steps on AsyncAPI operations; it is ignored on step `{}`",
@@ -52,7 +54,7 @@ pub(super) fn check_async_fields(ck: &Checker, step: &model::Step, at: &Pointer)
         );
     }
     if step.correlation_id.is_some() {
-        ck.warning(
+        ck.warning(Rule::IgnoredField,
             &at.key("correlationId"),
             format!(
                 "`correlationId` only applies to AsyncAPI steps that receive; it is ignored on step `{}`",
@@ -67,6 +69,7 @@ pub(super) fn timeout(ck: &Checker, step: &model::Step, at: &Pointer) -> Option<
     let ms = step.timeout?;
     if ms == 0 {
         ck.error(
+            Rule::InvalidStep,
             &at.key("timeout"),
             format!(
                 "step `{}` has a timeout of 0 ms, which fails it before any response",
@@ -100,6 +103,7 @@ pub(super) fn check_depends_on(
             .key("dependsOn");
         if list.is_empty() {
             ck.error(
+                Rule::InvalidDependency,
                 &at,
                 format!(
                     "step `{}` has an empty `dependsOn`; remove it or name a step",
@@ -113,6 +117,7 @@ pub(super) fn check_depends_on(
             let entry_at = at.index(entry_index);
             if !seen.insert(entry.as_str()) {
                 ck.error(
+                    Rule::DuplicateName,
                     &entry_at,
                     format!(
                         "`{entry}` is listed twice in the `dependsOn` of step `{}`",
@@ -127,6 +132,7 @@ pub(super) fn check_depends_on(
             }
             let Some(target) = wf.steps.iter().position(|s| s.step_id == *entry) else {
                 let mut error = ck.error(
+                    Rule::UnknownStep,
                     &entry_at,
                     format!("unknown step `{entry}` in workflow `{}`", wf.workflow_id),
                 );
@@ -138,9 +144,13 @@ pub(super) fn check_depends_on(
                 continue;
             };
             if target == index {
-                ck.error(&entry_at, format!("step `{entry}` depends on itself"));
-            } else if target > index {
                 ck.error(
+                    Rule::InvalidDependency,
+                    &entry_at,
+                    format!("step `{entry}` depends on itself"),
+                );
+            } else if target > index {
+                ck.error(Rule::InvalidDependency,
                     &entry_at,
                     format!(
                         "step `{}` depends on `{entry}`, which comes after it; steps run in order, so move `{entry}` before `{}`",
@@ -149,7 +159,7 @@ pub(super) fn check_depends_on(
                 );
             } else if let Some(steps) = steps {
                 if reachable_without(steps, index, target) {
-                    ck.error(
+                    ck.error(Rule::InvalidDependency,
                         &entry_at,
                         format!(
                             "step `{}` depends on `{entry}`, but a run can reach it without `{entry}` completing (through a `goto`)",
@@ -168,7 +178,7 @@ fn check_other_workflow_step(ck: &Checker, entry: &str, at: &Pointer) {
     let (workflow, step) = match entry.rsplit_once(".steps.") {
         Some((workflow, step)) if !step.is_empty() => (workflow, step),
         _ => {
-            ck.error(
+            ck.error(Rule::InvalidDependency,
                 at,
                 format!("`{entry}` names no step; write a step id, `$workflows.<workflowId>.steps.<stepId>` or `$sourceDescriptions.<name>.<workflowId>.steps.<stepId>`"),
             );
@@ -177,7 +187,11 @@ fn check_other_workflow_step(ck: &Checker, entry: &str, at: &Pointer) {
     };
     if let Some(id) = workflow.strip_prefix("$workflows.") {
         let Some(wf) = ck.doc.workflows.iter().find(|w| w.workflow_id == id) else {
-            let mut error = ck.error(at, format!("unknown workflow `{id}` in `{entry}`"));
+            let mut error = ck.error(
+                Rule::UnknownWorkflow,
+                at,
+                format!("unknown workflow `{id}` in `{entry}`"),
+            );
             if let Some(hint) =
                 did_you_mean(id, ck.doc.workflows.iter().map(|w| w.workflow_id.as_str()))
             {
@@ -187,7 +201,11 @@ fn check_other_workflow_step(ck: &Checker, entry: &str, at: &Pointer) {
             return;
         };
         if !wf.steps.iter().any(|s| s.step_id == step) {
-            let mut error = ck.error(at, format!("workflow `{id}` has no step `{step}`"));
+            let mut error = ck.error(
+                Rule::UnknownStep,
+                at,
+                format!("workflow `{id}` has no step `{step}`"),
+            );
             if let Some(hint) = did_you_mean(step, wf.steps.iter().map(|s| s.step_id.as_str())) {
                 error = error.help(format!("did you mean `{hint}`?"));
             }
@@ -198,7 +216,7 @@ fn check_other_workflow_step(ck: &Checker, entry: &str, at: &Pointer) {
         // steps are not known from here.
         targets::resolve(ck, workflow, at, "`dependsOn`");
     } else {
-        ck.error(
+        ck.error(Rule::InvalidDependency,
             at,
             format!("`{entry}` is not a step reference; write a step id, `$workflows.<workflowId>.steps.<stepId>` or `$sourceDescriptions.<name>.<workflowId>.steps.<stepId>`"),
         );

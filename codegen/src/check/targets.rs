@@ -10,6 +10,7 @@ use crate::diag::did_you_mean;
 use crate::expr;
 use crate::ir;
 use crate::model;
+use crate::rules::Rule;
 use crate::source::Pointer;
 
 /// A workflow a step, a `dependsOn` entry or an action can run.
@@ -100,7 +101,11 @@ pub(super) fn resolve<'c>(
 /// Why `written` names no workflow that can run.
 fn report_unresolved(ck: &Checker, written: &str, at: &Pointer, place: &str) {
     if !written.starts_with('$') {
-        let mut error = ck.error(at, format!("unknown workflow `{written}`{place}"));
+        let mut error = ck.error(
+            Rule::UnknownWorkflow,
+            at,
+            format!("unknown workflow `{written}`{place}"),
+        );
         let ids = ck.local_targets.iter().map(|t| t.call.id.as_str());
         if let Some(hint) = did_you_mean(written, ids) {
             error = error.help(format!("did you mean `{hint}`?"));
@@ -111,20 +116,24 @@ fn report_unresolved(ck: &Checker, written: &str, at: &Pointer, place: &str) {
     let (source, member) = match expr::parse_expression(written) {
         Ok(expr::Expr::SourceDescription { source, member }) => (source, member),
         Ok(_) => {
-            ck.error(
+            ck.error(Rule::InvalidReference,
                 at,
                 format!("`{written}` is not a workflow: use a workflowId of this document or `$sourceDescriptions.<name>.<workflowId>`"),
             );
             return;
         }
         Err(e) => {
-            ck.error_in(at, written, e.offset, e.len, e.message);
+            ck.error_in(Rule::UnknownSource, at, written, e.offset, e.len, e.message);
             return;
         }
     };
     let names = ck.doc.source_descriptions.iter().map(|s| s.name.as_str());
     let Some(description) = ck.doc.source_descriptions.iter().find(|s| s.name == source) else {
-        let mut error = ck.error(at, format!("unknown source description `{source}`"));
+        let mut error = ck.error(
+            Rule::UnknownSource,
+            at,
+            format!("unknown source description `{source}`"),
+        );
         if let Some(hint) = did_you_mean(&source, names) {
             error = error.help(format!("did you mean `{hint}`?"));
         }
@@ -133,7 +142,7 @@ fn report_unresolved(ck: &Checker, written: &str, at: &Pointer, place: &str) {
     };
     match ck.external.get(&source) {
         Some(External::Loaded { targets }) => {
-            let mut error = ck.error(
+            let mut error = ck.error(Rule::UnknownWorkflow,
                 at,
                 format!(
                     "the Arazzo document of source description `{source}` has no workflow `{member}`"
@@ -148,19 +157,19 @@ fn report_unresolved(ck: &Checker, written: &str, at: &Pointer, place: &str) {
             let _ = error;
         }
         Some(External::Failed) => {
-            ck.error(
+            ck.error(Rule::UnloadedSource,
                 at,
                 format!("the workflows of source description `{source}` cannot be run: its Arazzo document did not load"),
             );
         }
         None if description.source_type == Some(model::SourceType::Arazzo) => {
-            ck.error(
+            ck.error(Rule::UnloadedSource,
                 at,
                 format!("the workflows of source description `{source}` cannot be run: its Arazzo document did not load"),
             );
         }
         None => {
-            ck.error(
+            ck.error(Rule::WrongSourceKind,
                 at,
                 format!("source description `{source}` is an OpenAPI description; a `workflowId` names a workflow"),
             )
@@ -187,7 +196,7 @@ pub(super) fn check_inputs_by_name(
         };
         match inputs.get(&field.name) {
             None if field.required => {
-                ck.error(
+                ck.error(Rule::WorkflowInputs,
                     at,
                     format!(
                         "{what} runs `{id}` with this workflow's inputs, by name, but this workflow has no input `{}`, which `{id}` requires",
@@ -205,7 +214,7 @@ pub(super) fn check_inputs_by_name(
             Some((_, required, ty)) => {
                 let (ours, theirs) = (unwrap(ty), unwrap(&field.ty));
                 if ours != theirs && ours != ir::Type::Json && theirs != ir::Type::Json {
-                    ck.error(
+                    ck.error(Rule::WorkflowInputs,
                         at,
                         format!(
                             "{what} passes this workflow's input `{}` to `{id}`, which expects another type",
@@ -213,7 +222,7 @@ pub(super) fn check_inputs_by_name(
                         ),
                     );
                 } else if field.required && !required {
-                    ck.warning(
+                    ck.warning(Rule::WorkflowInputs,
                         at,
                         format!(
                             "{what} passes this workflow's optional input `{}` to `{id}`, which requires it",
@@ -252,12 +261,14 @@ pub(super) fn parameter_inputs(
         let name = &written.param.name;
         if written.param.location.is_some() {
             ck.warning(
+                Rule::IgnoredField,
                 &written.at.key("in"),
                 format!("`in` is ignored: `{name}` is an input of the workflow `{shown}`"),
             );
         }
         if given.contains(name) {
             ck.error(
+                Rule::DuplicateName,
                 &written.at.key("name"),
                 format!("duplicate parameter `{name}`"),
             )
@@ -267,6 +278,7 @@ pub(super) fn parameter_inputs(
         given.push(name.clone());
         if !fields.iter().any(|f| &f.name == name) {
             let mut error = ck.error(
+                Rule::WorkflowInputs,
                 &written.at.key("name"),
                 format!("the workflow `{shown}` has no input `{name}`"),
             );
@@ -299,6 +311,7 @@ pub(super) fn check_required_inputs(
         .filter(|f| f.required && !given.contains(&f.name))
     {
         ck.error(
+            Rule::WorkflowInputs,
             at,
             format!(
                 "missing required input `{}` of the workflow `{shown}`",

@@ -13,6 +13,7 @@ use crate::diag::did_you_mean;
 use crate::ir;
 use crate::model;
 use crate::naming::{pascal, snake, Scope};
+use crate::rules::Rule;
 use crate::source::Pointer;
 
 /// What other workflows need to know of a workflow before it is lowered: its names, its
@@ -286,6 +287,7 @@ fn dependencies(
         if target.local.is_some() {
             if let Some(cycle) = dependency_cycle(ck.doc, &wf.workflow_id, id) {
                 ck.error(
+                    Rule::InvalidDependency,
                     &entry_at,
                     format!("`dependsOn` forms a cycle: {}", cycle.join(" → ")),
                 );
@@ -293,7 +295,7 @@ fn dependencies(
             }
         }
         if names.dependencies.contains_key(id) {
-            ck.error(
+            ck.error(Rule::InvalidDependency,
                 &entry_at,
                 format!("`dependsOn` names two workflows `{id}`, so `$workflows.{id}` would be ambiguous"),
             );
@@ -397,6 +399,7 @@ fn lower_workflow_step(
     targets::check_required_inputs(ck, called, &given, at, "the step's");
     if step.request_body.is_some() {
         ck.error(
+            Rule::IgnoredField,
             &at.key("requestBody"),
             "a step that runs a workflow has no request body",
         );
@@ -639,7 +642,7 @@ fn check_response_pointers(
             } else {
                 format!("`#/{}`", tokens[..index].join("/"))
             };
-            ck.warning_in(
+            ck.warning_in(Rule::UncheckedPointer,
                 place,
                 text,
                 start,
@@ -665,9 +668,23 @@ fn check_response_pointers(
             let message = format!("{subject} declares no property `{missing}` in {inside}");
             // A closed schema rules the property out; an open one only does not list it.
             let mut error = if closed {
-                ck.error_in(place, text, start, end - start, message)
+                ck.error_in(
+                    Rule::UnknownProperty,
+                    place,
+                    text,
+                    start,
+                    end - start,
+                    message,
+                )
             } else {
-                ck.warning_in(place, text, start, end - start, message)
+                ck.warning_in(
+                    Rule::UnknownProperty,
+                    place,
+                    text,
+                    start,
+                    end - start,
+                    message,
+                )
             };
             error = match did_you_mean(missing, known.iter().map(String::as_str)) {
                 Some(hint) => error.help(format!("did you mean `{hint}`?")),
@@ -798,7 +815,7 @@ fn check_reachable(ck: &Checker, at: &Pointer, steps: &[ir::Step]) {
     }
     for (index, step) in steps.iter().enumerate() {
         if !seen[index] {
-            ck.warning(
+            ck.warning(Rule::UnreachableStep,
                 &at.key("steps").index(index).key("stepId"),
                 format!("step `{}` is never reached", step.id),
             )
@@ -830,6 +847,7 @@ fn check_retry_steps(ck: &Checker, at: &Pointer, steps: &[ir::Step]) {
             });
             if to == index || nested {
                 ck.error(
+                    Rule::InvalidAction,
                     &at.key("steps").index(index).key("stepId"),
                     format!(
                         "the `retry` action `{}` of step `{}` runs step `{}` first, which {}",

@@ -17,6 +17,7 @@ use serde_json::{Map, Value};
 
 use super::{normalize_path, Loader};
 use crate::openapi::percent_decode;
+use crate::rules::Rule;
 use crate::source::{escape_token, unescape_token, SourceFile};
 
 /// Where a `$ref` points: a file and a JSON pointer into it.
@@ -132,7 +133,7 @@ impl Loader<'_> {
         let (path, fragment) = reference.split_once('#').unwrap_or((reference, ""));
         if path.contains("://") {
             self.cx
-                .error(
+                .error(Rule::RemoteSource,
                     &shown.span(at),
                     format!("`$ref: {reference}` points to a remote file, which the generator does not fetch"),
                 )
@@ -198,6 +199,7 @@ impl Loader<'_> {
                 }
                 Err(err) => {
                     self.cx.error(
+                        Rule::UnreadableFile,
                         &shown.span(at),
                         format!(
                             "couldn't read `{}` for `$ref: {reference}`: {err}",
@@ -214,6 +216,7 @@ impl Loader<'_> {
             Some(value) => Some((source.clone(), value.clone())),
             None => {
                 self.cx.error(
+                    Rule::DanglingRef,
                     &shown.span(at),
                     format!(
                         "`$ref: {reference}` points to nothing: `{}` has no `{fragment}`",

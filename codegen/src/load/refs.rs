@@ -13,6 +13,7 @@ use serde_json::Value;
 use crate::diag::{display_path, Ctxt};
 use crate::expr::escape_token;
 use crate::openapi::percent_decode;
+use crate::rules::Rule;
 use crate::source::SourceFile;
 
 /// Warns about every internal `$ref` of `document` (the description in `file`) whose
@@ -35,6 +36,7 @@ pub(super) fn check(cx: &Ctxt, file: &SourceFile, document: &Value) {
                     break;
                 }
                 cx.warning(
+                    Rule::DanglingRef,
                     &file.span(&at),
                     format!(
                         "`$ref` `{}` points to nothing in `{name}`",
@@ -62,7 +64,7 @@ pub(super) fn check(cx: &Ctxt, file: &SourceFile, document: &Value) {
                     let mut shown: Vec<String> =
                         chain[start..].iter().map(|r| format!("`{r}`")).collect();
                     shown.push(format!("`{next}`"));
-                    cx.warning(
+                    cx.warning(Rule::RefCycle,
                         &file.span(&at),
                         format!(
                             "`$ref` cycle in `{name}`: {} never reaches a definition",
