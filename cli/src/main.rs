@@ -19,7 +19,7 @@ use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use arazzo_codegen::{Generator, Output, Settings};
+use arazzo_codegen::{Generator, Output, Rule, Settings};
 use clap::{Args, Parser, Subcommand};
 
 use crate::render::{Color, Format, Report};
@@ -74,6 +74,10 @@ struct Options {
     /// Treat warnings as errors.
     #[arg(long)]
     strict: bool,
+    /// Drop the warnings of a rule, by its code (`unknown-field` or
+    /// `arazzo::unknown-field`; repeatable), as the macro's `allow = [..]` option.
+    #[arg(long = "allow", value_name = "CODE", value_parser = parse_rule)]
+    allowed: Vec<Rule>,
     /// When to colour diagnostics (`auto`: only on a terminal, and never if NO_COLOR is set).
     #[arg(long, value_enum, default_value_t = Color::Auto, value_name = "WHEN")]
     color: Color,
@@ -152,6 +156,9 @@ fn generate(
 fn settings(options: &Options) -> Settings {
     let mut settings = Settings::default();
     settings.with_strict(options.strict);
+    for rule in &options.allowed {
+        settings.with_allow(*rule);
+    }
     for (name, path) in &options.sources {
         settings.with_source(name, path);
     }
@@ -178,6 +185,13 @@ fn parse_source(value: &str) -> Result<(String, PathBuf), String> {
             "expected `NAME=PATH`, such as `petstore=openapi/petstore.yml`, found `{value}`"
         )),
     }
+}
+
+/// Parses an `--allow CODE` value.
+fn parse_rule(value: &str) -> Result<Rule, String> {
+    Rule::from_code(value).ok_or_else(|| {
+        format!("unknown rule `{value}`; the codes are listed in `arazzo_codegen::Rule`, such as `undeclared-status`")
+    })
 }
 
 /// Parses a `--derive PATH` value: a Rust path such as `Hash` or `schemars::JsonSchema`.

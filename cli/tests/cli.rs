@@ -285,6 +285,39 @@ fn strict_turns_warnings_into_errors() {
     assert_exit(&output, if lenient.is_empty() { 0 } else { 1 });
 }
 
+/// `--allow` drops the warnings of a rule, before `--strict` could make them errors; an
+/// unknown code is a usage error.
+#[test]
+fn allow_drops_the_warnings_of_a_rule() {
+    let lenient = json_diagnostics(&arazzo(&["check", KINDE, "--format", "json"]));
+    assert_eq!(
+        lenient
+            .iter()
+            .map(|d| d["code"].as_str().unwrap())
+            .collect::<Vec<_>>(),
+        ["arazzo::nonstandard-form"]
+    );
+    let args = [
+        "check",
+        KINDE,
+        "--format",
+        "json",
+        "--strict",
+        "--allow",
+        "nonstandard-form",
+    ];
+    let output = arazzo(&args);
+    assert_exit(&output, 0);
+    assert!(json_diagnostics(&output).is_empty());
+    let output = arazzo(&["check", KINDE, "--allow", "nonstandard-forms"]);
+    assert_exit(&output, 2);
+    assert!(
+        stderr(&output).contains("unknown rule `nonstandard-forms`"),
+        "{}",
+        stderr(&output)
+    );
+}
+
 #[test]
 fn color_only_when_asked() {
     let plain = arazzo(&["check", TYPOS]);

@@ -270,14 +270,6 @@ impl Ctxt {
             .is_some_and(|list| list.iter().any(|d| d.severity == Severity::Error))
     }
 
-    /// Whether anything at all, error or warning, has been reported so far.
-    pub fn has_any(&self) -> bool {
-        self.diagnostics
-            .borrow()
-            .as_ref()
-            .is_some_and(|list| !list.is_empty())
-    }
-
     /// Ends collection and returns everything reported, in the order reported, each once: a
     /// rule that runs once per step on something the workflow holds (its parameters)
     /// reports the same problem at the same place for every step.

@@ -91,18 +91,21 @@ impl Generator {
             ),
             None => self.recovered(base_dir, file),
         };
-        let failed = cx.has_errors() || (self.settings.strict && cx.has_any()) || plan.is_none();
-        let tokens = match (&plan, failed) {
-            (Some(plan), false) => emit::emit(plan, &self.settings),
-            (Some(plan), true) => emit::skeleton(plan, &self.settings),
-            (None, _) => TokenStream::new(),
-        };
         let mut diagnostics = cx.finish();
+        // Allowed warnings are dropped first, so that `strict` does not make them errors.
+        let allowed = &self.settings.allowed;
+        diagnostics.retain(|d| d.severity == Severity::Error || !allowed.contains(&d.rule));
         if self.settings.strict {
             for d in &mut diagnostics {
                 d.severity = Severity::Error;
             }
         }
+        let failed = plan.is_none() || diagnostics.iter().any(|d| d.severity == Severity::Error);
+        let tokens = match (&plan, failed) {
+            (Some(plan), false) => emit::emit(plan, &self.settings),
+            (Some(plan), true) => emit::skeleton(plan, &self.settings),
+            (None, _) => TokenStream::new(),
+        };
         Output {
             tokens,
             files,

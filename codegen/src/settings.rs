@@ -1,6 +1,8 @@
 //! Generation settings, in the progenitor style: `Default` plus `with_*` methods.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::rules::Rule;
 use std::path::{Path, PathBuf};
 
 /// How to generate code.
@@ -10,6 +12,7 @@ pub struct Settings {
     pub(crate) strict: bool,
     pub(crate) sources: BTreeMap<String, PathBuf>,
     pub(crate) derives: Vec<String>,
+    pub(crate) allowed: BTreeSet<Rule>,
 }
 
 impl Default for Settings {
@@ -19,6 +22,7 @@ impl Default for Settings {
             strict: false,
             sources: BTreeMap::new(),
             derives: Vec::new(),
+            allowed: BTreeSet::new(),
         }
     }
 }
@@ -45,6 +49,13 @@ impl Settings {
     pub fn with_source(&mut self, name: impl Into<String>, path: impl AsRef<Path>) -> &mut Self {
         self.sources
             .insert(name.into(), path.as_ref().to_path_buf());
+        self
+    }
+
+    /// Drops the warnings of `rule` (errors stay): for a rule whose warnings a document
+    /// cannot avoid, such as [`Rule::UnknownField`] for a vendor's extension fields.
+    pub fn with_allow(&mut self, rule: Rule) -> &mut Self {
+        self.allowed.insert(rule);
         self
     }
 

@@ -4,8 +4,9 @@
 
 use std::path::{Path, PathBuf};
 
-use arazzo_codegen::{Generator, Settings, Severity};
+use arazzo_codegen::{Generator, Rule, Settings, Severity};
 use proc_macro2::TokenStream;
+use proc_macro_warning::FormattedWarning;
 use quote::quote;
 use syn::parse::{Parse, ParseStream};
 use syn::{braced, bracketed, Ident, LitBool, LitStr, Token};
@@ -17,6 +18,7 @@ use syn::{braced, bracketed, Ident, LitBool, LitStr, Token};
 ///     "arazzo/kinde-invite.arazzo.yml",      // relative to CARGO_MANIFEST_DIR
 ///     sources = { kindeManagementApi = "openapi/kinde.yml" }, // local files for sources
 ///     strict = true,                          // warnings are errors
+///     allow = ["unknown-field"],              // rules whose warnings are dropped
 ///     derives = [Eq],                         // extra derives on inputs and outputs
 ///     crate = "::arazzo",                     // path to the runtime
 /// );
@@ -77,6 +79,14 @@ impl Parse for Input {
                         settings.with_derive(quote!(#path).to_string().replace(' ', ""));
                     }
                 }
+                "allow" => {
+                    let content;
+                    bracketed!(content in input);
+                    let codes = content.parse_terminated(Code::parse, Token![,])?;
+                    for code in codes {
+                        settings.with_allow(code.rule);
+                    }
+                }
                 "crate" => {
                     let path: LitStr = input.parse()?;
                     path.parse::<syn::Path>()?;
@@ -85,12 +95,37 @@ impl Parse for Input {
                 _ => {
                     return Err(syn::Error::new_spanned(
                         &key,
-                        format!("unknown setting `{key}`; expected `sources`, `strict`, `derives` or `crate`"),
+                        format!("unknown setting `{key}`; expected `sources`, `strict`, `allow`, `derives` or `crate`"),
                     ))
                 }
             }
         }
         Ok(Input { path, settings })
+    }
+}
+
+/// A rule in `allow = [..]`: its code as a string (`"undeclared-status"`, with or without
+/// `arazzo::`), or as an identifier with underscores (`undeclared_status`).
+struct Code {
+    rule: Rule,
+}
+
+impl Parse for Code {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        let (text, span) = if input.peek(LitStr) {
+            let literal: LitStr = input.parse()?;
+            (literal.value(), literal.span())
+        } else {
+            let ident: Ident = input.parse()?;
+            (ident.to_string(), ident.span())
+        };
+        match Rule::from_code(&text) {
+            Some(rule) => Ok(Code { rule }),
+            None => Err(syn::Error::new(
+                span,
+                format!("unknown rule `{text}`; the codes are listed in `arazzo_codegen::Rule`, such as `undeclared-status`"),
+            )),
+        }
     }
 }
 
@@ -115,6 +150,22 @@ fn expand(input: Input) -> syn::Result<TokenStream> {
             all
         })
         .map(|e| e.to_compile_error());
+    // Warnings as rustc warnings at the path: a proc macro cannot emit them on stable Rust,
+    // but a use of a deprecated item it emits warns where its span says.
+    let warnings = output
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .enumerate()
+        .map(|(index, d)| {
+            let name = format!("arazzo_{}_{index}", d.rule.name().replace('-', "_"));
+            let mut d = d.clone();
+            d.notes.push(format!(
+                "help: `allow = [\"{}\"]` in the macro silences it; `strict = true` makes warnings errors",
+                d.rule.name()
+            ));
+            FormattedWarning::new_deprecated(&name, d.render_with_code(), input.path.span())
+        });
     let tracked = output.files.iter().map(|file| {
         let file = file.to_string_lossy();
         quote!(
@@ -124,6 +175,7 @@ fn expand(input: Input) -> syn::Result<TokenStream> {
     let tokens = output.tokens;
     Ok(quote! {
         #errors
+        #(#warnings)*
         #(#tracked)*
         #tokens
     })

@@ -14,6 +14,7 @@ fn ui() {
     t.compile_fail("ui/*.rs");
     // Every snapshot of generated code compiles under `#![deny(warnings)]`.
     t.pass("compile/snapshots.rs");
+    t.pass("compile/allowed.rs");
 }
 
 /// A snapshot added to `codegen/tests/output` is compiled too: `compile/snapshots.rs` has a
