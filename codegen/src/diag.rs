@@ -342,6 +342,57 @@ pub(crate) fn did_you_mean<'a>(
     best.map(|(_, c)| c)
 }
 
+/// The candidate `name` most resembles: [`did_you_mean`]'s, else the one that shares the
+/// most of its words (`invite` and `invite_link`, `emailAddress` and `email`), at least
+/// three letters of them, a shared last word counting most (`invite_code` is a `code`).
+pub(crate) fn resembles<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str> + Clone,
+) -> Option<&'a str> {
+    if let Some(close) = did_you_mean(name, candidates.clone()) {
+        return Some(close);
+    }
+    let ours = words(name);
+    let mut best: Option<(usize, &str)> = None;
+    for candidate in candidates {
+        let theirs = words(candidate);
+        let mut shared: usize = ours
+            .iter()
+            .filter(|w| theirs.contains(w))
+            .map(|w| w.len())
+            .sum();
+        if ours.last().is_some_and(|last| theirs.last() == Some(last)) {
+            shared += 100;
+        }
+        if shared >= 3 && best.is_none_or(|(score, _)| shared > score) {
+            best = Some((shared, candidate));
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
+/// The lowercase words of a name: split at `_`, `-`, `.`, spaces and lower-to-upper case
+/// changes.
+fn words(name: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut word = String::new();
+    let mut previous_lower = false;
+    for c in name.chars() {
+        let boundary = matches!(c, '_' | '-' | '.' | ' ') || (c.is_uppercase() && previous_lower);
+        if boundary && !word.is_empty() {
+            out.push(std::mem::take(&mut word));
+        }
+        if c.is_alphanumeric() {
+            word.extend(c.to_lowercase());
+        }
+        previous_lower = c.is_lowercase() || c.is_ascii_digit();
+    }
+    if !word.is_empty() {
+        out.push(word);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -368,6 +419,21 @@ mod tests {
         assert_eq!(at, 3);
         // Short lines stay whole.
         assert_eq!(line_window("  a: b", 5, 1), ("  a: b".to_owned(), 5, 1));
+    }
+
+    #[test]
+    fn resembles_shares_words() {
+        assert_eq!(
+            resembles("invite_code", ["code", "invite_link"]),
+            Some("code")
+        );
+        assert_eq!(
+            resembles("invite", ["code", "invite_link"]),
+            Some("invite_link")
+        );
+        assert_eq!(resembles("emailAddress", ["email", "name"]), Some("email"));
+        assert_eq!(resembles("role", ["roles"]), Some("roles"));
+        assert_eq!(resembles("zip", ["code", "name"]), None);
     }
 
     #[test]

@@ -155,6 +155,8 @@ pub(crate) struct StructDef {
     /// The name of its builder: a struct with a field `default` and a required field
     /// without one gets a builder instead of `Default`.
     pub builder: Option<String>,
+    /// The schema says `additionalProperties: false`: no property but its own is allowed.
+    pub closed: bool,
 }
 
 impl StructDef {

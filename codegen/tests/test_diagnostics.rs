@@ -113,3 +113,11 @@ fn asyncapi() {
 fn defaults() {
     check("defaults");
 }
+
+/// Statuses: an output under one of several accepted statuses; a success status the
+/// operation cannot return (error) and an undeclared error status in an action (warning);
+/// pointers with the property they resemble; `$.length` on an array.
+#[test]
+fn statuses() {
+    check("statuses");
+}

@@ -243,7 +243,10 @@ fn lower_one(
         phase,
         view.criteria,
         &at.key("criteria"),
-        statuses,
+        statuses.map(|declared| criteria::Statuses {
+            declared,
+            success: false,
+        }),
     )?;
     let target_step = |step_id: &str| -> Option<usize> {
         let index = names.steps.get_index_of(step_id);

@@ -12,6 +12,14 @@ use crate::model;
 use crate::rules::Rule;
 use crate::source::Pointer;
 
+/// The response codes an operation declares, and whether the criteria that read them are
+/// the step's success criteria (else an action's).
+#[derive(Clone, Copy)]
+pub(super) struct Statuses<'a> {
+    pub declared: &'a [String],
+    pub success: bool,
+}
+
 /// The criteria of a list (success criteria, or an action's), or `None` if any is wrong.
 pub(super) fn lower_all(
     ck: &Checker,
@@ -19,7 +27,7 @@ pub(super) fn lower_all(
     phase: Phase,
     criteria: Option<&Vec<model::Criterion>>,
     at: &Pointer,
-    statuses: Option<&[String]>,
+    statuses: Option<Statuses>,
 ) -> Option<Vec<ir::Criterion>> {
     let mut out = Vec::new();
     let mut ok = true;
@@ -39,7 +47,7 @@ fn kind(ck: &Checker, criterion: &model::Criterion) -> Result<expr::CriterionKin
     }
 }
 
-/// One criterion. `statuses` are the response codes the operation declares, to warn about
+/// One criterion. `statuses` are the response codes the operation declares, to report
 /// `$statusCode == 418` when it declares no 418.
 fn lower(
     ck: &Checker,
@@ -47,7 +55,7 @@ fn lower(
     phase: Phase,
     criterion: &model::Criterion,
     at: &Pointer,
-    statuses: Option<&[String]>,
+    statuses: Option<Statuses>,
 ) -> Option<ir::Criterion> {
     let condition_at = at.key("condition");
     let context_at = at.key("context");
@@ -284,16 +292,22 @@ fn embedded(
     })
 }
 
-/// `$statusCode == 418` where the operation declares no `418` response (a warning: the
-/// description may be incomplete, and a `default` response covers everything).
+/// `$statusCode == 418` where the operation declares no `418` response, no `4XX` and no
+/// `default`. In success criteria this is an error: the step fails whenever the server
+/// answers as its description says, so the document is wrong (`200` where the operation
+/// creates, and answers `201`). In an action's criteria it is a warning: reacting to an
+/// error status the description leaves out (`401`, `429`, `503`) is good practice, since
+/// OpenAPI does not expect the responses to list every status.
 fn check_declared_status(
     ck: &Checker,
     condition: &Condition,
     at: &Pointer,
-    statuses: Option<&[String]>,
+    statuses: Option<Statuses>,
 ) {
-    let Some(statuses) = statuses else { return };
-    if statuses.is_empty() || statuses.iter().any(|s| s == "default") {
+    let Some(Statuses { declared, success }) = statuses else {
+        return;
+    };
+    if declared.is_empty() || declared.iter().any(|s| s == "default") {
         return;
     }
     let Condition::Compare {
@@ -314,17 +328,27 @@ fn check_declared_status(
     }
     let code = n.to_string();
     let range = format!("{}XX", &code[..1.min(code.len())]);
-    if !statuses
+    if declared
         .iter()
         .any(|s| *s == code || s.eq_ignore_ascii_case(&range))
     {
-        let list: Vec<String> = statuses.iter().map(|s| format!("`{s}`")).collect();
-        ck.warning(
-            Rule::UndeclaredStatus,
-            at,
-            format!("the operation declares no `{code}` response"),
-        )
-        .note(format!("it declares {}", list.join(", ")));
+        return;
+    }
+    let list: Vec<String> = declared.iter().map(|s| format!("`{s}`")).collect();
+    let message = format!("the operation declares no `{code}` response");
+    let note = format!("it declares {}", list.join(", "));
+    if success {
+        let diagnostic = ck
+            .error(Rule::UndeclaredStatus, at, message)
+            .note(format!(
+                "{note}, and no `{range}` or `default`: the step fails whenever the server answers as described"
+            ));
+        let successes: Vec<&String> = declared.iter().filter(|s| s.starts_with('2')).collect();
+        if let [only] = successes.as_slice() {
+            diagnostic.help(format!("did you mean `$statusCode == {only}`?"));
+        }
+    } else {
+        ck.warning(Rule::UndeclaredStatus, at, message).note(note);
     }
 }
 

@@ -10,7 +10,7 @@ use serde_json::Value;
 use openapiv3::Schema;
 
 use super::{types, Checker};
-use crate::diag::did_you_mean;
+use crate::diag::{did_you_mean, resembles};
 use crate::expr::{self, Expr, MessageSource, ValueKind, WorkflowField};
 use crate::ir;
 use crate::load::OpenApiSource;
@@ -39,6 +39,9 @@ pub(super) struct Dependency {
     pub inputs: IndexMap<String, String>,
     /// Output name → Rust field name.
     pub outputs: IndexMap<String, String>,
+    /// Not in `dependsOn`, but read as `$workflows.<id>` while no step runs it: it runs
+    /// first all the same, with a warning where it is read.
+    pub implicit: bool,
 }
 
 /// The names of one step.
@@ -215,11 +218,14 @@ pub(super) fn resolve(
                     shown.len(),
                     format!("unknown input `{name}` of workflow `{}`", names.workflow_id),
                 );
-                if let Some(hint) = did_you_mean(name, names.inputs.keys().map(String::as_str)) {
-                    diag = diag.help(format!("did you mean `$inputs.{hint}`?"));
-                } else {
-                    diag = diag.help("declare it under the workflow's `inputs.properties`");
-                }
+                diag = match resembles(name, names.inputs.keys().map(String::as_str)) {
+                    Some(hint) => diag.help(format!(
+                        "did you mean `$inputs.{hint}`? else declare `{name}` under the workflow's `inputs.properties`"
+                    )),
+                    None => diag.help(format!(
+                        "declare `{name}` under the workflow's `inputs.properties`"
+                    )),
+                };
                 let _ = diag;
                 return None;
             };
@@ -429,6 +435,20 @@ pub(super) fn resolve(
                     };
                     return resolve(ck, names, phase, &as_step, at, text, offset);
                 }
+            }
+            if let Some(dependency) = names.dependencies.get(workflow).filter(|d| d.implicit) {
+                let _ = dependency;
+                ck.warning_in(
+                    Rule::UndeclaredDependency,
+                    at,
+                    text,
+                    offset,
+                    shown.len(),
+                    format!(
+                        "`$workflows.{workflow}` is not in `dependsOn`, and no step runs `{workflow}`; it runs first, as if `dependsOn` listed it"
+                    ),
+                )
+                .help(format!("add `{workflow}` to this workflow's `dependsOn`"));
             }
             let Some(dependency) = names.dependencies.get(workflow) else {
                 ck.error_in(Rule::UndeclaredDependency,
@@ -665,7 +685,7 @@ fn request(
                             message,
                         )
                     };
-                    diag = match did_you_mean(&tokens[index], known.iter().map(String::as_str)) {
+                    diag = match resembles(&tokens[index], known.iter().map(String::as_str)) {
                         Some(hint) => diag.help(format!("did you mean `{hint}`?")),
                         None => {
                             let list: Vec<String> =

@@ -36,12 +36,13 @@ pub(super) fn lower(
         out: &mut out,
         enums,
     };
-    let (fields, alternatives) = match schema {
+    let (fields, alternatives, closed) = match schema {
         Some(schema) => (
             builder.fields(schema, at, name, 0),
             builder.alternatives(schema, at, 0),
+            builder.closed(schema, at, 0),
         ),
-        None => (Vec::new(), None),
+        None => (Vec::new(), None, false),
     };
     out.insert(
         0,
@@ -51,6 +52,7 @@ pub(super) fn lower(
             fields,
             alternatives,
             builder: None,
+            closed,
         },
     );
     // Builder names last, so that they take no name a nested struct has.
@@ -327,6 +329,13 @@ impl Builder<'_, '_> {
         out
     }
 
+    /// Whether the schema says `additionalProperties: false`.
+    fn closed(&self, schema: &Value, at: &Pointer, depth: usize) -> bool {
+        self.resolve(schema, at, depth).is_some_and(|(schema, _)| {
+            schema.get("additionalProperties") == Some(&Value::Bool(false))
+        })
+    }
+
     /// `anyOf` / `oneOf` whose every entry is just a `required` list.
     fn alternatives(&self, schema: &Value, at: &Pointer, depth: usize) -> Option<ir::Alternatives> {
         let (schema, _) = self.resolve(schema, at, depth)?;
@@ -488,8 +497,10 @@ impl Builder<'_, '_> {
                 let struct_name = self.types.unique(name.to_owned());
                 let fields = self.fields(&schema, &at, &struct_name, depth);
                 let alternatives = self.alternatives(&schema, &at, depth);
+                let closed = self.closed(&schema, &at, depth);
                 self.out.push(ir::StructDef {
                     builder: None,
+                    closed,
                     alternatives,
                     name: struct_name.clone(),
                     doc: Some(

@@ -1,13 +1,13 @@
 //! Parameters and request bodies of operation steps, checked against the operation.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use serde_json::Value;
 
 use super::exprs::{self, Names};
 use super::operations::Resolved;
 use super::Checker;
-use crate::diag::did_you_mean;
+use crate::diag::{did_you_mean, resembles};
 use crate::expr::{self, ComponentKind, Expr};
 use crate::ir;
 use crate::load::OpenApiSource;
@@ -163,21 +163,22 @@ pub(super) fn lower(
         .unwrap_or_else(|| format!("{} {}", resolved.op.method, resolved.op.path));
 
     let mut entries: Vec<Written> = Vec::new();
-    let mut seen = HashSet::new();
+    let mut seen: HashMap<_, &model::Parameter> = HashMap::new();
     for (index, entry) in step.parameters.iter().flatten().enumerate() {
         let at = step_at.key("parameters").index(index);
         let Some(w) = written(ck, entry, at) else {
             continue;
         };
-        if !seen.insert(identity(w.param)) {
-            duplicate(ck, &w, "step");
+        if let Some(first) = seen.get(&identity(w.param)) {
+            duplicate(ck, &w, first, "step");
             continue;
         }
+        seen.insert(identity(w.param), w.param);
         entries.push(w);
     }
     // Workflow parameters apply to every operation step that does not set its own; those
     // without `in` are inputs for the steps that run workflows.
-    let mut workflow_seen = HashSet::new();
+    let mut workflow_seen: HashMap<_, &model::Parameter> = HashMap::new();
     for (index, entry) in wf.parameters.iter().flatten().enumerate() {
         let at = wf_at.key("parameters").index(index);
         let Some(w) = written(ck, entry, at) else {
@@ -187,11 +188,13 @@ pub(super) fn lower(
             continue;
         }
         let key = identity(w.param);
-        if !workflow_seen.insert(key.clone()) {
-            duplicate(ck, &w, "workflow");
+        if let Some(first) = workflow_seen.get(&key) {
+            duplicate(ck, &w, first, "workflow");
             continue;
         }
-        if seen.insert(key) {
+        workflow_seen.insert(key.clone(), w.param);
+        if !seen.contains_key(&key) {
+            seen.insert(key, w.param);
             entries.push(w);
         }
     }
@@ -233,10 +236,13 @@ pub(super) fn lower(
                 if !implicit {
                     report_unknown(ck, &w, loc, &declared, &operation_name);
                 }
-                if loc != ir::Location::Header {
-                    continue;
+                // An undeclared header, query parameter or cookie is sent with its
+                // location's default style; a path parameter has no place to go.
+                match loc {
+                    ir::Location::Header => (ir::Style::Simple, false),
+                    ir::Location::Query | ir::Location::Cookie => (ir::Style::Form, true),
+                    ir::Location::Path | ir::Location::Querystring => continue,
                 }
-                (ir::Style::Simple, false)
             }
         };
         if let Some(d) = found {
@@ -416,7 +422,7 @@ fn check_payload(
                 } else {
                     ck.cx.warning(Rule::UnknownProperty, &span, message)
                 };
-                if let Some(hint) = did_you_mean(name, known()) {
+                if let Some(hint) = resembles(name, known()) {
                     diag = diag.help(format!("did you mean `{hint}`?"));
                 }
                 let _ = diag;
@@ -452,8 +458,11 @@ fn loc_name(l: ir::Location) -> &'static str {
     }
 }
 
-/// `name: sortt, in: query` where the operation has `sort`; a header the operation does
-/// not declare is only a warning (security and proxy headers often are not declared).
+/// `name: sortt, in: query` where the operation has `sort`. A path parameter the path
+/// template does not name is an error: the request cannot carry it. A header, query
+/// parameter or cookie the operation does not declare is a warning, and is sent: the
+/// specification allows it, and descriptions often leave out what servers accept
+/// (tracing headers, API keys, paging).
 fn report_unknown(
     ck: &Checker,
     w: &Written,
@@ -467,10 +476,11 @@ fn report_unknown(
         w.param.name
     );
     let at = w.at.key("name");
-    let mut diag = if loc == ir::Location::Header {
-        ck.warning(Rule::UnknownParameter, &at, message)
-    } else {
-        ck.error(Rule::UnknownParameter, &at, message)
+    let mut diag = match loc {
+        ir::Location::Path | ir::Location::Querystring => {
+            ck.error(Rule::UnknownParameter, &at, message)
+        }
+        _ => ck.warning(Rule::UnknownParameter, &at, message),
     };
     let same_loc = declared
         .iter()
@@ -544,15 +554,30 @@ fn is_json(essence: &str) -> bool {
     essence == "application/json" || essence.ends_with("+json")
 }
 
-/// A parameter that a step's (or the workflow's) list already has, by [`identity`].
-fn duplicate(ck: &Checker, w: &Written, list: &str) {
+/// A parameter that a step's (or the workflow's) list already has, by [`identity`]. The
+/// same name and `in` twice is an error (the specification forbids it); header names
+/// that differ only in case are allowed by the specification, but they name one HTTP
+/// header, so only the first is sent, with a warning.
+fn duplicate(ck: &Checker, w: &Written, first: &model::Parameter, list: &str) {
+    if first.name != w.param.name {
+        ck.warning(
+            Rule::DuplicateName,
+            &w.at.key("name"),
+            format!(
+                "header `{}` is the header `{}` given earlier in this {list}; only the first is sent",
+                w.param.name, first.name
+            ),
+        )
+        .note("HTTP header names are compared in any case (RFC 9110)");
+        return;
+    }
     ck.error(
         Rule::DuplicateName,
         &w.at.key("name"),
         format!("duplicate parameter `{}`", w.param.name),
     )
     .note(format!(
-        "each name and `in` pair may appear once per {list} (header names in any case)"
+        "each name and `in` pair may appear once per {list}"
     ));
 }
 
@@ -593,12 +618,14 @@ pub(super) fn body(
                 });
             if !accepts {
                 let list: Vec<String> = accepted.iter().map(|a| format!("`{a}`")).collect();
-                ck.error(
+                // The specification does not tie `contentType` to the description's
+                // media types; the body is sent as written, unchecked against a schema.
+                ck.warning(
                     Rule::ContentType,
                     &at.key("contentType"),
-                    format!("the operation does not accept `{ct}` request bodies"),
+                    format!("the operation does not list `{ct}` request bodies; the payload is sent as `{ct}`, unchecked"),
                 )
-                .help(format!("it accepts {}", list.join(", ")));
+                .help(format!("it lists {}", list.join(", ")));
             }
             ct.clone()
         }

@@ -19,6 +19,8 @@ pub(crate) struct CallTarget {
     pub call: ir::WorkflowCall,
     /// The fields of its inputs struct.
     pub inputs: Vec<ir::Field>,
+    /// Its inputs schema says `additionalProperties: false`.
+    pub inputs_closed: bool,
     /// Output name → Rust field name.
     pub outputs: IndexMap<String, String>,
     /// Output field → type, for workflows already lowered (those of other documents).
@@ -50,6 +52,7 @@ impl CallTarget {
                 .first()
                 .map(|root| root.fields.clone())
                 .unwrap_or_default(),
+            inputs_closed: wf.input_types.first().is_some_and(|root| root.closed),
             outputs: wf
                 .outputs
                 .iter()
@@ -277,15 +280,21 @@ pub(super) fn parameter_inputs(
         }
         given.push(name.clone());
         if !fields.iter().any(|f| &f.name == name) {
-            let mut error = ck.error(
-                Rule::WorkflowInputs,
-                &written.at.key("name"),
-                format!("the workflow `{shown}` has no input `{name}`"),
-            );
+            // An open inputs schema allows any other property, but the inputs struct has
+            // no field to carry it, so the value is not passed on.
+            let message = format!("the workflow `{shown}` has no input `{name}`");
+            let mut diagnostic = match called.inputs_closed {
+                true => ck.error(Rule::WorkflowInputs, &written.at.key("name"), message),
+                false => ck
+                    .warning(Rule::WorkflowInputs, &written.at.key("name"), message)
+                    .note(format!(
+                        "its inputs schema allows other properties, but declares no `{name}`, so the value is not passed on"
+                    )),
+            };
             if let Some(hint) = did_you_mean(name, fields.iter().map(|f| f.name.as_str())) {
-                error = error.help(format!("did you mean `{hint}`?"));
+                diagnostic = diagnostic.help(format!("did you mean `{hint}`?"));
             }
-            let _ = error;
+            let _ = diagnostic;
             continue;
         }
         if let Some(value) = exprs::value_in(ck, names, phase, written.value, &written.value_at) {

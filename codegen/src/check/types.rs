@@ -16,28 +16,87 @@ use crate::openapi::OperationRef;
 /// How deep a pointer or nested arrays are followed.
 const MAX_DEPTH: usize = 32;
 
-/// The status whose response schema describes a successful step's body.
-pub(super) fn success_status(criteria: &[ir::Criterion], declared: &[String]) -> Option<String> {
-    for c in criteria {
-        if let ir::CriterionKind::Simple(ir::Condition::Compare(
-            ir::Operand::Expr {
-                expr: ir::Expr::StatusCode,
-                nav,
-            },
-            ir::Op::Eq,
-            ir::Operand::Literal(serde_json::Value::Number(n)),
-        )) = &c.kind
-        {
-            if nav.is_empty() {
-                return Some(n.to_string());
+/// The response statuses a step's success criteria accept, whose schemas its outputs and
+/// criteria read: the codes of `$statusCode == N` criteria (`||` of them gives several);
+/// without one, every `2XX` code the operation declares, else its `default`.
+pub(super) fn accepted_statuses(criteria: &[ir::Criterion], declared: &[String]) -> Vec<String> {
+    fn codes(condition: &ir::Condition, out: &mut Vec<String>) -> bool {
+        match condition {
+            ir::Condition::Or(left, right) => codes(left, out) && codes(right, out),
+            ir::Condition::Compare(
+                ir::Operand::Expr {
+                    expr: ir::Expr::StatusCode,
+                    nav,
+                },
+                ir::Op::Eq,
+                ir::Operand::Literal(serde_json::Value::Number(n)),
+            ) if nav.is_empty() => {
+                out.push(n.to_string());
+                true
+            }
+            _ => false,
+        }
+    }
+    for criterion in criteria {
+        if let ir::CriterionKind::Simple(condition) = &criterion.kind {
+            let mut found = Vec::new();
+            if codes(condition, &mut found) {
+                found.dedup();
+                return found;
             }
         }
     }
+    let successes: Vec<String> = declared
+        .iter()
+        .filter(|s| s.starts_with('2'))
+        .cloned()
+        .collect();
+    if !successes.is_empty() {
+        return successes;
+    }
     declared
         .iter()
-        .find(|s| s.starts_with('2'))
-        .or_else(|| declared.iter().find(|s| *s == "default"))
+        .filter(|s| *s == "default")
         .cloned()
+        .collect()
+}
+
+impl Found {
+    /// What a pointer finds in one of two responses: a type or nothing to say wins; then a
+    /// schema that makes it unknowable; a property both lack is missing, with the
+    /// properties of both, and certainly wrong only if both schemas are closed. The first
+    /// type wins when both have one; [`output_type`] compares them.
+    pub(super) fn either(self, other: Found) -> Found {
+        match (self, other) {
+            (found @ (Found::Type(_) | Found::Unknown), _) => found,
+            (_, found @ (Found::Type(_) | Found::Unknown)) => found,
+            (found @ Found::Unknowable { .. }, _) => found,
+            (_, found @ Found::Unknowable { .. }) => found,
+            (
+                Found::Missing {
+                    index,
+                    mut known,
+                    closed,
+                },
+                Found::Missing {
+                    index: other_index,
+                    known: other_known,
+                    closed: other_closed,
+                },
+            ) => {
+                for name in other_known {
+                    if !known.contains(&name) {
+                        known.push(name);
+                    }
+                }
+                Found::Missing {
+                    index: index.min(other_index),
+                    known,
+                    closed: closed && other_closed,
+                }
+            }
+        }
+    }
 }
 
 /// What following a pointer through a schema found.

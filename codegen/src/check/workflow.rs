@@ -9,7 +9,7 @@ use super::{
     actions, criteria, document, inputs, params, schemas, steps, targets, types, workflow_pointer,
     Checker,
 };
-use crate::diag::did_you_mean;
+use crate::diag::resembles;
 use crate::ir;
 use crate::model;
 use crate::naming::{pascal, snake, Scope};
@@ -92,6 +92,7 @@ pub(super) fn local_targets(signatures: &[Signature]) -> Vec<targets::CallTarget
                 .first()
                 .map(|root| root.fields.clone())
                 .unwrap_or_default(),
+            inputs_closed: s.input_types.first().is_some_and(|root| root.closed),
             outputs: s.outputs.clone(),
             output_types: Default::default(),
             local: Some(index),
@@ -317,6 +318,7 @@ fn dependencies(
                     .map(|f| (f.name.clone(), f.ident.clone()))
                     .collect(),
                 outputs: target.outputs.clone(),
+                implicit: false,
             },
         );
         runs.push(ir::DependencyRun {
@@ -324,7 +326,66 @@ fn dependencies(
             var,
         });
     }
+    implicit_dependencies(ck, wf, names, &mut runs);
     runs
+}
+
+/// `$workflows.<id>` where `dependsOn` does not list `<id>` and no step runs it: the
+/// specification does not say that reading it needs `dependsOn`, and the only way the value
+/// can exist is by running `<id>` first, so it runs first as a dependency would (each read
+/// warns). A workflow that runs this one, directly or not, is left to the error.
+fn implicit_dependencies(
+    ck: &Checker,
+    wf: &model::Workflow,
+    names: &mut ExprNames,
+    runs: &mut Vec<ir::DependencyRun>,
+) {
+    static READ: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"\$workflows\.([^.\s{}#]+)\.(?:inputs|outputs)\b").expect("valid regex")
+    });
+    let text = serde_json::to_string(wf).unwrap_or_default();
+    let mut seen = std::collections::HashSet::new();
+    let read = READ
+        .captures_iter(&text)
+        .filter_map(|c| c.get(1).map(|m| m.as_str()))
+        .filter(|id| seen.insert(*id));
+    for id in read {
+        if names.dependencies.contains_key(id) || id == wf.workflow_id {
+            continue;
+        }
+        let run_by_a_step = wf.steps.iter().any(|step| {
+            step.workflow_id
+                .as_deref()
+                .and_then(|written| targets::find(ck, written))
+                .is_some_and(|target| target.call.id == id)
+        });
+        let Some(target) = targets::find(ck, id) else {
+            continue;
+        };
+        if run_by_a_step
+            || (target.local.is_some() && dependency_cycle(ck.doc, &wf.workflow_id, id).is_some())
+        {
+            continue;
+        }
+        let var = format!("depends_on_{}", snake(id).trim_start_matches("r#"));
+        names.dependencies.insert(
+            id.to_owned(),
+            exprs::Dependency {
+                var: var.clone(),
+                inputs: target
+                    .inputs
+                    .iter()
+                    .map(|f| (f.name.clone(), f.ident.clone()))
+                    .collect(),
+                outputs: target.outputs.clone(),
+                implicit: true,
+            },
+        );
+        runs.push(ir::DependencyRun {
+            call: target.call.clone(),
+            var,
+        });
+    }
 }
 
 /// The chain from `from` back to itself through `dependsOn`, starting with its entry
@@ -582,7 +643,7 @@ enum BodyRead<'a> {
 fn check_response_pointers(
     ck: &Checker,
     resolved: &operations::Resolved,
-    status: &str,
+    statuses: &[String],
     step: &model::Step,
     at: &Pointer,
     read: BodyRead,
@@ -613,7 +674,7 @@ fn check_response_pointers(
             ));
         }
     }
-    let (prefix, subject, whole) = match read {
+    let (prefix, subject, verb, whole) = match read {
         BodyRead::Response => {
             let operation = resolved
                 .op
@@ -621,21 +682,38 @@ fn check_response_pointers(
                 .operation_id
                 .clone()
                 .unwrap_or_else(|| format!("{} {}", resolved.op.method, resolved.op.path));
+            let shown: Vec<String> = statuses.iter().map(|s| format!("`{s}`")).collect();
+            let (responses, verb) = match shown.as_slice() {
+                [one] => (format!("the {one} response"), "declares"),
+                [init @ .., last] => (
+                    format!("the {} and {last} responses", init.join(", ")),
+                    "declare",
+                ),
+                [] => ("the responses".to_owned(), "declare"),
+            };
             (
                 "$response.body#",
-                format!("the `{status}` response of `{operation}`"),
+                format!("{responses} of `{operation}`"),
+                verb,
                 "the body",
             )
         }
         BodyRead::Message { address } => (
             "$message.payload#",
             format!("the message received on `{address}`"),
+            "declares",
             "the payload",
         ),
     };
     let check = |place: &Pointer, text: &str, start: usize, end: usize, pointer: &str| {
         let tokens = crate::source::split_pointer(pointer);
-        let found = types::response_body(resolved.openapi, &resolved.op, status, &tokens);
+        // The pointer is right when any accepted response has it: the step succeeds on
+        // each of them, and the output is there on some.
+        let found = statuses
+            .iter()
+            .map(|status| types::response_body(resolved.openapi, &resolved.op, status, &tokens))
+            .reduce(types::Found::either)
+            .unwrap_or(types::Found::Unknown);
         if let types::Found::Unknowable { index, keyword } = found {
             let at_schema = if index == 0 {
                 whole.to_owned()
@@ -665,7 +743,7 @@ fn check_response_pointers(
             } else {
                 format!("`#/{}`", tokens[..index].join("/"))
             };
-            let message = format!("{subject} declares no property `{missing}` in {inside}");
+            let message = format!("{subject} {verb} no property `{missing}` in {inside}");
             // A closed schema rules the property out; an open one only does not list it.
             let mut error = if closed {
                 ck.error_in(
@@ -686,7 +764,7 @@ fn check_response_pointers(
                     message,
                 )
             };
-            error = match did_you_mean(missing, known.iter().map(String::as_str)) {
+            error = match resembles(missing, known.iter().map(String::as_str)) {
                 Some(hint) => error.help(format!("did you mean `{hint}`?")),
                 None => {
                     let list: Vec<String> = known.iter().map(|k| format!("`{k}`")).collect();
@@ -961,27 +1039,35 @@ fn step_output_type(
     ck: &Checker,
     names: &ExprNames,
     resolved: &operations::Resolved,
-    status: Option<&str>,
+    statuses: &[String],
     value: &ir::Expr,
 ) -> ir::Type {
+    // The type the pointer has in the accepted responses that declare it; `Value` when
+    // they disagree, or none does.
     let body_type = |pointer: Option<&str>, more: &[String]| {
-        let Some(status) = status else {
-            return ir::Type::Json;
-        };
         let mut tokens = pointer
             .map(crate::source::split_pointer)
             .unwrap_or_default();
         tokens.extend_from_slice(more);
-        match types::response_body(resolved.openapi, &resolved.op, status, &tokens) {
-            types::Found::Unknowable { .. } | types::Found::Missing { .. } => ir::Type::Json,
-            types::Found::Type(_) | types::Found::Unknown => schemas::response_type(
-                &mut ck.schemas.borrow_mut(),
-                resolved.openapi,
-                &resolved.op,
-                status,
-                &tokens,
-            )
-            .unwrap_or(ir::Type::Json),
+        let mut types = statuses.iter().filter_map(|status| {
+            match types::response_body(resolved.openapi, &resolved.op, status, &tokens) {
+                types::Found::Unknowable { .. } | types::Found::Missing { .. } => None,
+                types::Found::Type(_) | types::Found::Unknown => Some(
+                    schemas::response_type(
+                        &mut ck.schemas.borrow_mut(),
+                        resolved.openapi,
+                        &resolved.op,
+                        status,
+                        &tokens,
+                    )
+                    .unwrap_or(ir::Type::Json),
+                ),
+            }
+        });
+        let first = types.next().unwrap_or(ir::Type::Json);
+        match types.all(|other| other == first) {
+            true => first,
+            false => ir::Type::Json,
         }
     };
     match value {
@@ -1154,7 +1240,10 @@ fn lower_step(
         phase,
         step.success_criteria.as_ref(),
         &at.key("successCriteria"),
-        Some(&statuses),
+        Some(criteria::Statuses {
+            declared: &statuses,
+            success: true,
+        }),
     )
     .unwrap_or_default();
 
@@ -1162,16 +1251,18 @@ fn lower_step(
         step_actions(ck, names, phase, wf, wf_at, step, at, Some(&statuses));
 
     let mut output_scope = Scope::default();
-    let status = types::success_status(&success, &statuses);
-    if let Some(status) = &status {
+    let accepted = types::accepted_statuses(&success, &statuses);
+    if !accepted.is_empty() {
         let read = match &message {
             Some(target) => BodyRead::Message {
                 address: &target.address,
             },
             None => BodyRead::Response,
         };
-        check_response_pointers(ck, &resolved, status, step, at, read);
-        // The whole success body's types, even when no output reads it.
+        check_response_pointers(ck, &resolved, &accepted, step, at, read);
+    }
+    // The whole success body's types, even when no output reads them.
+    for status in &accepted {
         schemas::response_type(
             &mut ck.schemas.borrow_mut(),
             resolved.openapi,
@@ -1197,7 +1288,7 @@ fn lower_step(
             Some(ir::Output {
                 name: name.clone(),
                 ident,
-                ty: step_output_type(ck, names, &resolved, status.as_deref(), &value),
+                ty: step_output_type(ck, names, &resolved, &accepted, &value),
                 text: text.text(),
                 value,
                 read: ir::Read::Decode,

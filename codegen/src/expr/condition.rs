@@ -1212,6 +1212,19 @@ fn parse_jsonpath(
     }
     let value = parse_jsonpath_literal(literal, literal_offset, query, op, context)?;
     let members = dotted_members(query);
+    // `$.items.length > 0`, the JavaScript idiom: JSON arrays have no `length` member.
+    if let Some(message) = members
+        .as_deref()
+        .and_then(|m| array_length_hint(query, m, op, &value))
+    {
+        warnings.push(ExprWarning::new(message, 0, condition.len()));
+        return Ok(JsonPathCriterion {
+            query: query.to_owned(),
+            compare: Some((op, value)),
+            filter_rewrite: None,
+            simple_rewrite: None,
+        });
+    }
     let filter_rewrite = members.as_ref().and_then(|m| {
         let rewrite = format!("$[?@{} {op} {value}]", relative_path(m));
         serde_json_path::JsonPath::parse(&rewrite)
@@ -1241,6 +1254,41 @@ fn parse_jsonpath(
         filter_rewrite,
         simple_rewrite,
     })
+}
+
+/// The hint for `$.items.length > 0`: a JSON array has no `length` member, so as written it
+/// compares a member that is not there; a JSONPath criterion holds when its query selects
+/// a node, so "more than N elements" is "there is an element N": `$.items[N]`.
+fn array_length_hint(
+    query: &str,
+    members: &[Accessor],
+    op: CmpOp,
+    value: &Value,
+) -> Option<String> {
+    let (Accessor::Member(last), parent) = members.split_last()? else {
+        return None;
+    };
+    if !matches!(last.as_str(), "length" | "size" | "count") {
+        return None;
+    }
+    let n = value.as_u64()?;
+    let index = match op {
+        CmpOp::Gt => n,
+        CmpOp::Ge if n > 0 => n - 1,
+        CmpOp::Ne if n == 0 => 0,
+        _ => return None,
+    };
+    let base = &query[..query.len() - last.len() - 1];
+    let _ = parent;
+    let check = match index {
+        0 => "that the array is not empty".to_owned(),
+        1 => "that the array has more than 1 element".to_owned(),
+        n => format!("that the array has more than {n} elements"),
+    };
+    Some(format!(
+        "`{query} {op} {value}` reads a member `{last}`, which a JSON array does not have; to check {check}, write the JSONPath criterion `{base}[{index}]` (it holds when its query selects a node)",
+        op = op.as_str(),
+    ))
 }
 
 /// Suggests a simple criterion for a JSON pointer written as a JSONPath condition.

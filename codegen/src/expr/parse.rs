@@ -252,6 +252,13 @@ fn trailing_error(input: &str, expr: &Expr, end: usize) -> ExprError {
 /// Builds the error for an unknown root such as `$body` or `$input`, with a suggestion.
 fn unknown_root(input: &str, root_end: usize) -> ExprError {
     let word = &input[1..root_end];
+    if word.is_empty() && (input.starts_with("$.") || input.starts_with("$[")) {
+        return ExprError::new(
+            "`$.` and `$[` start a JSONPath query, not a runtime expression; as a criterion, give it `type: jsonpath` and `context: $response.body`, or write a simple criterion such as `$response.body#/name == 'x'`".to_owned(),
+            0,
+            1 + first_char_len(&input[1..]),
+        );
+    }
     if word.is_empty() {
         return ExprError::new(
             format!(
