@@ -193,8 +193,8 @@ pub(super) fn lower(
             continue;
         }
         workflow_seen.insert(key.clone(), w.param);
-        if !seen.contains_key(&key) {
-            seen.insert(key, w.param);
+        if let std::collections::hash_map::Entry::Vacant(slot) = seen.entry(key) {
+            slot.insert(w.param);
             entries.push(w);
         }
     }
