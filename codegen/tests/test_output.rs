@@ -163,3 +163,10 @@ fn test_hygiene_messages() {
 fn test_defaults() {
     verify("tests/fixtures/defaults.arazzo.yml", "defaults");
 }
+
+/// What the specification allows beyond the description: undeclared parameters sent, an
+/// output of one of two accepted statuses as an `Option`, an implied dependency.
+#[test]
+fn test_lenient() {
+    verify("tests/fixtures/lenient.arazzo.yml", "lenient");
+}

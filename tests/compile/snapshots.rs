@@ -35,6 +35,10 @@ mod hygiene_messages {
     include!("../../codegen/tests/output/hygiene_messages.rs");
 }
 
+mod lenient {
+    include!("../../codegen/tests/output/lenient.rs");
+}
+
 mod oai_login_and_retrieve_pets {
     include!("../../codegen/tests/output/oai_login_and_retrieve_pets.rs");
 }

@@ -47,6 +47,11 @@ pub mod kinde_invite {
     include!("../../codegen/tests/output/kinde_invite.rs");
 }
 
+/// The snapshot `codegen/tests/output/lenient.rs`.
+pub mod lenient {
+    include!("../../codegen/tests/output/lenient.rs");
+}
+
 /// The snapshot `codegen/tests/output/oai_login_and_retrieve_pets.rs`.
 pub mod oai_login_and_retrieve_pets {
     include!("../../codegen/tests/output/oai_login_and_retrieve_pets.rs");

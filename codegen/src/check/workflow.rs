@@ -1042,32 +1042,47 @@ fn step_output_type(
     statuses: &[String],
     value: &ir::Expr,
 ) -> ir::Type {
-    // The type the pointer has in the accepted responses that declare it; `Value` when
-    // they disagree, or none does.
+    // The type the pointer has in the accepted responses that declare it (`Value` when
+    // they disagree, or none does), an `Option` of it when another accepted response
+    // does not declare it: `$statusCode == 200 || $statusCode == 201` with `location` on
+    // the `201` only.
     let body_type = |pointer: Option<&str>, more: &[String]| {
         let mut tokens = pointer
             .map(crate::source::split_pointer)
             .unwrap_or_default();
         tokens.extend_from_slice(more);
-        let mut types = statuses.iter().filter_map(|status| {
-            match types::response_body(resolved.openapi, &resolved.op, status, &tokens) {
-                types::Found::Unknowable { .. } | types::Found::Missing { .. } => None,
-                types::Found::Type(_) | types::Found::Unknown => Some(
-                    schemas::response_type(
-                        &mut ck.schemas.borrow_mut(),
-                        resolved.openapi,
-                        &resolved.op,
-                        status,
-                        &tokens,
-                    )
-                    .unwrap_or(ir::Type::Json),
-                ),
-            }
-        });
-        let first = types.next().unwrap_or(ir::Type::Json);
-        match types.all(|other| other == first) {
-            true => first,
-            false => ir::Type::Json,
+        let mut missing_somewhere = false;
+        let found: Vec<ir::Type> = statuses
+            .iter()
+            .filter_map(|status| {
+                match types::response_body(resolved.openapi, &resolved.op, status, &tokens) {
+                    types::Found::Missing { .. } => {
+                        missing_somewhere = true;
+                        None
+                    }
+                    types::Found::Unknowable { .. } => None,
+                    types::Found::Type(_) | types::Found::Unknown => Some(
+                        schemas::response_type(
+                            &mut ck.schemas.borrow_mut(),
+                            resolved.openapi,
+                            &resolved.op,
+                            status,
+                            &tokens,
+                        )
+                        .unwrap_or(ir::Type::Json),
+                    ),
+                }
+            })
+            .collect();
+        let ty = match found.split_first() {
+            Some((first, rest)) if rest.iter().all(|other| other == first) => first.clone(),
+            _ => return ir::Type::Json,
+        };
+        match (missing_somewhere, ty) {
+            (true, ir::Type::Json) => ir::Type::Json,
+            (true, ty @ ir::Type::Optional(_)) => ty,
+            (true, ty) => ir::Type::Optional(Box::new(ty)),
+            (false, ty) => ty,
         }
     };
     match value {
