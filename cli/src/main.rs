@@ -19,7 +19,7 @@ use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use arazzo_codegen::{Generator, Output, Rule, Settings};
+use arazzo_codegen::{FrontEnd, Generator, Output, Rule, Settings};
 use clap::{Args, Parser, Subcommand};
 
 use crate::render::{Color, Format, Report};
@@ -155,6 +155,7 @@ fn generate(
 
 fn settings(options: &Options) -> Settings {
     let mut settings = Settings::default();
+    settings.with_front_end(FrontEnd::Cli);
     settings.with_strict(options.strict);
     for rule in &options.allowed {
         settings.with_allow(*rule);

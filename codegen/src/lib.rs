@@ -46,7 +46,7 @@ use proc_macro2::TokenStream;
 
 pub use diag::{Diagnostic, Location, Severity};
 pub use rules::Rule;
-pub use settings::Settings;
+pub use settings::{FrontEnd, Settings};
 
 /// Generates Rust code from Arazzo documents.
 #[derive(Clone, Debug, Default)]
@@ -246,7 +246,12 @@ impl Generator {
         file: &Path,
         out_name: &str,
     ) -> Result<PathBuf, BuildScriptError> {
-        let output = self.generate(manifest_dir, file);
+        // Hints name `Settings::with_source`, not the macro's syntax.
+        let mut settings = self.settings.clone();
+        if settings.front_end == FrontEnd::Macro {
+            settings.with_front_end(FrontEnd::Library);
+        }
+        let output = Generator::new(&settings).generate(manifest_dir, file);
         let mut lines = String::new();
         for path in &output.files {
             lines.push_str(&format!("cargo:rerun-if-changed={}\n", path.display()));

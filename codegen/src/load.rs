@@ -36,6 +36,7 @@ use crate::swagger;
 
 mod base_uri;
 mod bundle;
+mod hints;
 mod recover;
 mod refs;
 
@@ -445,7 +446,9 @@ impl<'a> Loader<'a> {
         let url_span = doc.span(&item.key("url"));
         let name = &description.name;
         let base = base_uri::base(&doc.path, self_uri);
-        let Some((display, abs)) = self.locate(&base, &url_span, description) else {
+        let Some((display, abs)) =
+            self.locate(&base, &url_span, description, doc.abs_path.parent())
+        else {
             return LoadedSource::Failed;
         };
 
@@ -513,10 +516,23 @@ impl<'a> Loader<'a> {
                         display_path(&display)
                     ),
                 );
-                if not_found && !self.settings.sources.contains_key(name) {
-                    diagnostic.help(format_args!(
-                        "map it to a local file, e.g. `sources = {{ {name} = \"path/to/file.yaml\" }}`"
-                    ));
+                if not_found {
+                    let file_name = hints::file_name(&description.url);
+                    let nearby = doc
+                        .abs_path
+                        .parent()
+                        .and_then(|dir| hints::same_name_under(dir, file_name));
+                    let diagnostic = match &nearby {
+                        Some(found) => diagnostic.help(format_args!(
+                            "a file of that name is at `{}`, from the document's folder; write `url: {}`",
+                            display_path(found),
+                            display_path(found)
+                        )),
+                        None => diagnostic,
+                    };
+                    if !self.settings.sources.contains_key(name) {
+                        diagnostic.help(hints::mapping(self.settings, name, None));
+                    }
                 }
                 return LoadedSource::Failed;
             }
@@ -677,12 +693,21 @@ impl<'a> Loader<'a> {
         }))
     }
 
+    /// A file named as the last segment of `url` under the document's folder, as a path
+    /// the `sources` mapping takes (relative to the base directory).
+    fn nearby(&self, doc_dir: Option<&Path>, url: &str) -> Option<String> {
+        let dir = doc_dir?;
+        let found = hints::same_name_under(dir, hints::file_name(url))?;
+        Some(display_path(&self.display_for_absolute(&dir.join(found))))
+    }
+
     /// Resolves a source description to a display path and an absolute path.
     fn locate(
         &self,
         base: &base_uri::Base,
         url_span: &Span,
         description: &SourceDescription,
+        doc_dir: Option<&Path>,
     ) -> Option<(PathBuf, PathBuf)> {
         let name = &description.name;
         if let Some(mapped) = self.settings.sources.get(name) {
@@ -691,17 +716,15 @@ impl<'a> Loader<'a> {
         let url = description.url.trim();
         let lower = url.to_ascii_lowercase();
         if lower.starts_with("http://") || lower.starts_with("https://") {
+            let local = self.nearby(doc_dir, url);
             self.cx
-                .error(Rule::RemoteSource,
+                .error(
+                    Rule::RemoteSource,
                     url_span,
-                    format!(
-                        "source description `{name}` has a remote url `{url}`; map it to a local file, e.g. `sources = {{ {name} = \"path/to/file.yaml\" }}`"
-                    ),
+                    format!("source description `{name}` has a remote url `{url}`"),
                 )
                 .note("the generator never fetches over the network")
-                .help(format!(
-                    "on the command line: `--source {name}=PATH`; in build.rs: `Settings::with_source({name:?}, path)`"
-                ));
+                .help(hints::mapping(self.settings, name, local.as_deref()));
             return None;
         }
         let path = if lower.starts_with("file:") {
@@ -718,27 +741,30 @@ impl<'a> Loader<'a> {
             };
             strip_query_and_fragment(rest)
         } else if has_scheme(url) {
-            self.cx.error(Rule::RemoteSource,
-                url_span,
-                format!(
-                    "source description `{name}` has a url `{url}` the generator cannot read; map it to a local file, e.g. `sources = {{ {name} = \"path/to/file.yaml\" }}`"
-                ),
-            );
+            self.cx
+                .error(
+                    Rule::RemoteSource,
+                    url_span,
+                    format!(
+                        "source description `{name}` has a url `{url}` the generator cannot read"
+                    ),
+                )
+                .help(hints::mapping(self.settings, name, None));
             return None;
         } else {
             if let base_uri::Base::Remote(base) = base {
                 let resolved = base_uri::remote(base, url).unwrap_or_else(|| url.to_owned());
+                let local = self.nearby(doc_dir, url);
                 self.cx
-                    .error(Rule::RemoteSource,
+                    .error(
+                        Rule::RemoteSource,
                         url_span,
                         format!(
-                            "source description `{name}` has the url `{url}`, which resolves against the document's `$self` to the remote `{resolved}`; map it to a local file, e.g. `sources = {{ {name} = \"path/to/file.yaml\" }}`"
+                            "source description `{name}` has the url `{url}`, which resolves against the document's `$self` to the remote `{resolved}`"
                         ),
                     )
                     .note("the generator never fetches over the network")
-                    .help(format!(
-                        "on the command line: `--source {name}=PATH`; in build.rs: `Settings::with_source({name:?}, path)`"
-                    ));
+                    .help(hints::mapping(self.settings, name, local.as_deref()));
                 return None;
             }
             strip_query_and_fragment(url)
@@ -1590,6 +1616,23 @@ workflows:
     }
 
     #[test]
+    fn a_missing_source_suggests_a_file_of_that_name_nearby() {
+        let doc = arazzo("  - name: petstore\n    url: ./openapi/pets.yaml");
+        let base = fixture(
+            "nearby",
+            &[("doc.yaml", &doc), ("specs/v1/pets.yaml", OPENAPI)],
+        );
+        let (_, diagnostics) = run(&base, "doc.yaml", &Settings::default());
+        assert_eq!(
+            diagnostics[0].notes,
+            [
+                "help: a file of that name is at `specs/v1/pets.yaml`, from the document's folder; write `url: specs/v1/pets.yaml`",
+                "help: map it to a local file: `sources = { petstore = \"path/to/file.yaml\" }` in the macro",
+            ]
+        );
+    }
+
+    #[test]
     fn remote_url_needs_a_mapping() {
         let doc = arazzo("  - name: petstore\n    url: https://example.com/openapi.yaml");
         let base = fixture(
@@ -1603,8 +1646,14 @@ workflows:
         let d = &diagnostics[0];
         assert_eq!(
             d.message,
-            "source description `petstore` has a remote url `https://example.com/openapi.yaml`; \
-             map it to a local file, e.g. `sources = { petstore = \"path/to/file.yaml\" }`"
+            "source description `petstore` has a remote url `https://example.com/openapi.yaml`"
+        );
+        assert_eq!(
+            d.notes,
+            [
+                "note: the generator never fetches over the network",
+                "help: map it to a local file: `sources = { petstore = \"path/to/file.yaml\" }` in the macro",
+            ]
         );
         assert_eq!(d.path, "sourceDescriptions[0].url");
         assert_eq!(d.location, at(7, 10));
@@ -1618,6 +1667,18 @@ workflows:
         let loaded = loaded.expect("loads");
         let openapi = loaded.sources[0].as_openapi().expect("an OpenAPI source");
         assert_eq!(openapi.file.path, PathBuf::from("local/pets.yaml"));
+
+        // A file named as the URL's last segment under the document's folder is suggested,
+        // in the syntax of the front end.
+        std::fs::create_dir_all(base.join("specs")).unwrap();
+        std::fs::write(base.join("specs/openapi.yaml"), OPENAPI).unwrap();
+        let mut cli = Settings::default();
+        cli.with_front_end(crate::FrontEnd::Cli);
+        let (_, diagnostics) = run(&base, "doc.yaml", &cli);
+        assert_eq!(
+            diagnostics[0].notes[1],
+            "help: map it to a local file: `--source petstore=specs/openapi.yaml`"
+        );
     }
 
     #[test]
@@ -1674,7 +1735,7 @@ workflows:
         assert_eq!(diagnostics[0].location, at(9, 10));
         assert_eq!(
             diagnostics[0].notes,
-            ["help: map it to a local file, e.g. `sources = { gone = \"path/to/file.yaml\" }`"]
+            ["help: map it to a local file: `sources = { gone = \"path/to/file.yaml\" }` in the macro"]
         );
         // Both Swagger files were read; the missing one was not.
         assert_eq!(loaded.files.len(), 3);

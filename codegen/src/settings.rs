@@ -13,6 +13,21 @@ pub struct Settings {
     pub(crate) sources: BTreeMap<String, PathBuf>,
     pub(crate) derives: Vec<String>,
     pub(crate) allowed: BTreeSet<Rule>,
+    pub(crate) front_end: FrontEnd,
+}
+
+/// What runs the generator, so that hints name its syntax (`sources = { … }` in the macro,
+/// `--source` on the command line, `Settings::with_source` in a build script).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum FrontEnd {
+    /// The `arazzo_workflow!` macro.
+    #[default]
+    Macro,
+    /// The `arazzo` command.
+    Cli,
+    /// A build script or other code calling the library.
+    Library,
 }
 
 impl Default for Settings {
@@ -23,6 +38,7 @@ impl Default for Settings {
             sources: BTreeMap::new(),
             derives: Vec::new(),
             allowed: BTreeSet::new(),
+            front_end: FrontEnd::Macro,
         }
     }
 }
@@ -56,6 +72,12 @@ impl Settings {
     /// cannot avoid, such as [`Rule::UnknownField`] for a vendor's extension fields.
     pub fn with_allow(&mut self, rule: Rule) -> &mut Self {
         self.allowed.insert(rule);
+        self
+    }
+
+    /// What runs the generator, for the syntax of hints (default: the macro).
+    pub fn with_front_end(&mut self, front_end: FrontEnd) -> &mut Self {
+        self.front_end = front_end;
         self
     }
 
