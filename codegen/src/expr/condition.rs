@@ -1268,7 +1268,8 @@ fn array_length_hint(
     let (Accessor::Member(last), parent) = members.split_last()? else {
         return None;
     };
-    if !matches!(last.as_str(), "length" | "size" | "count") {
+    // Not `size` or `count`: APIs often have members of those names.
+    if last != "length" {
         return None;
     }
     let n = value.as_u64()?;
