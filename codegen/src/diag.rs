@@ -372,7 +372,7 @@ pub(crate) fn resembles<'a>(
 }
 
 /// The lowercase words of a name: split at `_`, `-`, `.`, spaces and lower-to-upper case
-/// changes.
+/// changes, a plural `s` dropped (`products` and `productCodes` share `product`).
 fn words(name: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut word = String::new();
@@ -389,6 +389,11 @@ fn words(name: &str) -> Vec<String> {
     }
     if !word.is_empty() {
         out.push(word);
+    }
+    for word in &mut out {
+        if word.len() > 3 && word.ends_with('s') && !word.ends_with("ss") {
+            word.pop();
+        }
     }
     out
 }
@@ -434,6 +439,10 @@ mod tests {
         assert_eq!(resembles("emailAddress", ["email", "name"]), Some("email"));
         assert_eq!(resembles("role", ["roles"]), Some("roles"));
         assert_eq!(resembles("zip", ["code", "name"]), None);
+        assert_eq!(
+            resembles("products", ["totalAmount", "productCodes"]),
+            Some("productCodes")
+        );
     }
 
     #[test]

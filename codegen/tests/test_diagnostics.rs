@@ -121,3 +121,10 @@ fn defaults() {
 fn statuses() {
     check("statuses");
 }
+
+/// The real Kinde workflow with four single-change defects: each is reported, with the
+/// fix the schema suggests.
+#[test]
+fn kinde_defects() {
+    check("kinde_defects");
+}
