@@ -5,6 +5,12 @@
 //! walk both checks and builds the IR. Lowering never stops at the first problem: a part
 //! that cannot be lowered is left out of the IR (the IR is then only used for the skeleton,
 //! since an error has been reported).
+//!
+//! Every report names its [`Rule`] (`crate::rules`, the one list of rules with their stable
+//! codes, and which module checks each): a new check takes the closest rule there, or adds
+//! one. Errors are for what the Arazzo text forbids or generated code cannot do correctly;
+//! what the specification allows but is probably a mistake is a warning (README, "What the
+//! checker reports").
 
 mod actions;
 mod criteria;
