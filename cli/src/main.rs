@@ -60,6 +60,10 @@ enum Command {
         /// or `schemars::JsonSchema` (repeatable), as the macro's `derive = [..]` option.
         #[arg(long = "derive", value_name = "PATH", value_parser = parse_derive)]
         derives: Vec<String>,
+        /// Also emit the workflows as a Restate service of this name (durable runs), as the
+        /// macro's `restate = "NAME"` option.
+        #[arg(long = "restate", value_name = "NAME")]
+        restate: Option<String>,
         #[command(flatten)]
         options: Options,
     },
@@ -108,9 +112,13 @@ fn main() -> ExitCode {
             output,
             runtime_path,
             derives,
+            restate,
             options,
         } => {
             let mut settings = settings(&options);
+            if let Some(service) = restate {
+                settings.with_restate(service);
+            }
             settings.with_runtime_path(runtime_path);
             for derive in derives {
                 settings.with_derive(derive);

@@ -129,6 +129,16 @@ impl Generator {
                 .help("give a trait path such as `Eq`, `Hash` or `schemars::JsonSchema`");
             }
         }
+        if let Some(service) = &self.settings.restate {
+            if syn::parse_str::<syn::Ident>(service).is_err() {
+                cx.error(
+                    Rule::InvalidSetting,
+                    &span,
+                    format!("the Restate service name `{service}` is not a Rust identifier"),
+                )
+                .help("give a name such as `KindeInvite`");
+            }
+        }
         let runtime = &self.settings.runtime_path;
         if syn::parse_str::<syn::Path>(runtime).is_err() {
             cx.error(

@@ -14,6 +14,7 @@ pub struct Settings {
     pub(crate) derives: Vec<String>,
     pub(crate) allowed: BTreeSet<Rule>,
     pub(crate) front_end: FrontEnd,
+    pub(crate) restate: Option<String>,
 }
 
 /// What runs the generator, so that hints name its syntax (`sources = { … }` in the macro,
@@ -39,6 +40,7 @@ impl Default for Settings {
             derives: Vec::new(),
             allowed: BTreeSet::new(),
             front_end: FrontEnd::Macro,
+            restate: None,
         }
     }
 }
@@ -72,6 +74,15 @@ impl Settings {
     /// cannot avoid, such as [`Rule::UnknownField`] for a vendor's extension fields.
     pub fn with_allow(&mut self, rule: Rule) -> &mut Self {
         self.allowed.insert(rule);
+        self
+    }
+
+    /// Also emits the document's workflows as a Restate service named `service` (a module
+    /// `restate` holding the struct `service`), whose handlers run the same workflow
+    /// functions durably: see `arazzo::restate`. The crate needs arazzo's `restate`
+    /// feature and `restate-sdk`.
+    pub fn with_restate(&mut self, service: impl Into<String>) -> &mut Self {
+        self.restate = Some(service.into());
         self
     }
 

@@ -19,6 +19,7 @@ use syn::{braced, bracketed, Ident, LitBool, LitStr, Token};
 ///     sources = { kindeManagementApi = "openapi/kinde.yml" }, // local files for sources
 ///     strict = true,                          // warnings are errors
 ///     allow = ["unknown-field"],              // rules whose warnings are dropped
+///     restate = "KindeInvite",                // also a Restate service (durable runs)
 ///     derives = [Eq],                         // extra derives on inputs and outputs
 ///     crate = "::arazzo",                     // path to the runtime
 /// );
@@ -87,6 +88,11 @@ impl Parse for Input {
                         settings.with_allow(code.rule);
                     }
                 }
+                "restate" => {
+                    let name: LitStr = input.parse()?;
+                    name.parse::<Ident>()?;
+                    settings.with_restate(name.value());
+                }
                 "crate" => {
                     let path: LitStr = input.parse()?;
                     path.parse::<syn::Path>()?;
@@ -95,7 +101,7 @@ impl Parse for Input {
                 _ => {
                     return Err(syn::Error::new_spanned(
                         &key,
-                        format!("unknown setting `{key}`; expected `sources`, `strict`, `allow`, `derives` or `crate`"),
+                        format!("unknown setting `{key}`; expected `sources`, `strict`, `allow`, `derives`, `restate` or `crate`"),
                     ))
                 }
             }

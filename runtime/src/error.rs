@@ -246,6 +246,18 @@ pub enum Error {
         message: String,
     },
 
+    /// A durable run (the `restate` feature) lost its journal: the Restate invocation ended
+    /// or failed the journaled request or wait. The invocation is retried by Restate.
+    #[error("step `{step}` of workflow `{workflow}`: {message}")]
+    Journal {
+        /// The workflow's `workflowId`.
+        workflow: String,
+        /// The step's `stepId`.
+        step: String,
+        /// What happened.
+        message: String,
+    },
+
     /// The workflow's inputs do not satisfy its input schema.
     #[error("workflow `{workflow}`: invalid inputs: {message}")]
     InvalidInputs {
@@ -414,6 +426,7 @@ impl Error {
             | Error::Broker { workflow, .. }
             | Error::InvalidMessage { workflow, .. }
             | Error::MessageCriteriaNotMet { workflow, .. }
+            | Error::Journal { workflow, .. }
             | Error::UnknownWorkflow { workflow } => workflow,
         }
     }
@@ -442,7 +455,8 @@ impl Error {
             | Error::ReceiveTimeout { step, .. }
             | Error::Broker { step, .. }
             | Error::InvalidMessage { step, .. }
-            | Error::MessageCriteriaNotMet { step, .. } => Some(step),
+            | Error::MessageCriteriaNotMet { step, .. }
+            | Error::Journal { step, .. } => Some(step),
             Error::InvalidInputs { .. }
             | Error::StepBudgetExceeded { .. }
             | Error::UnknownWorkflow { .. } => None,

@@ -25,6 +25,8 @@ mod xpath;
 
 pub mod message;
 mod names;
+#[cfg(feature = "restate")]
+pub mod restate;
 
 pub use auth::Credential;
 pub use client::{

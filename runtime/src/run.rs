@@ -473,6 +473,18 @@ impl<'c> Run<'c> {
         });
         let delay = asked.min(self.client.inner.limits.max_retry_delay);
         self.announce_wait(asked, delay)?;
+        // A durable run waits on a Restate timer, which survives the process.
+        #[cfg(feature = "restate")]
+        if let Some(journal) = crate::restate::current() {
+            return journal
+                .sleep(delay)
+                .await
+                .map_err(|message| Error::Journal {
+                    workflow: self.workflow.to_owned(),
+                    step: self.step.to_owned(),
+                    message,
+                });
+        }
         if !delay.is_zero() {
             tokio::time::sleep(delay)
                 .instrument(self.step_span.clone())

@@ -37,6 +37,52 @@ impl Run<'_> {
     /// in flight lets it through. The client's request timeout bounds the exchange
     /// (redirects and body included), its run timeout the wait for a permit too.
     pub async fn send(&self, request: Request) -> Result<Response, Error> {
+        #[cfg(feature = "restate")]
+        if let Some(journal) = crate::restate::current() {
+            return self.send_journaled(&journal, request).await;
+        }
+        self.send_now(request).await
+    }
+
+    /// [`Run::send`] in a durable run: the journal says whether to send, or answers with
+    /// the response an earlier attempt of the invocation recorded.
+    #[cfg(feature = "restate")]
+    async fn send_journaled(
+        &self,
+        journal: &crate::restate::Journal,
+        request: Request,
+    ) -> Result<Response, Error> {
+        use crate::restate::{Effect, Recorded};
+        let journal_error = |message: String| Error::Journal {
+            workflow: self.workflow.to_owned(),
+            step: self.step.to_owned(),
+            message,
+        };
+        let name = format!("{} #{} {}", self.step, self.attempt, request.operation.id);
+        let method = request.operation.method;
+        match journal.effect(name).await.map_err(journal_error)? {
+            Effect::Replayed(recorded) => {
+                Ok(recorded.into_response(self.workflow, self.step, method))
+            }
+            Effect::Execute(done, recorded) => {
+                // On an error nothing is recorded: the attempt fails, Restate retries it.
+                let response = self.send_now(request).await?;
+                let _ = done.send(Recorded::of(&response));
+                match recorded.await {
+                    Ok(Ok(_)) => Ok(response),
+                    Ok(Err(e)) => Err(journal_error(format!(
+                        "Restate failed the journaled request: {e}"
+                    ))),
+                    Err(_) => Err(journal_error(
+                        "the Restate invocation ended while the run still needed its journal"
+                            .to_owned(),
+                    )),
+                }
+            }
+        }
+    }
+
+    async fn send_now(&self, request: Request) -> Result<Response, Error> {
         let step = self.step_span.clone();
         // The usual case takes one timer, not two: a permit is free at once, and the run
         // timeout is further away than the request timeout, which `transmit` applies (it

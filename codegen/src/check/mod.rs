@@ -244,6 +244,7 @@ fn other_documents(ck: &mut Checker, settings: &Settings) -> Vec<ir::Module> {
         "client_builder",
         "types",
         "sources",
+        "restate",
     ]);
     let mut modules = Vec::new();
     for (description, source) in ck.doc.source_descriptions.iter().zip(&ck.loaded.sources) {

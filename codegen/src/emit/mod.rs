@@ -2,6 +2,7 @@
 
 mod entry;
 mod message;
+mod restate;
 mod types;
 mod value;
 mod workflow;
@@ -78,15 +79,26 @@ impl Ctx {
 /// The generated items for a checked plan.
 pub(crate) fn emit(plan: &Plan, settings: &Settings) -> TokenStream {
     let ctx = Ctx::new(settings);
+    let tokens = emit_plan(&ctx, plan);
+    // The Restate service runs the document's own workflows; nested documents' workflows
+    // run inside them.
+    let service = settings
+        .restate
+        .as_deref()
+        .map(|name| restate::service(&ctx, plan, name));
+    quote!(#tokens #service)
+}
+
+fn emit_plan(ctx: &Ctx, plan: &Plan) -> TokenStream {
     let workflows = plan
         .workflows
         .iter()
-        .map(|wf| workflow::workflow(&ctx, plan, wf));
-    let entry = entry::entry_point(&ctx, plan);
-    let names = entry::names(&ctx, plan);
-    let schema_types = types::schema_types(&ctx, &plan.schema_types);
+        .map(|wf| workflow::workflow(ctx, plan, wf));
+    let entry = entry::entry_point(ctx, plan);
+    let names = entry::names(ctx, plan);
+    let schema_types = types::schema_types(ctx, &plan.schema_types);
     let modules = plan.modules.iter().map(|module| {
-        let inner = emit(&module.plan, settings);
+        let inner = emit_plan(ctx, &module.plan);
         nested_module(module, inner)
     });
     quote! {
