@@ -170,3 +170,16 @@ fn test_defaults() {
 fn test_lenient() {
     verify("tests/fixtures/lenient.arazzo.yml", "lenient");
 }
+
+/// The Kinde workflow with its Restate service (`Settings::with_restate`): handlers that
+/// run the same workflow function under `arazzo::restate::drive`.
+#[test]
+fn test_kinde_restate() {
+    let mut settings = Settings::default();
+    settings.with_restate("KindeInvite");
+    verify_with(
+        &settings,
+        "examples/arazzo/kinde-invite.arazzo.yml",
+        "kinde_restate",
+    );
+}

@@ -35,6 +35,10 @@ mod hygiene_messages {
     include!("../../codegen/tests/output/hygiene_messages.rs");
 }
 
+mod kinde_restate {
+    include!("../../codegen/tests/output/kinde_restate.rs");
+}
+
 mod lenient {
     include!("../../codegen/tests/output/lenient.rs");
 }

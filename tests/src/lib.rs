@@ -47,6 +47,11 @@ pub mod kinde_invite {
     include!("../../codegen/tests/output/kinde_invite.rs");
 }
 
+/// The snapshot `codegen/tests/output/kinde_restate.rs`.
+pub mod kinde_restate {
+    include!("../../codegen/tests/output/kinde_restate.rs");
+}
+
 /// The snapshot `codegen/tests/output/lenient.rs`.
 pub mod lenient {
     include!("../../codegen/tests/output/lenient.rs");

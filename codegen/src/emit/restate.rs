@@ -44,6 +44,8 @@ pub(crate) fn service(ctx: &Ctx, plan: &Plan, name: &str) -> TokenStream {
     ));
     quote! {
         /// The document's workflows as a Restate service (durable runs).
+        // `restate_sdk::service` adds methods of its own, without rustdoc.
+        #[allow(missing_docs)]
         pub mod restate {
             #struct_doc
             pub struct #service {
