@@ -17,7 +17,7 @@
 //! println!("MQTT broker at {}", mosquitto.url());
 //! ```
 
-mod process;
+pub(crate) mod process;
 
 use std::fs;
 use std::io;

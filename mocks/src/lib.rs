@@ -50,5 +50,6 @@ pub mod k0rdent;
 pub mod kinde;
 pub mod krystal;
 pub mod orders;
+pub mod restate;
 
 pub use crate::server::{Mock, MockServer, RecordedRequest};

@@ -8,23 +8,13 @@
 //! ports and data directory; `.ci/run` installs it. Without it the test says so and skips.
 
 use std::net::TcpListener;
-use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use arazzo::reqwest;
 use arazzo_mocks::kinde::{KindeConfig, KindeMock, DEFAULT_TOKEN};
+use arazzo_mocks::restate::RestateServer;
 use serde_json::{json, Value};
-
-/// `restate-server` on `PATH`, or where `RESTATE_SERVER` says.
-fn restate_server() -> Option<PathBuf> {
-    if let Some(path) = std::env::var_os("RESTATE_SERVER") {
-        return Some(PathBuf::from(path));
-    }
-    std::env::split_paths(&std::env::var_os("PATH")?)
-        .map(|dir| dir.join("restate-server"))
-        .find(|path| path.is_file())
-}
 
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
@@ -40,61 +30,6 @@ impl Drop for Process {
     fn drop(&mut self) {
         let _ = self.0.kill();
         let _ = self.0.wait();
-    }
-}
-
-/// A Restate server with its own data directory and ports.
-struct Restate {
-    _process: Process,
-    _dir: TempDir,
-    ingress: String,
-    admin: String,
-}
-
-struct TempDir(PathBuf);
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-impl Restate {
-    async fn start(binary: &PathBuf, http: &reqwest::Client) -> Restate {
-        let dir = std::env::temp_dir().join(format!("arazzo-restate-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        let (node, ingress, admin) = (free_port(), free_port(), free_port());
-        let process = Command::new(binary)
-            .args(["--listen-mode", "tcp", "--no-logo"])
-            .env("RESTATE_BASE_DIR", &dir)
-            .env("RESTATE_BIND_IP", "127.0.0.1")
-            .env("RESTATE_BIND_PORT", node.to_string())
-            .env("RESTATE_INGRESS__BIND_PORT", ingress.to_string())
-            .env("RESTATE_ADMIN__BIND_PORT", admin.to_string())
-            .env("RESTATE_ADVERTISED_HOST", "127.0.0.1")
-            .env("RESTATE_DISABLE_TELEMETRY", "true")
-            .env("RESTATE_LOG_FILTER", "error")
-            // Killing the service makes the server log the broken invocation attempt.
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("restate-server starts");
-        let restate = Restate {
-            _process: Process(process),
-            _dir: TempDir(dir),
-            ingress: format!("http://127.0.0.1:{ingress}"),
-            admin: format!("http://127.0.0.1:{admin}"),
-        };
-        let health = format!("{}/health", restate.admin);
-        eventually("restate-server to be ready", || async {
-            http.get(&health)
-                .send()
-                .await
-                .is_ok_and(|r| r.status().is_success())
-        })
-        .await;
-        restate
     }
 }
 
@@ -143,29 +78,15 @@ fn polls(kinde: &KindeMock) -> usize {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_killed_run_resumes_without_repeating_a_request() {
-    let Some(binary) = restate_server() else {
-        eprintln!("skipped: restate-server is not installed (npm install -g @restatedev/restate-server@1.7)");
+    let Some(restate) = RestateServer::start() else {
         return;
     };
     let http = reqwest::Client::new();
     // Two polls answer `is_sent: false`, so the run waits `retryAfter: 3` twice.
     let kinde = KindeMock::start(KindeConfig::default().with_polls_before_sent(2)).await;
-    let restate = Restate::start(&binary, &http).await;
     let port = free_port();
     let mut running = Some(service(port, &kinde));
-
-    // Register the service's endpoint (once it listens).
-    let deployments = format!("{}/deployments", restate.admin);
-    let endpoint = json!({"uri": format!("http://127.0.0.1:{port}")});
-    eventually("the deployment to register", || async {
-        http.post(&deployments)
-            .header("content-type", "application/json")
-            .body(endpoint.to_string())
-            .send()
-            .await
-            .is_ok_and(|r| r.status().is_success())
-    })
-    .await;
+    restate.register(&format!("http://127.0.0.1:{port}"));
 
     // Start the run through the ingress, without waiting for it.
     let inputs = json!({
@@ -177,7 +98,7 @@ async fn a_killed_run_resumes_without_repeating_a_request() {
     let sent = http
         .post(format!(
             "{}/KindeInvite/invite_user_to_organization/send",
-            restate.ingress
+            restate.ingress_url()
         ))
         .header("content-type", "application/json")
         .body(inputs.to_string())
@@ -201,7 +122,7 @@ async fn a_killed_run_resumes_without_repeating_a_request() {
     let attached = http
         .get(format!(
             "{}/restate/invocation/{id}/attach",
-            restate.ingress
+            restate.ingress_url()
         ))
         .timeout(Duration::from_secs(90))
         .send()

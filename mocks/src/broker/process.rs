@@ -19,7 +19,7 @@ const LOG_FILE: &str = "broker.log";
 
 /// Looks for the executable `name` on `PATH`, then in the system directories that are often
 /// left out of it (`/usr/sbin`, `/usr/local/sbin`, `/sbin`).
-pub(super) fn find_program(name: &str) -> Option<PathBuf> {
+pub(crate) fn find_program(name: &str) -> Option<PathBuf> {
     let path = std::env::var_os("PATH").unwrap_or_default();
     std::env::split_paths(&path)
         .chain(["/usr/sbin", "/usr/local/sbin", "/sbin"].map(PathBuf::from))
@@ -34,7 +34,7 @@ pub(super) fn is_executable(path: &Path) -> bool {
 }
 
 /// A port on `127.0.0.1` that was free a moment ago.
-pub(super) fn free_port() -> io::Result<u16> {
+pub(crate) fn free_port() -> io::Result<u16> {
     Ok(TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?
         .local_addr()?
         .port())
