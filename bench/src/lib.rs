@@ -23,6 +23,7 @@ pub mod generated {
     arazzo::arazzo_workflow!(
         "arazzo/kinde-invite-bench.arazzo.yml",
         allow = ["nonstandard-form"],
+        restate = "KindeInviteBench",
     );
 }
 

@@ -242,3 +242,26 @@ fn handler_error(error: Error) -> HandlerError {
         other => TerminalError::new(other.to_string()).into(),
     }
 }
+
+/// Serves `endpoint` (a `restate_sdk` endpoint with the generated services bound) on
+/// `listener` over HTTP/2, as `restate_sdk::http_server::HttpServer` does, but with
+/// `TCP_NODELAY` on every connection: without it each journal entry the service sends
+/// waits for the server's delayed ACK, about 40 ms a step on Linux.
+pub async fn serve(endpoint: restate_sdk::endpoint::Endpoint, listener: tokio::net::TcpListener) {
+    let endpoint = restate_sdk::hyper::HyperEndpoint::new(endpoint);
+    loop {
+        let Ok((stream, remote)) = listener.accept().await else {
+            continue;
+        };
+        let _ = stream.set_nodelay(true);
+        let endpoint = endpoint.clone();
+        tokio::spawn(async move {
+            let connection =
+                hyper::server::conn::http2::Builder::new(hyper_util::rt::TokioExecutor::new())
+                    .serve_connection(hyper_util::rt::TokioIo::new(stream), endpoint);
+            if let Err(e) = connection.await {
+                tracing::debug!(%remote, error = %e, "Restate connection ended");
+            }
+        });
+    }
+}

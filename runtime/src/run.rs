@@ -475,7 +475,7 @@ impl<'c> Run<'c> {
         self.announce_wait(asked, delay)?;
         // A durable run waits on a Restate timer, which survives the process.
         #[cfg(feature = "restate")]
-        if let Some(journal) = crate::restate::current() {
+        if let Some(journal) = crate::restate::current().filter(|_| !delay.is_zero()) {
             return journal
                 .sleep(delay)
                 .await

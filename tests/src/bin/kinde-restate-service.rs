@@ -5,7 +5,7 @@
 //! kinde-restate-service <port> <kinde base URL> <bearer token>
 //! ```
 
-use restate_sdk::prelude::{Endpoint, HttpServer};
+use restate_sdk::prelude::Endpoint;
 
 arazzo::arazzo_workflow!(
     "../examples/arazzo/kinde-invite.arazzo.yml",
@@ -24,12 +24,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .base_url(sources::KINDE_MANAGEMENT_API, base_url)
         .bearer_token(token)
         .build()?;
-    HttpServer::new(
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
+    arazzo::restate::serve(
         Endpoint::builder()
             .bind(restate::KindeInvite::new(client))
             .build(),
+        listener,
     )
-    .listen_and_serve(std::net::SocketAddr::from(([127, 0, 0, 1], port)))
     .await;
     Ok(())
 }
