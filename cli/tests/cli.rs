@@ -395,6 +395,27 @@ fn generate_with_derives() {
     );
 }
 
+/// `--restate NAME` adds the Restate service, as `Settings::with_restate`; a name that is
+/// no identifier is an error.
+#[test]
+fn generate_with_a_restate_service() {
+    let mut settings = Settings::default();
+    settings.with_restate("KindeInvite");
+    let expected = library_output(&settings, KINDE);
+    let output = arazzo(&["generate", KINDE, "--restate", "KindeInvite"]);
+    assert_exit(&output, 0);
+    assert!(output.stdout == expected.as_bytes(), "stdout differs");
+    assert!(expected.contains("pub struct KindeInvite"), "{expected}");
+    let output = arazzo(&["generate", KINDE, "--restate", "Kinde Invite"]);
+    assert_exit(&output, 1);
+    assert!(
+        stderr(&output)
+            .contains("the Restate service name `Kinde Invite` is not a Rust identifier"),
+        "{}",
+        stderr(&output)
+    );
+}
+
 #[test]
 fn generate_with_errors_writes_nothing() {
     let path = temp_path("typos.rs");
