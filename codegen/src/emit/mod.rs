@@ -82,11 +82,17 @@ pub(crate) fn emit(plan: &Plan, settings: &Settings) -> TokenStream {
     let tokens = emit_plan(&ctx, plan);
     // The Restate service runs the document's own workflows; nested documents' workflows
     // run inside them.
-    let service = settings
+    let service = restate_name(settings).map(|name| restate::service(&ctx, plan, name));
+    quote!(#tokens #service)
+}
+
+/// The Restate service's name, when one is asked for and it is an identifier (else the
+/// settings check has reported it).
+fn restate_name(settings: &Settings) -> Option<&str> {
+    settings
         .restate
         .as_deref()
-        .map(|name| restate::service(&ctx, plan, name));
-    quote!(#tokens #service)
+        .filter(|name| syn::parse_str::<syn::Ident>(name).is_ok())
 }
 
 fn emit_plan(ctx: &Ctx, plan: &Plan) -> TokenStream {
@@ -129,13 +135,19 @@ fn nested_module(module: &crate::ir::Module, inner: TokenStream) -> TokenStream 
 /// errors so that they are the only errors the user sees.
 pub(crate) fn skeleton(plan: &Plan, settings: &Settings) -> TokenStream {
     let ctx = Ctx::new(settings);
-    let workflows = plan.workflows.iter().map(|wf| workflow::skeleton(&ctx, wf));
-    let schema_types = types::schema_types(&ctx, &plan.schema_types);
+    let tokens = skeleton_plan(&ctx, plan);
+    let service = restate_name(settings).map(|name| restate::service(&ctx, plan, name));
+    quote!(#tokens #service)
+}
+
+fn skeleton_plan(ctx: &Ctx, plan: &Plan) -> TokenStream {
+    let workflows = plan.workflows.iter().map(|wf| workflow::skeleton(ctx, wf));
+    let schema_types = types::schema_types(ctx, &plan.schema_types);
     let modules = plan.modules.iter().map(|module| {
-        let inner = skeleton(&module.plan, settings);
+        let inner = skeleton_plan(ctx, &module.plan);
         nested_module(module, inner)
     });
-    let names = entry::names(&ctx, plan);
+    let names = entry::names(ctx, plan);
     quote!(#(#workflows)* #names #schema_types #(#modules)*)
 }
 
