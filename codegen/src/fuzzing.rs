@@ -6,7 +6,7 @@ use std::path::Path;
 
 use crate::expr::{
     classify, find_bare_expressions, parse_condition_with_warnings, parse_criterion,
-    parse_expression, parse_pointer, parse_template, CriterionKind, ErrorSite, ExprError,
+    parse_expression, parse_pointer, parse_template, CriterionType, ErrorSite, ExprError,
     JsonPathVersion, XPathVersion,
 };
 use crate::{Generator, Output, Settings};
@@ -60,11 +60,11 @@ pub fn condition(input: &str) {
         check_span(&e, condition, None);
     }
     for kind in [
-        CriterionKind::Simple,
-        CriterionKind::Regex,
-        CriterionKind::JsonPath(JsonPathVersion::Rfc9535),
-        CriterionKind::JsonPath(JsonPathVersion::DraftGoessner),
-        CriterionKind::XPath(XPathVersion::XPath31),
+        CriterionType::Simple,
+        CriterionType::Regex,
+        CriterionType::JsonPath(JsonPathVersion::Rfc9535),
+        CriterionType::JsonPath(JsonPathVersion::DraftGoessner),
+        CriterionType::XPath(XPathVersion::XPath31),
     ] {
         if let Err(e) = parse_criterion(condition, context, kind) {
             check_span(&e, condition, context);

@@ -434,7 +434,7 @@ pub(crate) struct Scheme {
 pub(crate) enum SchemeKind {
     HttpBearer,
     HttpBasic,
-    ApiKey { location: Location, name: String },
+    ApiKey { location: ParamPlace, name: String },
     OAuth2,
     OpenIdConnect,
     Other,
@@ -442,7 +442,7 @@ pub(crate) enum SchemeKind {
 
 /// Where a parameter goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub(crate) enum Location {
+pub(crate) enum ParamPlace {
     Path,
     Query,
     Header,
@@ -467,7 +467,7 @@ pub(crate) enum Style {
 #[derive(Debug)]
 pub(crate) struct Param {
     pub name: String,
-    pub location: Location,
+    pub location: ParamPlace,
     pub style: Style,
     pub explode: bool,
     /// A query parameter whose reserved characters are sent as they are (OpenAPI

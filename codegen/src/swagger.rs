@@ -31,7 +31,7 @@ pub(crate) struct Converted {
 
 /// Rewrites `swagger` (a Swagger 2.0 document) as OpenAPI 3.0.3.
 pub(crate) fn to_openapi3(swagger: &Value) -> Converted {
-    let mut cx = Cx {
+    let mut cx = Conversion {
         root: swagger,
         notes: Vec::new(),
     };
@@ -68,12 +68,12 @@ pub(crate) fn to_openapi3(swagger: &Value) -> Converted {
     }
 }
 
-struct Cx<'a> {
+struct Conversion<'a> {
     root: &'a Value,
     notes: Vec<(String, String)>,
 }
 
-impl Cx<'_> {
+impl Conversion<'_> {
     fn path_item(&mut self, item: &Value, at: &str) -> Value {
         let Some(item) = item.as_object() else {
             return item.clone();

@@ -40,10 +40,10 @@ pub(super) fn lower_all(
     ok.then_some(out)
 }
 
-fn kind(ck: &Checker, criterion: &model::Criterion) -> Result<expr::CriterionKind, String> {
+fn kind(ck: &Checker, criterion: &model::Criterion) -> Result<expr::CriterionType, String> {
     match &criterion.criterion_type {
-        None => Ok(expr::CriterionKind::Simple),
-        Some(t) => expr::CriterionKind::from_type(Some(t.as_str()), t.version(), ck.version),
+        None => Ok(expr::CriterionType::Simple),
+        Some(t) => expr::CriterionType::from_type(Some(t.as_str()), t.version(), ck.version),
     }
 }
 
@@ -67,7 +67,7 @@ fn lower(
             return None;
         }
     };
-    if !matches!(kind, expr::CriterionKind::Simple) && text.contains("{$") {
+    if !matches!(kind, expr::CriterionType::Simple) && text.contains("{$") {
         return embedded(ck, names, phase, criterion, at, kind);
     }
     let parsed = match expr::parse_criterion(text, criterion.context.as_deref(), kind) {
@@ -203,7 +203,7 @@ fn embedded(
     phase: Phase,
     criterion: &model::Criterion,
     at: &Pointer,
-    kind: expr::CriterionKind,
+    kind: expr::CriterionType,
 ) -> Option<ir::Criterion> {
     let condition_at = at.key("condition");
     let text = criterion.condition.as_str();
@@ -243,8 +243,8 @@ fn embedded(
         }
     }
     let language = match kind {
-        expr::CriterionKind::Regex => ir::Language::Regex,
-        expr::CriterionKind::JsonPath(_) => ir::Language::JsonPath,
+        expr::CriterionType::Regex => ir::Language::Regex,
+        expr::CriterionType::JsonPath(_) => ir::Language::JsonPath,
         _ => ir::Language::XPath,
     };
     if let Err(e) = expr::parse_criterion(&checked, criterion.context.as_deref(), kind) {

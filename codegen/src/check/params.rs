@@ -19,23 +19,23 @@ use indexmap::IndexMap;
 use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind, Type};
 
 /// An OpenAPI parameter location as the IR has it.
-pub(super) fn location(l: openapi::ParamLocation) -> ir::Location {
+pub(super) fn location(l: openapi::ParamLocation) -> ir::ParamPlace {
     match l {
-        openapi::ParamLocation::Path => ir::Location::Path,
-        openapi::ParamLocation::Query => ir::Location::Query,
-        openapi::ParamLocation::Header => ir::Location::Header,
-        openapi::ParamLocation::Cookie => ir::Location::Cookie,
-        openapi::ParamLocation::Querystring => ir::Location::Querystring,
+        openapi::ParamLocation::Path => ir::ParamPlace::Path,
+        openapi::ParamLocation::Query => ir::ParamPlace::Query,
+        openapi::ParamLocation::Header => ir::ParamPlace::Header,
+        openapi::ParamLocation::Cookie => ir::ParamPlace::Cookie,
+        openapi::ParamLocation::Querystring => ir::ParamPlace::Querystring,
     }
 }
 
-fn model_location(l: ParameterIn) -> ir::Location {
+fn model_location(l: ParameterIn) -> ir::ParamPlace {
     match l {
-        ParameterIn::Path => ir::Location::Path,
-        ParameterIn::Query => ir::Location::Query,
-        ParameterIn::Header => ir::Location::Header,
-        ParameterIn::Cookie => ir::Location::Cookie,
-        ParameterIn::Querystring => ir::Location::Querystring,
+        ParameterIn::Path => ir::ParamPlace::Path,
+        ParameterIn::Query => ir::ParamPlace::Query,
+        ParameterIn::Header => ir::ParamPlace::Header,
+        ParameterIn::Cookie => ir::ParamPlace::Cookie,
+        ParameterIn::Querystring => ir::ParamPlace::Querystring,
     }
 }
 
@@ -221,7 +221,7 @@ pub(super) fn lower(
         let loc = model_location(loc);
         let found = declared.iter().find(|d| {
             location(d.location) == loc
-                && if loc == ir::Location::Header {
+                && if loc == ir::ParamPlace::Header {
                     d.name.eq_ignore_ascii_case(&w.param.name)
                 } else {
                     d.name == w.param.name
@@ -232,16 +232,16 @@ pub(super) fn lower(
             None => {
                 // OpenAPI ignores definitions of these headers (they come from content
                 // types and security schemes), so sending them is not a mistake.
-                let implicit = loc == ir::Location::Header && is_implicit_header(&w.param.name);
+                let implicit = loc == ir::ParamPlace::Header && is_implicit_header(&w.param.name);
                 if !implicit {
                     report_unknown(ck, &w, loc, &declared, &operation_name);
                 }
                 // An undeclared header, query parameter or cookie is sent with its
                 // location's default style; a path parameter has no place to go.
                 match loc {
-                    ir::Location::Header => (ir::Style::Simple, false),
-                    ir::Location::Query | ir::Location::Cookie => (ir::Style::Form, true),
-                    ir::Location::Path | ir::Location::Querystring => continue,
+                    ir::ParamPlace::Header => (ir::Style::Simple, false),
+                    ir::ParamPlace::Query | ir::ParamPlace::Cookie => (ir::Style::Form, true),
+                    ir::ParamPlace::Path | ir::ParamPlace::Querystring => continue,
                 }
             }
         };
@@ -272,9 +272,9 @@ pub(super) fn lower(
     // Parameter Object); the request could not hold both.
     if let Some(whole) = params
         .iter()
-        .find(|p| p.location == ir::Location::Querystring)
+        .find(|p| p.location == ir::ParamPlace::Querystring)
     {
-        if let Some(single) = params.iter().find(|p| p.location == ir::Location::Query) {
+        if let Some(single) = params.iter().find(|p| p.location == ir::ParamPlace::Query) {
             ck.error(Rule::InvalidParameter,
                 &step_at.key("parameters"),
                 format!(
@@ -290,10 +290,10 @@ pub(super) fn lower(
     // implicit headers, so those are not required either).
     for d in &declared {
         let loc = location(d.location);
-        if loc == ir::Location::Header && is_implicit_header(d.name) {
+        if loc == ir::ParamPlace::Header && is_implicit_header(d.name) {
             continue;
         }
-        if (d.required || loc == ir::Location::Path)
+        if (d.required || loc == ir::ParamPlace::Path)
             && !supplied.contains(&(d.name.to_owned(), loc))
         {
             let message = format!(
@@ -304,7 +304,7 @@ pub(super) fn lower(
             // Without a path parameter there is no URL to send the request to; other
             // parameters may come from the client (default headers, proxies) or a server
             // default, as real documents often rely on, so those are warnings.
-            let diag = if loc == ir::Location::Path {
+            let diag = if loc == ir::ParamPlace::Path {
                 ck.error(Rule::MissingParameter, step_at, message)
             } else {
                 ck.warning(Rule::MissingParameter, step_at, message)
@@ -448,13 +448,13 @@ fn is_implicit_header(name: &str) -> bool {
     ["accept", "content-type", "authorization"].contains(&name.to_ascii_lowercase().as_str())
 }
 
-fn loc_name(l: ir::Location) -> &'static str {
+fn loc_name(l: ir::ParamPlace) -> &'static str {
     match l {
-        ir::Location::Path => "path",
-        ir::Location::Query => "query",
-        ir::Location::Header => "header",
-        ir::Location::Cookie => "cookie",
-        ir::Location::Querystring => "querystring",
+        ir::ParamPlace::Path => "path",
+        ir::ParamPlace::Query => "query",
+        ir::ParamPlace::Header => "header",
+        ir::ParamPlace::Cookie => "cookie",
+        ir::ParamPlace::Querystring => "querystring",
     }
 }
 
@@ -466,7 +466,7 @@ fn loc_name(l: ir::Location) -> &'static str {
 fn report_unknown(
     ck: &Checker,
     w: &Written,
-    loc: ir::Location,
+    loc: ir::ParamPlace,
     declared: &[ResolvedParameter],
     operation: &str,
 ) {
@@ -477,7 +477,7 @@ fn report_unknown(
     );
     let at = w.at.key("name");
     let mut diag = match loc {
-        ir::Location::Path | ir::Location::Querystring => {
+        ir::ParamPlace::Path | ir::ParamPlace::Querystring => {
             ck.error(Rule::UnknownParameter, &at, message)
         }
         _ => ck.warning(Rule::UnknownParameter, &at, message),

@@ -4,12 +4,12 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{doc_lines, ident, Ctx};
+use super::{doc_lines, ident, EmitContext};
 use crate::ir::Plan;
 use crate::naming::{shouty, Scope};
 
 /// `WORKFLOWS` (every workflow's id, summary and inputs JSON Schema) and `run_workflow`.
-pub(crate) fn entry_point(ctx: &Ctx, plan: &Plan) -> TokenStream {
+pub(crate) fn entry_point(ctx: &EmitContext, plan: &Plan) -> TokenStream {
     let root = &ctx.root;
     let infos = plan.workflows.iter().map(|wf| {
         let id = &wf.id;
@@ -68,7 +68,7 @@ pub(crate) fn entry_point(ctx: &Ctx, plan: &Plan) -> TokenStream {
 /// `NAMES` (the source descriptions and security schemes a client's settings may name),
 /// `client_builder()`, which checks them, and a `sources` module with a constant per
 /// source description name.
-pub(crate) fn names(ctx: &Ctx, plan: &Plan) -> TokenStream {
+pub(crate) fn names(ctx: &EmitContext, plan: &Plan) -> TokenStream {
     let root = &ctx.root;
     let sources = &plan.names.sources;
     let schemes = &plan.names.schemes;

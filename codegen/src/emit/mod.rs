@@ -48,7 +48,7 @@ pub(crate) const LOCALS: &[&str] = &[
 ];
 
 /// What every emitter needs: the path to the runtime.
-pub(crate) struct Ctx {
+pub(crate) struct EmitContext {
     /// The runtime's root path, such as `::arazzo`.
     pub root: TokenStream,
     /// Extra derives for public types.
@@ -57,7 +57,7 @@ pub(crate) struct Ctx {
     pub types_path: TokenStream,
 }
 
-impl Ctx {
+impl EmitContext {
     fn new(settings: &Settings) -> Self {
         let root = syn::parse_str::<syn::Path>(&settings.runtime_path)
             .map(|p| quote!(#p))
@@ -68,7 +68,7 @@ impl Ctx {
             .filter_map(|d| syn::parse_str::<syn::Path>(d).ok())
             .map(|p| quote!(#p))
             .collect();
-        Ctx {
+        EmitContext {
             root,
             derives,
             types_path: quote!(types::),
@@ -78,7 +78,7 @@ impl Ctx {
 
 /// The generated items for a checked plan.
 pub(crate) fn emit(plan: &Plan, settings: &Settings) -> TokenStream {
-    let ctx = Ctx::new(settings);
+    let ctx = EmitContext::new(settings);
     let tokens = emit_plan(&ctx, plan);
     // The Restate service runs the document's own workflows; nested documents' workflows
     // run inside them.
@@ -95,7 +95,7 @@ fn restate_name(settings: &Settings) -> Option<&str> {
         .filter(|name| syn::parse_str::<syn::Ident>(name).is_ok())
 }
 
-fn emit_plan(ctx: &Ctx, plan: &Plan) -> TokenStream {
+fn emit_plan(ctx: &EmitContext, plan: &Plan) -> TokenStream {
     let workflows = plan
         .workflows
         .iter()
@@ -134,13 +134,13 @@ fn nested_module(module: &crate::ir::Module, inner: TokenStream) -> TokenStream 
 /// Public types and signatures only, with `unimplemented!()` bodies: emitted next to the
 /// errors so that they are the only errors the user sees.
 pub(crate) fn skeleton(plan: &Plan, settings: &Settings) -> TokenStream {
-    let ctx = Ctx::new(settings);
+    let ctx = EmitContext::new(settings);
     let tokens = skeleton_plan(&ctx, plan);
     let service = restate_name(settings).map(|name| restate::service(&ctx, plan, name));
     quote!(#tokens #service)
 }
 
-fn skeleton_plan(ctx: &Ctx, plan: &Plan) -> TokenStream {
+fn skeleton_plan(ctx: &EmitContext, plan: &Plan) -> TokenStream {
     let workflows = plan.workflows.iter().map(|wf| workflow::skeleton(ctx, wf));
     let schema_types = types::schema_types(ctx, &plan.schema_types);
     let modules = plan.modules.iter().map(|module| {

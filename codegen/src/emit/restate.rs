@@ -5,11 +5,11 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{doc_lines, ident, Ctx};
+use super::{doc_lines, ident, EmitContext};
 use crate::ir::Plan;
 
 /// `pub mod restate { pub struct <service>; #[restate_sdk::service] impl <service> { … } }`.
-pub(crate) fn service(ctx: &Ctx, plan: &Plan, name: &str) -> TokenStream {
+pub(crate) fn service(ctx: &EmitContext, plan: &Plan, name: &str) -> TokenStream {
     let root = &ctx.root;
     let service = ident(name);
     let sdk = quote!(::restate_sdk::prelude);

@@ -3,13 +3,13 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use super::{doc_lines, ident, Ctx};
+use super::{doc_lines, ident, EmitContext};
 use crate::ir::{
     Constraint, DefaultValue, Field, Output, SchemaType, SchemaTypeKind, StructDef, Type,
 };
 
 /// The Rust type of a value.
-pub(crate) fn rust_type(ctx: &Ctx, ty: &Type) -> TokenStream {
+pub(crate) fn rust_type(ctx: &EmitContext, ty: &Type) -> TokenStream {
     let root = &ctx.root;
     match ty {
         Type::String => quote!(::std::string::String),
@@ -48,11 +48,11 @@ pub(crate) fn rust_type(ctx: &Ctx, ty: &Type) -> TokenStream {
 }
 
 /// The `types` module: the types from the OpenAPI schemas, by name.
-pub(crate) fn schema_types(ctx: &Ctx, types: &[SchemaType]) -> TokenStream {
+pub(crate) fn schema_types(ctx: &EmitContext, types: &[SchemaType]) -> TokenStream {
     if types.is_empty() {
         return TokenStream::new();
     }
-    let inner = Ctx {
+    let inner = EmitContext {
         root: ctx.root.clone(),
         derives: ctx.derives.clone(),
         types_path: TokenStream::new(),
@@ -71,7 +71,7 @@ pub(crate) fn schema_types(ctx: &Ctx, types: &[SchemaType]) -> TokenStream {
     }
 }
 
-pub(crate) fn schema_type(ctx: &Ctx, def: &SchemaType) -> TokenStream {
+pub(crate) fn schema_type(ctx: &EmitContext, def: &SchemaType) -> TokenStream {
     let name = ident(&def.name);
     let doc = doc_lines(def.doc.as_deref().unwrap_or(&format!("`{}`.", def.name)));
     let derives = derives(ctx);
@@ -222,7 +222,7 @@ pub(crate) fn schema_type(ctx: &Ctx, def: &SchemaType) -> TokenStream {
     }
 }
 
-fn derives(ctx: &Ctx) -> TokenStream {
+fn derives(ctx: &EmitContext) -> TokenStream {
     derives_with(ctx, true, Derived::Not)
 }
 
@@ -240,7 +240,7 @@ enum Derived {
 
 /// The derives of a generated type; without `Debug` for a struct with secret fields, which
 /// gets [`redacting_debug`] instead.
-fn derives_with(ctx: &Ctx, debug: bool, default: Derived) -> TokenStream {
+fn derives_with(ctx: &EmitContext, debug: bool, default: Derived) -> TokenStream {
     let root = &ctx.root;
     let serde_crate = format!("{}::__private::serde", root.to_string().replace(' ', ""));
     let extra = ctx
@@ -317,7 +317,7 @@ fn redacting_debug(
 /// A struct for inputs: required fields are plain, and so are fields with a `default`
 /// (filled when left out); others are `Option`s, left out when absent. It gets `Default`
 /// when every required field has a default, else a builder when some field has one.
-pub(crate) fn struct_def(ctx: &Ctx, def: &StructDef) -> TokenStream {
+pub(crate) fn struct_def(ctx: &EmitContext, def: &StructDef) -> TokenStream {
     let name = ident(&def.name);
     let doc = def.doc.as_deref().map(doc_lines);
     let fields = def.fields.iter().map(|field| {
@@ -404,7 +404,7 @@ fn default_fn(field: &Field) -> syn::Ident {
 }
 
 /// One function per field with a `default`, for serde, `Default` and the builder.
-fn default_fns(ctx: &Ctx, def: &StructDef) -> TokenStream {
+fn default_fns(ctx: &EmitContext, def: &StructDef) -> TokenStream {
     let name = ident(&def.name);
     let fns = def.fields.iter().filter_map(|field| {
         let default = field.default.as_ref()?;
@@ -451,7 +451,7 @@ fn default_impl(def: &StructDef) -> TokenStream {
 
 /// A builder for a struct with a required field that has no default: setters for every
 /// field, and `build()`, which fills the defaults and fails on a missing required field.
-fn builder(ctx: &Ctx, def: &StructDef, builder_name: &str) -> TokenStream {
+fn builder(ctx: &EmitContext, def: &StructDef, builder_name: &str) -> TokenStream {
     let root = &ctx.root;
     let name = ident(&def.name);
     let builder = ident(builder_name);
@@ -545,7 +545,7 @@ fn builder(ctx: &Ctx, def: &StructDef, builder_name: &str) -> TokenStream {
 }
 
 /// A field's default as a Rust expression of its type.
-fn default_value(ctx: &Ctx, value: &DefaultValue) -> TokenStream {
+fn default_value(ctx: &EmitContext, value: &DefaultValue) -> TokenStream {
     let root = &ctx.root;
     match value {
         DefaultValue::String(s) => quote!(::std::string::String::from(#s)),
@@ -598,7 +598,7 @@ fn signed(negative: bool, literal: Literal) -> TokenStream {
 
 /// The public outputs struct of a workflow.
 pub(crate) fn outputs_struct(
-    ctx: &Ctx,
+    ctx: &EmitContext,
     name: &str,
     workflow_id: &str,
     outputs: &[Output],
@@ -657,7 +657,7 @@ pub(crate) fn validates_inputs(defs: &[StructDef]) -> bool {
 }
 
 /// `validate` methods for the input structs that need one.
-pub(crate) fn validations(ctx: &Ctx, defs: &[StructDef]) -> TokenStream {
+pub(crate) fn validations(ctx: &EmitContext, defs: &[StructDef]) -> TokenStream {
     let root = &ctx.root;
     let impls = defs
         .iter()

@@ -15,15 +15,15 @@ use super::types::{
     outputs_struct, rust_type, schema_type, struct_def, validates_inputs, validations,
 };
 use super::value::{criterion, expr, negated, optional, required, template, Place, Statics};
-use super::{doc_lines, ident, Ctx};
+use super::{doc_lines, ident, EmitContext};
 use crate::ir::{
-    Action, ActionKind, ActionRun, Body, Call, Encoding, Expr, Location, Operation, Plan, Read,
+    Action, ActionKind, ActionRun, Body, Call, Encoding, Expr, Operation, ParamPlace, Plan, Read,
     RetryFirst, Scheme, SchemeKind, Step, Style, SubWorkflow, TargetKind, ValueSpec, Workflow,
     WorkflowCall,
 };
 
 /// The types and the function of one workflow.
-pub(crate) fn workflow(ctx: &Ctx, plan: &Plan, wf: &Workflow) -> TokenStream {
+pub(crate) fn workflow(ctx: &EmitContext, plan: &Plan, wf: &Workflow) -> TokenStream {
     let types = public_types(ctx, wf);
     let signature = signature(ctx, wf);
     let body = body(ctx, plan, wf);
@@ -36,7 +36,7 @@ pub(crate) fn workflow(ctx: &Ctx, plan: &Plan, wf: &Workflow) -> TokenStream {
 }
 
 /// The types and the function of one workflow, with an `unimplemented!()` body.
-pub(crate) fn skeleton(ctx: &Ctx, wf: &Workflow) -> TokenStream {
+pub(crate) fn skeleton(ctx: &EmitContext, wf: &Workflow) -> TokenStream {
     let types = public_types(ctx, wf);
     let signature = signature(ctx, wf);
     quote! {
@@ -48,7 +48,7 @@ pub(crate) fn skeleton(ctx: &Ctx, wf: &Workflow) -> TokenStream {
     }
 }
 
-fn public_types(ctx: &Ctx, wf: &Workflow) -> TokenStream {
+fn public_types(ctx: &EmitContext, wf: &Workflow) -> TokenStream {
     let inputs = wf.input_types.iter().map(|def| struct_def(ctx, def));
     let enums = wf.input_enums.iter().map(|def| schema_type(ctx, def));
     let validate = validations(ctx, &wf.input_types);
@@ -61,7 +61,7 @@ fn public_types(ctx: &Ctx, wf: &Workflow) -> TokenStream {
     }
 }
 
-fn signature(ctx: &Ctx, wf: &Workflow) -> TokenStream {
+fn signature(ctx: &EmitContext, wf: &Workflow) -> TokenStream {
     let root = &ctx.root;
     let name = ident(&wf.fn_name);
     let inputs = ident(&wf.inputs_name);
@@ -172,7 +172,7 @@ fn kept_outputs<'a>(
         .filter(move |o| read.contains(&(step.ident.clone(), o.ident.clone())))
 }
 
-fn body(ctx: &Ctx, plan: &Plan, wf: &Workflow) -> TokenStream {
+fn body(ctx: &EmitContext, plan: &Plan, wf: &Workflow) -> TokenStream {
     let root = &ctx.root;
     let read = read_outputs(wf);
     let statics_names = Statics::new(wf.criteria());
@@ -450,9 +450,9 @@ fn scheme(s: &Scheme) -> TokenStream {
         SchemeKind::HttpBasic => quote!(rt::SchemeKind::HttpBasic),
         SchemeKind::ApiKey { location, name } => {
             let location = match location {
-                Location::Query => quote!(rt::ApiKeyIn::Query),
-                Location::Cookie => quote!(rt::ApiKeyIn::Cookie),
-                Location::Header | Location::Path | Location::Querystring => {
+                ParamPlace::Query => quote!(rt::ApiKeyIn::Query),
+                ParamPlace::Cookie => quote!(rt::ApiKeyIn::Cookie),
+                ParamPlace::Header | ParamPlace::Path | ParamPlace::Querystring => {
                     quote!(rt::ApiKeyIn::Header)
                 }
             };
@@ -536,7 +536,7 @@ fn request(step: &Step, op: &Operation) -> TokenStream {
             false => value,
         };
         let statement = match param.location {
-            Location::Path => {
+            ParamPlace::Path => {
                 let value = required(&param.value);
                 let value = bind(match param.json_content {
                     true => quote!(rt::json_content(#value)),
@@ -544,7 +544,7 @@ fn request(step: &Step, op: &Operation) -> TokenStream {
                 });
                 quote!(request.path(#name, &#value, #style, #explode);)
             }
-            Location::Query => {
+            ParamPlace::Query => {
                 let value = bind(optional(&param.value));
                 let method = match param.allow_reserved {
                     true => quote!(query_allow_reserved),
@@ -552,17 +552,17 @@ fn request(step: &Step, op: &Operation) -> TokenStream {
                 };
                 quote!(request.#method(#name, #value, #style, #explode);)
             }
-            Location::Header => {
+            ParamPlace::Header => {
                 let value = bind(optional(&param.value));
                 quote!(request.header(#name, #value, #explode);)
             }
-            Location::Cookie => {
+            ParamPlace::Cookie => {
                 let value = bind(optional(&param.value));
                 quote!(request.cookie(#name, #value, #explode);)
             }
             // The whole query string: values put into a template are encoded for the
             // media type first, so that they cannot add pairs (form) or break the JSON.
-            Location::Querystring => {
+            ParamPlace::Querystring => {
                 let json = param.json_content;
                 let value = match &param.value {
                     ValueSpec::Template(parts) => {

@@ -253,7 +253,7 @@ impl SelectorKind {
 
 /// The type of a criterion, including the version from an Expression Type Object.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub(crate) enum CriterionKind {
+pub(crate) enum CriterionType {
     /// `simple` (also the default when `type` is omitted).
     Simple,
     /// `regex`.
@@ -264,7 +264,7 @@ pub(crate) enum CriterionKind {
     XPath(XPathVersion),
 }
 
-impl CriterionKind {
+impl CriterionType {
     /// Interprets a criterion's `type`: a string, or the `type` and `version` of an
     /// Expression Type Object (1.0: Criterion Expression Type Object). `rfc9535` and
     /// `xpath-31`, the defaults, can only be named in 1.1 documents.
@@ -276,16 +276,16 @@ impl CriterionKind {
         spec: SpecVersion,
     ) -> Result<Self, String> {
         let Some(type_) = type_ else {
-            return Ok(CriterionKind::Simple);
+            return Ok(CriterionType::Simple);
         };
         let v1_1 = spec >= SpecVersion::V1_1;
         match (type_, version) {
-            ("simple", None) => Ok(CriterionKind::Simple),
-            ("regex", None) => Ok(CriterionKind::Regex),
+            ("simple", None) => Ok(CriterionType::Simple),
+            ("regex", None) => Ok(CriterionType::Regex),
             ("jsonpath" | "xpath" | "jsonpointer", _) => {
                 Ok(match SelectorKind::from_type(type_, version, spec)? {
-                    SelectorKind::JsonPath(v) => CriterionKind::JsonPath(v),
-                    SelectorKind::XPath(v) => CriterionKind::XPath(v),
+                    SelectorKind::JsonPath(v) => CriterionType::JsonPath(v),
+                    SelectorKind::XPath(v) => CriterionType::XPath(v),
                     SelectorKind::JsonPointer => {
                         return Err("`jsonpointer` selects a value and cannot be a condition; a criterion's type is `simple`, `regex`, `jsonpath` or `xpath`".into())
                     }
@@ -311,10 +311,10 @@ impl CriterionKind {
     /// Returns the type name as written in documents.
     pub(crate) fn type_name(self) -> &'static str {
         match self {
-            CriterionKind::Simple => "simple",
-            CriterionKind::Regex => "regex",
-            CriterionKind::JsonPath(_) => "jsonpath",
-            CriterionKind::XPath(_) => "xpath",
+            CriterionType::Simple => "simple",
+            CriterionType::Regex => "regex",
+            CriterionType::JsonPath(_) => "jsonpath",
+            CriterionType::XPath(_) => "xpath",
         }
     }
 }
@@ -323,7 +323,7 @@ impl CriterionKind {
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct Criterion {
     /// The criterion type.
-    pub(crate) kind: CriterionKind,
+    pub(crate) kind: CriterionType,
     /// The parsed `context`, when one was given.
     pub(crate) context: Option<Expr>,
     /// The parsed condition.
@@ -391,7 +391,7 @@ impl JsonPathCriterion {
 pub(crate) fn parse_criterion(
     condition: &str,
     context: Option<&str>,
-    kind: CriterionKind,
+    kind: CriterionType,
 ) -> Result<Criterion, ExprError> {
     let context = match context {
         Some(text) => Some(parse_expression(text).map_err(ExprError::in_context)?),
@@ -414,23 +414,23 @@ pub(crate) fn parse_criterion(
         }
     };
     let test = match kind {
-        CriterionKind::Simple => {
+        CriterionType::Simple => {
             let (parsed, w) = parse_condition_with_warnings(condition)?;
             warnings = w;
             CriterionTest::Simple(parsed)
         }
-        CriterionKind::Regex => {
+        CriterionType::Regex => {
             require_context()?;
             check_regex(condition, &mut warnings)?;
             CriterionTest::Regex {
                 pattern: condition.to_owned(),
             }
         }
-        CriterionKind::JsonPath(_) => {
+        CriterionType::JsonPath(_) => {
             require_context()?;
             CriterionTest::JsonPath(parse_jsonpath(condition, context.as_ref(), &mut warnings)?)
         }
-        CriterionKind::XPath(_) => {
+        CriterionType::XPath(_) => {
             // The context defaults to `$response.body` (see the check of criteria).
             check_xpath(condition)?;
             CriterionTest::XPath {
@@ -1859,33 +1859,33 @@ mod tests {
     fn criterion_kinds() {
         use SpecVersion::{V1_0, V1_1};
         assert_eq!(
-            CriterionKind::from_type(None, None, V1_0),
-            Ok(CriterionKind::Simple)
+            CriterionType::from_type(None, None, V1_0),
+            Ok(CriterionType::Simple)
         );
         assert_eq!(
-            CriterionKind::from_type(
+            CriterionType::from_type(
                 Some("jsonpath"),
                 Some("draft-goessner-dispatch-jsonpath-00"),
                 V1_0
             ),
-            Ok(CriterionKind::JsonPath(JsonPathVersion::DraftGoessner))
+            Ok(CriterionType::JsonPath(JsonPathVersion::DraftGoessner))
         );
         assert_eq!(
-            CriterionKind::from_type(Some("xpath"), Some("xpath-10"), V1_0),
-            Ok(CriterionKind::XPath(XPathVersion::XPath10))
+            CriterionType::from_type(Some("xpath"), Some("xpath-10"), V1_0),
+            Ok(CriterionType::XPath(XPathVersion::XPath10))
         );
         assert_eq!(
-            CriterionKind::from_type(Some("xpath"), None, V1_0),
-            Ok(CriterionKind::XPath(XPathVersion::XPath31))
+            CriterionType::from_type(Some("xpath"), None, V1_0),
+            Ok(CriterionType::XPath(XPathVersion::XPath31))
         );
         // The defaults can be named in 1.1.
         assert_eq!(
-            CriterionKind::from_type(Some("xpath"), Some("xpath-31"), V1_1),
-            Ok(CriterionKind::XPath(XPathVersion::XPath31))
+            CriterionType::from_type(Some("xpath"), Some("xpath-31"), V1_1),
+            Ok(CriterionType::XPath(XPathVersion::XPath31))
         );
         assert_eq!(
-            CriterionKind::from_type(Some("jsonpath"), Some("rfc9535"), V1_1),
-            Ok(CriterionKind::JsonPath(JsonPathVersion::Rfc9535))
+            CriterionType::from_type(Some("jsonpath"), Some("rfc9535"), V1_1),
+            Ok(CriterionType::JsonPath(JsonPathVersion::Rfc9535))
         );
         for (t, v, spec, expected) in [
             ("JSONPath", None, V1_0, "unknown criterion type `JSONPath`; did you mean `jsonpath`?"),
@@ -1900,7 +1900,7 @@ mod tests {
             ("jsonpointer", None, V1_0, "`jsonpointer` is an Arazzo 1.1 expression type; the document says 1.0.x"),
         ] {
             assert_eq!(
-                CriterionKind::from_type(Some(t), v, spec).unwrap_err(),
+                CriterionType::from_type(Some(t), v, spec).unwrap_err(),
                 expected,
                 "{t} {v:?} {spec:?}"
             );
@@ -1936,23 +1936,23 @@ mod tests {
 
     #[test]
     fn simple_criteria() {
-        let c = parse_criterion("$statusCode == 200", None, CriterionKind::Simple).unwrap();
+        let c = parse_criterion("$statusCode == 200", None, CriterionType::Simple).unwrap();
         assert_eq!(c.context, None);
         assert!(matches!(c.test, CriterionTest::Simple(_)));
         let c = parse_criterion(
             "$statusCode == 200",
             Some("$statusCode"),
-            CriterionKind::Simple,
+            CriterionType::Simple,
         )
         .unwrap();
         assert_eq!(c.context, Some(Expr::StatusCode));
-        let err = parse_criterion("true", Some("response"), CriterionKind::Simple).unwrap_err();
+        let err = parse_criterion("true", Some("response"), CriterionType::Simple).unwrap_err();
         assert_eq!(err.site, ErrorSite::Context);
     }
 
     #[test]
     fn regex_criteria() {
-        let c = parse_criterion("^200$", Some("$statusCode"), CriterionKind::Regex).unwrap();
+        let c = parse_criterion("^200$", Some("$statusCode"), CriterionType::Regex).unwrap();
         assert_eq!(
             c.test,
             CriterionTest::Regex {
@@ -1961,29 +1961,29 @@ mod tests {
         );
         assert!(c.warnings.is_empty());
 
-        let err = parse_criterion("^200$", None, CriterionKind::Regex).unwrap_err();
+        let err = parse_criterion("^200$", None, CriterionType::Regex).unwrap_err();
         assert_eq!((err.site, err.offset, err.len), (ErrorSite::Context, 0, 0));
         assert!(err.message.contains("needs a `context`"));
 
         let err =
-            parse_criterion("é[z-a]", Some("$response.body"), CriterionKind::Regex).unwrap_err();
+            parse_criterion("é[z-a]", Some("$response.body"), CriterionType::Regex).unwrap_err();
         assert_eq!((err.offset, err.len), (3, 3), "{}", err.message);
         assert!(err
             .message
             .starts_with("invalid regex: invalid character class range"));
 
         let err =
-            parse_criterion("(?<=a)b", Some("$response.body"), CriterionKind::Regex).unwrap_err();
+            parse_criterion("(?<=a)b", Some("$response.body"), CriterionType::Regex).unwrap_err();
         assert!(err.message.contains("look-around"), "{}", err.message);
 
         let err =
-            parse_criterion("a\n(", Some("$response.body"), CriterionKind::Regex).unwrap_err();
+            parse_criterion("a\n(", Some("$response.body"), CriterionType::Regex).unwrap_err();
         assert_eq!((err.offset, err.len), (0, 3));
 
         let c = parse_criterion(
             "/^[0-9A-F]{8}$/i",
             Some("$response.body#/robotId"),
-            CriterionKind::Regex,
+            CriterionType::Regex,
         )
         .unwrap();
         assert_eq!(c.warnings.len(), 1);
@@ -1992,7 +1992,7 @@ mod tests {
 
     #[test]
     fn jsonpath_criteria() {
-        let kind = CriterionKind::JsonPath(JsonPathVersion::Rfc9535);
+        let kind = CriterionType::JsonPath(JsonPathVersion::Rfc9535);
         let body = Some("$response.body");
         for standard in [
             "$[?count(@.pets) > 0]",
@@ -2091,7 +2091,7 @@ mod tests {
 
     #[test]
     fn xpath_criteria() {
-        let kind = CriterionKind::XPath(XPathVersion::XPath10);
+        let kind = CriterionType::XPath(XPathVersion::XPath10);
         for ok in [
             "//pet[id = '1']",
             "/root/id = 4711",

@@ -39,7 +39,7 @@ use std::fmt;
 #[allow(unused_imports)]
 pub(crate) use condition::{
     check_xpath, jsonpath_error, parse_condition, parse_condition_with_warnings, parse_criterion,
-    Accessor, CmpOp, Condition, Criterion, CriterionKind, CriterionTest, JsonPathCriterion,
+    Accessor, CmpOp, Condition, Criterion, CriterionTest, CriterionType, JsonPathCriterion,
     JsonPathVersion, Operand, SelectorKind, XPathVersion,
 };
 pub(crate) use parse::parse_expression;

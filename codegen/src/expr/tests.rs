@@ -211,11 +211,11 @@ mod reference {
 }
 
 /// Interprets a corpus criterion's `type` field.
-fn corpus_kind(criterion: &Value) -> Result<CriterionKind, String> {
+fn corpus_kind(criterion: &Value) -> Result<CriterionType, String> {
     match &criterion["type"] {
-        Value::Null => CriterionKind::from_type(None, None, SpecVersion::V1_1),
-        Value::String(t) => CriterionKind::from_type(Some(t), None, SpecVersion::V1_1),
-        Value::Object(o) => CriterionKind::from_type(
+        Value::Null => CriterionType::from_type(None, None, SpecVersion::V1_1),
+        Value::String(t) => CriterionType::from_type(Some(t), None, SpecVersion::V1_1),
+        Value::Object(o) => CriterionType::from_type(
             o.get("type").and_then(Value::as_str),
             o.get("version").and_then(Value::as_str),
             SpecVersion::V1_1,
@@ -481,21 +481,21 @@ fn exercise(input: &str, regex: bool, failures: &mut Vec<String>) {
     // Each kind once with a context, plus a context that is the input itself and a
     // missing one.
     let runs = [
-        (CriterionKind::Simple, Some(input)),
-        (CriterionKind::Simple, None),
-        (CriterionKind::Regex, Some("$statusCode")),
-        (CriterionKind::Regex, None),
+        (CriterionType::Simple, Some(input)),
+        (CriterionType::Simple, None),
+        (CriterionType::Regex, Some("$statusCode")),
+        (CriterionType::Regex, None),
         (
-            CriterionKind::JsonPath(JsonPathVersion::Rfc9535),
+            CriterionType::JsonPath(JsonPathVersion::Rfc9535),
             Some("$response.body"),
         ),
         (
-            CriterionKind::XPath(XPathVersion::XPath10),
+            CriterionType::XPath(XPathVersion::XPath10),
             Some("$response.body"),
         ),
     ];
     for (kind, context) in runs {
-        if kind == CriterionKind::Regex && context.is_some() && !regex {
+        if kind == CriterionType::Regex && context.is_some() && !regex {
             continue;
         }
         if let Err(e) = parse_criterion(input, context, kind) {
