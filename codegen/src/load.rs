@@ -13,7 +13,6 @@
 
 // The lookups by name (`source`, `as_openapi`, `as_arazzo`) serve the tests; `check`
 // walks the sources in order.
-#![allow(dead_code)]
 
 use std::collections::{BTreeSet, HashMap};
 use std::io;
@@ -69,8 +68,6 @@ pub(crate) enum LoadedSource {
 /// An Arazzo document named by a source description, loaded with its own sources.
 #[derive(Clone, Debug)]
 pub(crate) struct ArazzoSource {
-    /// The source description's `name`.
-    pub name: String,
     /// The file it was read from.
     pub file: SourceFile,
     /// The document.
@@ -79,6 +76,7 @@ pub(crate) struct ArazzoSource {
     pub sources: Vec<LoadedSource>,
 }
 
+#[cfg(test)]
 impl LoadedSource {
     /// The OpenAPI description, if this source is one.
     pub fn as_openapi(&self) -> Option<&OpenApiSource> {
@@ -95,32 +93,6 @@ impl LoadedSource {
             _ => None,
         }
     }
-}
-
-impl Loaded {
-    /// The source description named `name` and what it loaded as.
-    pub fn source(&self, name: &str) -> Option<(&SourceDescription, &LoadedSource)> {
-        find_source(&self.document, &self.sources, name)
-    }
-}
-
-impl ArazzoSource {
-    /// The source description named `name` in this document and what it loaded as.
-    pub fn source(&self, name: &str) -> Option<(&SourceDescription, &LoadedSource)> {
-        find_source(&self.document, &self.sources, name)
-    }
-}
-
-fn find_source<'a>(
-    document: &'a Document,
-    sources: &'a [LoadedSource],
-    name: &str,
-) -> Option<(&'a SourceDescription, &'a LoadedSource)> {
-    document
-        .source_descriptions
-        .iter()
-        .zip(sources)
-        .find(|(description, _)| description.name == name)
 }
 
 /// Loads the Arazzo document at `file` (relative to `base_dir` unless absolute) and every
@@ -499,7 +471,7 @@ impl<'a> Loader<'a> {
                 return LoadedSource::Failed;
             }
             return match cached {
-                Some(parsed) => arazzo_source(name, parsed),
+                Some(parsed) => arazzo_source(parsed),
                 None => LoadedSource::Failed,
             };
         }
@@ -610,7 +582,7 @@ impl<'a> Loader<'a> {
                 let parsed = self.load_arazzo(file, &value);
                 self.arazzo_cache.insert(abs, parsed.clone());
                 match parsed {
-                    Some(parsed) => arazzo_source(name, parsed),
+                    Some(parsed) => arazzo_source(parsed),
                     None => LoadedSource::Failed,
                 }
             }
@@ -905,9 +877,8 @@ impl ParsedOpenApi {
     }
 }
 
-fn arazzo_source(name: &str, parsed: ParsedArazzo) -> LoadedSource {
+fn arazzo_source(parsed: ParsedArazzo) -> LoadedSource {
     LoadedSource::Arazzo(Box::new(ArazzoSource {
-        name: name.to_owned(),
         file: parsed.file,
         document: parsed.document,
         sources: parsed.sources,

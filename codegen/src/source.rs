@@ -10,7 +10,6 @@
 //! ancestor that has a position is used instead.
 
 // Some position queries are used only by tests so far.
-#![allow(dead_code)]
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -110,11 +109,6 @@ impl SourceFile {
         self.make_span(pointer, pos)
     }
 
-    /// The same as [`SourceFile::span`]; the name `diag` refers to.
-    pub fn locate(&self, pointer: &str) -> Span {
-        self.span(pointer)
-    }
-
     /// The span of the key of the mapping entry at `pointer` (for "unknown field" and
     /// similar messages), falling back to [`SourceFile::span`].
     pub fn key_span(&self, pointer: &str) -> Span {
@@ -177,11 +171,13 @@ impl SourceFile {
     }
 
     /// Whether a position is known for exactly `pointer` (not an ancestor).
+    #[cfg(test)]
     pub fn has_position(&self, pointer: &str) -> bool {
         self.positions().contains_key(pointer)
     }
 
     /// The location of the value at `pointer`, if known exactly.
+    #[cfg(test)]
     pub fn location(&self, pointer: &str) -> Option<Location> {
         self.positions().get(pointer).map(|node| Location {
             line: node.value.line,
@@ -190,6 +186,7 @@ impl SourceFile {
     }
 
     /// The location of the key of the mapping entry at `pointer`, if known exactly.
+    #[cfg(test)]
     pub fn key_location(&self, pointer: &str) -> Option<Location> {
         self.positions()
             .get(pointer)
@@ -371,16 +368,6 @@ impl Pointer {
     /// The pointer to element `index` of the array this pointer names.
     pub fn index(&self, index: usize) -> Self {
         Pointer(format!("{}/{index}", self.0))
-    }
-
-    /// The escaped pointer text.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    /// The display form, such as `workflows[0].steps[2].operationId`.
-    pub fn display(&self) -> String {
-        display_pointer(&self.0)
     }
 }
 

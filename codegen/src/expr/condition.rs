@@ -376,6 +376,7 @@ pub(crate) struct JsonPathCriterion {
     pub(crate) simple_rewrite: Option<String>,
 }
 
+#[cfg(test)]
 impl JsonPathCriterion {
     /// Returns true for the non-standard `<query> <op> <literal>` form.
     pub(crate) fn is_nonstandard(&self) -> bool {

@@ -23,7 +23,6 @@
 //! `condition.rs`.
 
 // A few helpers are used only by tests so far.
-#![allow(dead_code)]
 
 mod condition;
 mod parse;
@@ -492,11 +491,6 @@ impl ExprError {
     pub(crate) fn in_context(mut self) -> Self {
         self.site = ErrorSite::Context;
         self
-    }
-
-    /// Returns the byte range of the error.
-    pub(crate) fn span(&self) -> Span {
-        Span::new(self.offset, self.len)
     }
 }
 
