@@ -176,27 +176,6 @@ impl SourceFile {
         self.positions().contains_key(pointer)
     }
 
-    /// The location of the value at `pointer`, if known exactly.
-    #[cfg(test)]
-    pub fn location(&self, pointer: &str) -> Option<Location> {
-        self.positions().get(pointer).map(|node| Location {
-            line: node.value.line,
-            column: node.value.column,
-        })
-    }
-
-    /// The location of the key of the mapping entry at `pointer`, if known exactly.
-    #[cfg(test)]
-    pub fn key_location(&self, pointer: &str) -> Option<Location> {
-        self.positions()
-            .get(pointer)
-            .and_then(|node| node.key)
-            .map(|key| Location {
-                line: key.line,
-                column: key.column,
-            })
-    }
-
     fn positions(&self) -> &HashMap<String, Node> {
         self.positions.get_or_init(|| build_positions(self))
     }
@@ -899,8 +878,8 @@ workflows:
     #[test]
     fn pointers() {
         let p = Pointer::root().key("paths").key("/pets/{id}").key("get");
-        assert_eq!(p.as_str(), "/paths/~1pets~1{id}/get");
-        assert_eq!(Pointer::root().key("a~b").index(3).as_str(), "/a~0b/3");
+        assert_eq!(&*p, "/paths/~1pets~1{id}/get");
+        assert_eq!(&*Pointer::root().key("a~b").index(3), "/a~0b/3");
         assert_eq!(
             split_pointer("/paths/~1pets~1{id}/get"),
             ["paths", "/pets/{id}", "get"]
