@@ -3,7 +3,7 @@
 //! crate meets the lints a library's public API does: `cargo clippy --all-targets -- -D
 //! warnings` (the macro's output is exempt from most lints, theirs is not; issue 16 found
 //! `clone` on `Copy` outputs this way) and `missing_docs`. The end-to-end and UI tests of
-//! arazzo live in `tests/`; `tests/compile/snapshots.rs` compiles the same files as a
+//! arazzo live in `tests/`; `src/bin/snapshots.rs` compiles the same files in a
 //! binary.
 #![deny(warnings, missing_docs)]
 
@@ -134,14 +134,14 @@ mod tests {
     fn every_snapshot_is_compiled_and_linted() {
         let output = concat!(env!("CARGO_MANIFEST_DIR"), "/../codegen/tests/output");
         let this = include_str!("lib.rs");
-        let binary = include_str!("../compile/snapshots.rs");
+        let binary = include_str!("bin/snapshots.rs");
         let mut missing = Vec::new();
         for entry in std::fs::read_dir(output).unwrap() {
             let name = entry.unwrap().file_name().into_string().unwrap();
             let include = format!("codegen/tests/output/{name}\")");
             for (list, text) in [
                 ("tests/src/lib.rs", this),
-                ("tests/compile/snapshots.rs", binary),
+                ("tests/src/bin/snapshots.rs", binary),
             ] {
                 if !text.contains(&include) {
                     missing.push(format!("{name} in {list}"));

@@ -1,4 +1,4 @@
-//! The Kinde invitation workflow as a Restate service, for `tests/tests/e2e_restate.rs`:
+//! The Kinde invitation workflow as a Restate service, for `tests/tests/e2e/restate.rs`:
 //! the generated service (`restate = "KindeInvite"`) on 127.0.0.1, sending to a Kinde API.
 //!
 //! ```text

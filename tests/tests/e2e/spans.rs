@@ -2,14 +2,15 @@
 //! workflow id, step id, attempt, operation, method, URL (without secrets) and status as
 //! fields, and every event of the step (reqwest's and hyper's too) inside them.
 //!
-//! One test in its own binary: the subscriber is global, and the runtime is single-threaded
-//! so that every task logs to it.
+//! The subscriber is this test's thread's own, and the runtime is single-threaded so that
+//! every task logs to it, and no other test does.
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
 use arazzo_mocks::faulty::{FaultyServer, Reply};
 use serde_json::json;
+use tracing_subscriber::util::SubscriberInitExt;
 
 mod faults {
     arazzo::arazzo_workflow!("fixtures/faults.arazzo.yml", strict = true);
@@ -36,12 +37,13 @@ impl Write for Log {
 async fn runs_and_steps_are_spans() {
     let log = Log::default();
     let writer = log.clone();
-    tracing_subscriber::fmt()
+    let _subscriber = tracing_subscriber::fmt()
         .with_env_filter("arazzo=debug")
         .with_ansi(false)
         .without_time()
         .with_writer(move || writer.clone())
-        .init();
+        .finish()
+        .set_default();
     let server = FaultyServer::start(|_, i| match i {
         0 => Reply::new(503, "text/plain", "busy").with_header("retry-after", "0"),
         _ => Reply::json(200, &json!({"id": 4, "name": "four"})),

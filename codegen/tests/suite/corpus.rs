@@ -9,7 +9,7 @@
 //! Rejections are expected (the corpus is full of broken and non-standard documents) and
 //! only summarised. The test fails on a panic, or on generated code that does not parse:
 //! both are generator bugs. Run with
-//! `cargo test -p arazzo-codegen --test corpus -- --nocapture` to see the summary.
+//! `cargo test -p arazzo-codegen --test suite corpus:: -- --nocapture` to see the summary.
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};

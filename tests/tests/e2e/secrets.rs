@@ -5,8 +5,8 @@
 //! `Debug`, the hooks' events and the whole log are searched for each secret, raw and
 //! percent-encoded.
 //!
-//! One test in its own binary: the subscriber is global, and the runtime is single-threaded
-//! so that every task (hyper's connection tasks too) logs to it.
+//! The subscriber is this test's thread's own, and the runtime is single-threaded so that
+//! every task (hyper's connection tasks too) logs to it, and no other test does.
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};
@@ -14,6 +14,7 @@ use std::time::Duration;
 
 use arazzo::{Hooks, RequestEvent, ResponseEvent, RetryEvent};
 use arazzo_mocks::faulty::{FaultyServer, Reply};
+use tracing_subscriber::util::SubscriberInitExt;
 
 mod faults {
     arazzo::arazzo_workflow!("fixtures/faults.arazzo.yml", strict = true);
@@ -116,11 +117,12 @@ fn forms() -> Vec<String> {
 async fn secrets_never_show_in_errors_debug_hooks_or_logs() {
     let log = Seen::default();
     let writer = log.clone();
-    tracing_subscriber::fmt()
+    let _subscriber = tracing_subscriber::fmt()
         .with_max_level(tracing::Level::TRACE)
         .with_ansi(false)
         .with_writer(move || writer.clone())
-        .init();
+        .finish()
+        .set_default();
     let hooks = Seen::default();
     let mut shown = Vec::new();
 
