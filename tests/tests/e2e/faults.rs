@@ -20,7 +20,8 @@ use arazzo::{ClientBuilder, Error, Hooks, RetryEvent};
 use arazzo_mocks::faulty::{FaultyServer, RawRequest, Reply};
 use serde_json::json;
 
-mod faults {
+/// Also the workflows of the `spans` and `secrets` modules, expanded once for the binary.
+pub(crate) mod faults {
     arazzo::arazzo_workflow!("fixtures/faults.arazzo.yml", strict = true);
 }
 use faults::open_files as open_files_fn;

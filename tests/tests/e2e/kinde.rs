@@ -7,7 +7,8 @@ use std::time::Duration;
 use arazzo_mocks::kinde::{KindeConfig, KindeMock, DEFAULT_TOKEN};
 use serde_json::json;
 
-mod kinde {
+/// Also `shared_seed`'s own copy of the workflow, expanded once for the binary.
+pub(crate) mod kinde {
     // The Kinde document's `$.is_sent == true` is read as `$response.body#/is_sent == true`,
     // with a warning (it is neither RFC 9535 JSONPath nor a runtime expression).
     arazzo::arazzo_workflow!(

@@ -16,9 +16,7 @@ use arazzo::{Hooks, RequestEvent, ResponseEvent, RetryEvent};
 use arazzo_mocks::faulty::{FaultyServer, Reply};
 use tracing_subscriber::util::SubscriberInitExt;
 
-mod faults {
-    arazzo::arazzo_workflow!("fixtures/faults.arazzo.yml", strict = true);
-}
+use crate::faults::faults;
 use faults::*;
 
 const PASSWORD: &str = "p@ss word/9";

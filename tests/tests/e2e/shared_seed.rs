@@ -15,12 +15,7 @@ mod with_shared {
     use serde_json::json;
 
     // Each reads `$.is_sent == true` as `$response.body#/is_sent == true`, with a warning.
-    mod ours {
-        arazzo::arazzo_workflow!(
-            "../examples/arazzo/kinde-invite.arazzo.yml",
-            allow = ["nonstandard-form"],
-        );
-    }
+    use crate::kinde::kinde as ours;
 
     mod seed_catalog {
         arazzo::arazzo_workflow!(

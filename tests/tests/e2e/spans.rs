@@ -12,9 +12,7 @@ use arazzo_mocks::faulty::{FaultyServer, Reply};
 use serde_json::json;
 use tracing_subscriber::util::SubscriberInitExt;
 
-mod faults {
-    arazzo::arazzo_workflow!("fixtures/faults.arazzo.yml", strict = true);
-}
+use crate::faults::faults;
 
 #[derive(Clone, Default)]
 struct Log(Arc<Mutex<String>>);
